@@ -1,0 +1,51 @@
+import type { Config } from 'jest';
+
+// TypeScript and the ESM-only dependencies are both compiled to CommonJS by swc, so Jest needs no
+// experimental VM-modules flag. Type checking is `npm run typecheck`, not the transform's job.
+const swc: NonNullable<Config['transform']> = {
+  '^.+\\.(t|j|mj|cj)s$': [
+    '@swc/jest',
+    {
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2024' },
+      module: { type: 'commonjs' },
+    },
+  ],
+};
+
+const shared = {
+  transform: swc,
+  // node_modules must be transformed too: client-node, execa, p-retry and their dependencies ship ESM only.
+  transformIgnorePatterns: [],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  // unicorn-magic (via execa) exports only an "import" condition, invisible to Jest's CommonJS resolver.
+  moduleNameMapper: { '^unicorn-magic$': '<rootDir>/node_modules/unicorn-magic/node.js' },
+  testEnvironment: 'node',
+};
+
+const config: Config = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/tests/*.test.ts'],
+      globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/cluster-worker.ts'],
+      // Cluster tests wait on real state changes (restarts, rollouts); the waits carry their own timeouts.
+      testTimeout: 10 * 60 * 1000,
+      slowTestThreshold: 60,
+    },
+  ],
+  reporters: [
+    'default',
+    ['jest-junit', { outputDirectory: process.env.WC_REPORTS_DIR ?? 'reports', outputName: 'junit.xml',
+      classNameTemplate: '{displayName} › {classname}', titleTemplate: '{title}', addFileAttribute: 'true' }],
+  ],
+};
+
+export default config;
