@@ -1,0 +1,29 @@
+import { errors } from 'undici';
+import { classifyError } from '../../lib/load/classify.ts';
+import { answerOf, parseIdentify } from '../../lib/load/identify.ts';
+
+const sys = (code: string): Error => Object.assign(new Error(code), { code });
+
+describe('classifyError', () => {
+  it('maps socket and undici errors to reset / refused / timeout', () => {
+    expect(classifyError(sys('ECONNREFUSED'))).toBe('refused');
+    expect(classifyError(sys('ECONNRESET'))).toBe('reset');
+    expect(classifyError(new errors.SocketError('other side closed'))).toBe('reset');
+    expect(classifyError(new errors.HeadersTimeoutError())).toBe('timeout');
+    expect(classifyError(new errors.ConnectTimeoutError())).toBe('timeout');
+    expect(classifyError(new Error('x'))).toBe('other');
+  });
+  it('prefers the innermost cause', () => {
+    const wrapped = Object.assign(new errors.SocketError('closed'), { cause: sys('ECONNREFUSED') });
+    expect(classifyError(wrapped)).toBe('refused');
+  });
+});
+
+describe('identify', () => {
+  it('reads the answer from the body or a header', () => {
+    expect(answerOf(parseIdentify('body'), {}, ' web-1\n')).toBe('web-1');
+    expect(answerOf(parseIdentify('header:X-Version'), { 'x-version': 'v2' }, 'hello')).toBe('v2');
+    expect(answerOf(parseIdentify('header:x-version'), {}, 'hello')).toBeUndefined();
+    expect(() => parseIdentify('json')).toThrow(/identify/);
+  });
+});
