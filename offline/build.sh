@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds (or reuses) everything a kind cluster needs on a machine with no container registry:
+# a Docker engine that works here, the kind CLI, a node image for the pinned Kubernetes, and the
+# suite's workload images. Every artefact is keyed by its pins and inputs, so a second run reuses it.
+#
+#   bash offline/build.sh            build what is missing, then write artefacts.json
+#   bash offline/build.sh --rebuild  forget every cached artefact and build from scratch
+set -euo pipefail
+. "$(dirname "$0")/lib/common.sh"
+. "$OFFLINE_DIR/lib/docker-engine.sh"
+. "$OFFLINE_DIR/lib/go-build.sh"
+. "$OFFLINE_DIR/lib/rootfs.sh"
+. "$OFFLINE_DIR/lib/images.sh"
+. "$OFFLINE_DIR/lib/node-image.sh"
+
+if [ "${1:-}" = "--rebuild" ]; then
+  log "removing cached artefacts in $OFFLINE_CACHE and this project's local images"
+  docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep "^$IMAGE_PREFIX/" | xargs -r docker rmi -f >/dev/null || true
+  find "$OFFLINE_CACHE" -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} +
+fi
+
+preflight() {
+  [ "$(uname -s)" = Linux ] || die "offline mode builds Linux node images and runs only on Linux" "use a Linux machine"
+  local free_kb
+  free_kb=$(df -Pk "$OFFLINE_CACHE" | awk 'NR==2 {print $4}')
+  [ "$free_kb" -gt $((8 * 1024 * 1024)) ] || die "less than 8 GiB free under $OFFLINE_CACHE (the build needs about 6 GiB)" "free disk space or set WC_CACHE_DIR to a larger disk"
+  require_go
+  require_command debootstrap debootstrap
+  [ -x /bin/busybox ] || die "busybox is not installed" "apt-get install -y busybox-static"
+}
+
+started=$(date +%s)
+: >"$LOG_DIR/timings.tsv"
+preflight
+ensure_docker_engine
+build_kind
+build_kubernetes
+build_etcd
+build_coredns
+build_local_path_provisioner
+build_node_runtime
+KINDNETD_IMAGE=$IMAGE_PREFIX/kindnetd:$KUBERNETES_VERSION-$(key_of "$KUBE_BIN_DIR")
+LPP_IMAGE=$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION
+timed workload-images build_workload_images
+build_node_image
+
+cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
+{
+  "kind": "$KIND_BIN",
+  "nodeImage": "$NODE_IMAGE",
+  "images": {
+    "agnhost": "$AGNHOST_LOCAL",
+    "busybox": "$BUSYBOX_LOCAL"
+  }
+}
+JSON
+mv "$OFFLINE_CACHE/artefacts.json.partial" "$OFFLINE_CACHE/artefacts.json"
+log "offline artefacts ready in $(( $(date +%s) - started ))s: $OFFLINE_CACHE/artefacts.json"

@@ -1,0 +1,61 @@
+# Shared by the offline build steps: pins, cache layout, logging and one-line failures.
+# shellcheck shell=bash
+
+OFFLINE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO_DIR=$(cd "$OFFLINE_DIR/.." && pwd)
+# shellcheck source=../../versions.env
+set -a; . "$REPO_DIR/versions.env"; set +a
+
+CACHE_DIR=${WC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/workload-conformance}
+OFFLINE_CACHE=$CACHE_DIR/offline
+LOG_DIR=$OFFLINE_CACHE/logs
+IMAGE_PREFIX=localhost/workload-conformance
+mkdir -p "$OFFLINE_CACHE" "$LOG_DIR"
+
+log() { printf '[offline %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# die WHAT HOW: the one message a user sees when a step cannot go on.
+die() {
+  printf '\noffline build failed: %s\n  fix: %s\n' "$1" "$2" >&2
+  exit 1
+}
+
+require_command() { # NAME DEBIAN_PACKAGE
+  command -v "$1" >/dev/null 2>&1 || die "'$1' is not installed" "apt-get install -y $2 (or run: bash scripts/install.sh)"
+}
+
+# key_of FILE_OR_STRING...: a short, stable key for an artefact's inputs, so a change to any input
+# (a pinned version, a build script, a manifest) produces a new artefact instead of a stale hit.
+key_of() {
+  local arg
+  for arg in "$@"; do
+    if [ -d "$arg" ]; then (cd "$arg" && find . -type f ! -name '*.log' -print0 | sort -z | xargs -0 sha256sum)
+    elif [ -f "$arg" ]; then sha256sum "$arg"
+    else printf '%s\n' "$arg"; fi
+  done | sha256sum | cut -c1-12
+}
+
+# timed NAME COMMAND...: runs one build step, its output into a log, and reports its duration.
+timed() {
+  local name=$1 started rc
+  shift
+  started=$(date +%s)
+  log "$name ..."
+  if "$@" >"$LOG_DIR/$name.log" 2>&1; then rc=0; else rc=$?; fi
+  if [ "$rc" -ne 0 ]; then
+    tail -n 25 "$LOG_DIR/$name.log" >&2
+    die "step '$name' exited with $rc (full log: $LOG_DIR/$name.log)" "read the log above; rerun with: npm run offline:build"
+  fi
+  log "$name done in $(( $(date +%s) - started ))s"
+  printf '%s\t%s\n' "$name" "$(( $(date +%s) - started ))" >>"$LOG_DIR/timings.tsv"
+}
+
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# Bit 24 of the bounding set: without it runc cannot start privileged containers nor set a
+# negative oom_score_adj (see runc-shim).
+lacks_cap_sys_resource() {
+  local mask
+  mask=$(awk '/^CapBnd:/ {print $2}' /proc/self/status)
+  [ $(( 0x$mask >> 24 & 1 )) -eq 0 ]
+}

