@@ -1,0 +1,41 @@
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+
+// What the kubelet reports about a container's previous end. Under restartPolicy Always the container is
+// back (or backing off) by the time anyone looks, so the end it came to is in lastState, not state.
+
+export interface Termination {
+  exitCode: number;
+  reason?: string;
+  signal?: number;
+  finishedAt?: string;
+}
+
+export interface ContainerHistory {
+  restartCount: number;
+  lastTermination?: Termination;
+}
+
+export function containerStatus(pod: V1Pod, container: string): V1ContainerStatus | undefined {
+  return pod.status?.containerStatuses?.find((status) => status.name === container);
+}
+
+export function containerHistory(pod: V1Pod, container: string): ContainerHistory {
+  const status = containerStatus(pod, container);
+  const terminated = status?.lastState?.terminated;
+  return {
+    restartCount: status?.restartCount ?? 0,
+    lastTermination: terminated === undefined ? undefined : {
+      exitCode: terminated.exitCode,
+      reason: terminated.reason,
+      signal: terminated.signal,
+      finishedAt: terminated.finishedAt === undefined ? undefined : new Date(terminated.finishedAt).toISOString(),
+    },
+  };
+}
+
+/** 137 = 128 + SIGKILL, the exit code of a process the kernel's OOM killer ended. */
+export const OOM_EXIT_CODE = 137;
+
+export function wasKilledForMemory(history: ContainerHistory): boolean {
+  return history.restartCount > 0 && history.lastTermination?.exitCode === OOM_EXIT_CODE;
+}
