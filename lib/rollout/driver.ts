@@ -1,0 +1,123 @@
+// The rolling-update check: deploy version A, put load on it, roll to version B while the load runs,
+// wait until the rollout is complete, the old pods are gone and the traffic has moved, then stop the
+// load and collect the ledger, the pod timeline and the old pods' termination verdicts.
+import { pollUntil } from '../drivers/poll.ts';
+import type { Kube } from '../kube.ts';
+import { resolveAnswer, resolveAnswers, type Identity } from '../ledger/resolve.ts';
+import type { RawLedger } from '../ledger/types.ts';
+import type { LoadSettings, LoadSource } from '../load/source.ts';
+import { rolledOut } from './deployment.ts';
+import { judgeTermination, type GracefulVerdict } from './graceful.ts';
+import { PodObserver, type PodEvent } from './pod-observer.ts';
+import { NAME_LABEL, type WorkloadSpec } from './spec.ts';
+import { describeProgress, minTotal, trafficMoved } from './traffic.ts';
+import { manifestVars, versionPatch } from './workload.ts';
+
+export interface RolloutEnv {
+  kube: Kube;
+  ns: string;
+  /** Creates the objects of a manifest file in the namespace (the fixture's `apply`). */
+  apply(file: string, vars: Record<string, string>): Promise<unknown>;
+  /** Starts the load once the workload serves; decides where it runs (host or in-cluster pod). */
+  startLoad(settings: Omit<LoadSettings, 'target'>, serviceName: string): Promise<LoadSource>;
+  log?: (line: string) => void;
+}
+
+export interface LoadPlan extends Omit<LoadSettings, 'target' | 'path' | 'identify'> {
+  /** Keep the load on until every mode has sent at least this many requests. */
+  minRequestsPerMode: number;
+  /** Requests per mode before the rollout starts, so the "before" is measured too. */
+  warmupRequestsPerMode: number;
+  /** How many most recent answers per mode must all come from the new version. */
+  movedTailSize: number;
+}
+
+/** Instants on the ledger's time axis (ms since the ledger epoch). */
+export interface Phases {
+  patchedAt: number;
+  rolledOutAt: number;
+  oldPodsGoneAt: number;
+  trafficMovedAt: number;
+  loadStoppedAt: number;
+}
+
+export interface RolloutRun {
+  spec: WorkloadSpec;
+  plan: LoadPlan;
+  loadWhere: 'host' | 'pod';
+  ledger: RawLedger;
+  phases: Phases;
+  podEvents: PodEvent[];
+  oldPods: GracefulVerdict[];
+}
+
+const MANIFEST = 'rollout-workload.yaml';
+
+export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: LoadPlan, timeoutMs = 5 * 60_000): Promise<RolloutRun> {
+  const log = env.log ?? (() => {});
+  const { kube, ns } = env;
+  const deploymentRolledOut = (generation: number, description: string) =>
+    pollUntil({
+      description,
+      probe: () => kube.apps.readNamespacedDeployment({ name: spec.name, namespace: ns }),
+      done: (d) => rolledOut(d, generation),
+      show: (d) => JSON.stringify(d.status),
+      timeoutMs,
+      intervalMs: 250,
+    });
+
+  await env.apply(MANIFEST, manifestVars(spec));
+  await deploymentRolledOut(1, `${spec.name} ${spec.from.name}: ${spec.replicas} replicas available`);
+
+  const observer = new PodObserver(kube, ns, `${NAME_LABEL}=${spec.name}`);
+  await observer.start();
+  let load: LoadSource | undefined;
+  try {
+    const identity = (): Identity => ({ podVersions: observer.podVersions(), versions: [spec.from.name, spec.to.name] });
+    const versionOf = (answer: string) => resolveAnswer(answer, identity()).version;
+    load = await env.startLoad({ ...plan, path: spec.requestPath, identify: spec.identify }, spec.name);
+    const source = load;
+    const until = (description: string, done: () => boolean) =>
+      pollUntil({ description, probe: async () => source.progress(), done, show: describeProgress, timeoutMs, intervalMs: 100 });
+
+    await until(`${plan.warmupRequestsPerMode} warm-up requests per mode`, () => minTotal(source.progress()) >= plan.warmupRequestsPerMode);
+    const onAxis = (epochMs: number) => epochMs - source.epochMs;
+
+    log(`rolling ${spec.name} ${spec.from.name} -> ${spec.to.name} under load (${describeProgress(source.progress())})`);
+    const patched = await kube.apps.patchNamespacedDeployment({ name: spec.name, namespace: ns, body: versionPatch(spec) });
+    const patchedAt = onAxis(Date.now());
+    await deploymentRolledOut(patched.metadata?.generation ?? 2, `${spec.name} rolled out to ${spec.to.name}`);
+    const rolledOutAt = onAxis(Date.now());
+    await pollUntil({
+      description: `every ${spec.from.name} pod gone`,
+      probe: async () => observer.remaining(spec.from.name).map((p) => p.name),
+      done: (left) => left.length === 0,
+      timeoutMs,
+      intervalMs: 100,
+    });
+    const oldPodsGoneAt = onAxis(Date.now());
+    await until(`the last ${plan.movedTailSize} answers of every mode from ${spec.to.name}`, () =>
+      trafficMoved(source.progress(), spec.to.name, versionOf, plan.movedTailSize));
+    const trafficMovedAt = onAxis(Date.now());
+    await until(`${plan.minRequestsPerMode} requests per mode`, () => minTotal(source.progress()) >= plan.minRequestsPerMode);
+
+    const raw = await source.stop();
+    load = undefined;
+    const loadStoppedAt = onAxis(Date.now());
+    log(`load stopped: ${raw.records.length} requests`);
+    const ledger = { ...raw, records: resolveAnswers(raw.records, identity()) };
+    const oldPods = [...observer.pods.values()].filter((p) => p.version === spec.from.name).map(judgeTermination);
+    return {
+      spec,
+      plan,
+      loadWhere: source.where,
+      ledger,
+      phases: { patchedAt, rolledOutAt, oldPodsGoneAt, trafficMovedAt, loadStoppedAt },
+      podEvents: observer.events.map((e) => ({ ...e, at: onAxis(e.at) })),
+      oldPods,
+    };
+  } finally {
+    await load?.stop().catch(() => undefined);
+    observer.stop();
+  }
+}

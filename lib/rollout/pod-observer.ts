@@ -1,0 +1,152 @@
+// Watches the workload's pods for the whole check: which pod runs which version (to attribute answers),
+// when each became ready, started terminating, exited (and how) and disappeared — the pod half of the
+// timeline, and the evidence for "terminated gracefully". Unlike lib/wait (one condition, then done)
+// this keeps watching until stopped, re-listing when the watch ends or its resourceVersion expires.
+import type { V1Pod } from '@kubernetes/client-node';
+import { performance } from 'node:perf_hooks';
+import type { Kube } from '../kube.ts';
+import { VERSION_LABEL } from './spec.ts';
+
+export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'deleted';
+
+export interface PodEvent {
+  /** Wall-clock ms: when the watch saw it, or the API's own timestamp for what happened before we looked. */
+  at: number;
+  pod: string;
+  version?: string;
+  kind: PodEventKind;
+  detail?: string;
+}
+
+export interface Termination {
+  exitCode: number;
+  reason?: string;
+  signal?: number;
+  finishedAt?: number;
+}
+
+export interface PodRecord {
+  name: string;
+  version?: string;
+  ready: boolean;
+  terminatingAt?: number;
+  gracePeriodSeconds?: number;
+  terminated?: Termination;
+  deletedAt?: number;
+}
+
+const epochNow = (): number => performance.timeOrigin + performance.now();
+const timeOf = (t: Date | string | undefined): number | undefined => (t ? new Date(t).getTime() : undefined);
+
+function isReady(pod: V1Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+function terminationOf(pod: V1Pod): Termination | undefined {
+  const t = pod.status?.containerStatuses?.find((c) => c.state?.terminated)?.state?.terminated;
+  if (!t) return undefined;
+  return {
+    exitCode: t.exitCode,
+    ...(t.reason ? { reason: t.reason } : {}),
+    ...(t.signal !== undefined ? { signal: t.signal } : {}),
+    ...(t.finishedAt ? { finishedAt: timeOf(t.finishedAt)! } : {}),
+  };
+}
+
+export class PodObserver {
+  readonly pods = new Map<string, PodRecord>();
+  readonly events: PodEvent[] = [];
+  private abort?: AbortController;
+  private stopped = false;
+  private readonly kube: Kube;
+  private readonly namespace: string;
+  private readonly labelSelector: string;
+
+  constructor(kube: Kube, namespace: string, labelSelector: string) {
+    this.kube = kube;
+    this.namespace = namespace;
+    this.labelSelector = labelSelector;
+  }
+
+  async start(): Promise<void> {
+    const list = await this.kube.core.listNamespacedPod({ namespace: this.namespace, labelSelector: this.labelSelector });
+    for (const pod of list.items) this.observe(pod, false, true);
+    // Pods that vanished while no watch was running.
+    const listed = new Set(list.items.map((p) => p.metadata!.name!));
+    for (const rec of this.pods.values()) if (!listed.has(rec.name) && rec.deletedAt === undefined) this.markDeleted(rec);
+    await this.watchFrom(list.metadata?.resourceVersion);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort?.abort();
+  }
+
+  podVersions(): Map<string, string> {
+    const map = new Map<string, string>();
+    for (const p of this.pods.values()) if (p.version) map.set(p.name, p.version);
+    return map;
+  }
+
+  /** Pods of `version` that still exist (terminating ones included). */
+  remaining(version: string): PodRecord[] {
+    return [...this.pods.values()].filter((p) => p.version === version && p.deletedAt === undefined);
+  }
+
+  private async watchFrom(resourceVersion: string | undefined): Promise<void> {
+    this.abort = await this.kube.watch.watch(
+      `/api/v1/namespaces/${this.namespace}/pods`,
+      { labelSelector: this.labelSelector, resourceVersion, allowWatchBookmarks: true },
+      (type, pod: V1Pod) => {
+        if (type === 'BOOKMARK' || type === 'ERROR') return;
+        this.observe(pod, type === 'DELETED', false);
+      },
+      () => {
+        // Ended for whatever reason (server timeout, 410 Gone, network): list again and resume.
+        if (!this.stopped) void this.start().catch(() => setTimeout(() => void this.restart(), 1000));
+      },
+    );
+  }
+
+  private async restart(): Promise<void> {
+    if (!this.stopped) await this.start().catch(() => setTimeout(() => void this.restart(), 1000));
+  }
+
+  private emit(rec: PodRecord, kind: PodEventKind, at: number, detail?: string): void {
+    this.events.push({ at, pod: rec.name, ...(rec.version ? { version: rec.version } : {}), kind, ...(detail ? { detail } : {}) });
+  }
+
+  private markDeleted(rec: PodRecord): void {
+    rec.deletedAt = epochNow();
+    this.emit(rec, 'deleted', rec.deletedAt);
+  }
+
+  private observe(pod: V1Pod, deleted: boolean, fromList: boolean): void {
+    const name = pod.metadata!.name!;
+    const now = epochNow();
+    let rec = this.pods.get(name);
+    if (!rec) {
+      rec = { name, ready: false, ...(pod.metadata?.labels?.[VERSION_LABEL] ? { version: pod.metadata.labels[VERSION_LABEL] } : {}) };
+      this.pods.set(name, rec);
+      this.emit(rec, 'created', fromList ? (timeOf(pod.metadata?.creationTimestamp) ?? now) : now);
+    }
+    const ready = isReady(pod);
+    if (ready !== rec.ready) {
+      rec.ready = ready;
+      this.emit(rec, ready ? 'ready' : 'not-ready', now);
+    }
+    if (pod.metadata?.deletionTimestamp && rec.terminatingAt === undefined) {
+      // deletionTimestamp is the deadline (request time + grace), so the request time is that minus grace.
+      const grace = pod.metadata.deletionGracePeriodSeconds ?? 0;
+      rec.gracePeriodSeconds = grace;
+      rec.terminatingAt = fromList ? timeOf(pod.metadata.deletionTimestamp)! - grace * 1000 : now;
+      this.emit(rec, 'terminating', rec.terminatingAt);
+    }
+    const terminated = terminationOf(pod);
+    if (terminated && !rec.terminated) {
+      rec.terminated = terminated;
+      this.emit(rec, 'exited', terminated.finishedAt ?? now, `exit ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ''}`);
+    }
+    if (deleted && rec.deletedAt === undefined) this.markDeleted(rec);
+  }
+}

@@ -1,0 +1,53 @@
+// What a rollout check runs: a workload (image, port, probes) and the two versions it rolls between.
+// The reference workloads and "bring your own workload" both produce this shape; the driver knows no other.
+import type { Identify } from '../load/identify.ts';
+
+export interface VersionSpec {
+  /** Label value `workload-conformance.io/version` on the pod template; also what the app may report. */
+  name: string;
+  /** Image for this version (defaults to the workload's image). */
+  image?: string;
+  /** Extra environment for this version. `WC_VERSION=<name>` is always set. */
+  env?: Record<string, string>;
+}
+
+export interface WorkloadSpec {
+  name: string;
+  image: string;
+  /** Container args (the image's entrypoint is kept). Empty means the image's default command. */
+  args: string[];
+  port: number;
+  readinessPath: string;
+  /** Path the load requests. */
+  requestPath: string;
+  identify: Identify;
+  replicas: number;
+  terminationGracePeriodSeconds: number;
+  from: VersionSpec;
+  to: VersionSpec;
+}
+
+export const VERSION_LABEL = 'workload-conformance.io/version';
+export const NAME_LABEL = 'app.kubernetes.io/name';
+
+/**
+ * agnhost netexec, which on SIGTERM fails /readyz at once and keeps serving for `drainSeconds`, then
+ * exits 0. With 0 it exits at once: the negative control. The UDP server stays on because /readyz
+ * answers 412 until it is up. /hostname returns the pod name, which the API maps to a version.
+ */
+export function agnhostWorkload(image: string, drainSeconds: number, name = 'web'): WorkloadSpec {
+  return {
+    name,
+    image,
+    args: ['netexec', '--http-port=8080', '--udp-port=8081', `--delay-shutdown=${drainSeconds}`],
+    port: 8080,
+    readinessPath: '/readyz',
+    requestPath: '/hostname',
+    identify: { from: 'body' },
+    replicas: 3,
+    // Above the drain so the kubelet never has to SIGKILL a draining pod.
+    terminationGracePeriodSeconds: drainSeconds + 10,
+    from: { name: 'v1' },
+    to: { name: 'v2' },
+  };
+}
