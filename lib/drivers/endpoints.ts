@@ -1,42 +1,35 @@
-import type { V1EndpointSlice } from '@kubernetes/client-node';
+import type { V1Endpoint } from '@kubernetes/client-node';
 
-// A Service's endpoints are spread over any number of EndpointSlices; tests reason about one flat list
-// keyed by the pod behind each endpoint.
+// Endpoints as the tests reason about them: keyed by the pod behind each, with the three conditions read
+// the way the API documents unset values.
 
-export interface ServiceEndpoint {
+export interface EndpointView {
   pod?: string;
   addresses: string[];
   ready: boolean;
   serving: boolean;
   terminating: boolean;
-  slice: string;
 }
 
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-
-export function flattenEndpoints(slices: readonly V1EndpointSlice[]): ServiceEndpoint[] {
-  return slices.flatMap((slice) => (slice.endpoints ?? []).map((endpoint) => {
-    const { ready, serving, terminating } = endpoint.conditions ?? {};
-    return {
-      pod: endpoint.targetRef?.kind === 'Pod' ? endpoint.targetRef.name : undefined,
-      addresses: endpoint.addresses,
-      // Unset conditions read as the API documents them: ready unless said otherwise, serving as ready is,
-      // not terminating. Reading unset ready as false would let "not ready" pass on a slice that says nothing.
-      ready: ready ?? true,
-      serving: serving ?? ready ?? true,
-      terminating: terminating ?? false,
-      slice: slice.metadata?.name ?? '(unnamed)',
-    };
-  }));
+export function viewEndpoint(endpoint: V1Endpoint): EndpointView {
+  const { ready, serving, terminating } = endpoint.conditions ?? {};
+  return {
+    pod: endpoint.targetRef?.kind === 'Pod' ? endpoint.targetRef.name : undefined,
+    addresses: endpoint.addresses,
+    // Unset reads as documented: ready unless said otherwise, serving as ready is, not terminating. Reading
+    // unset ready as false would let "not ready" pass on a slice that says nothing.
+    ready: ready ?? true,
+    serving: serving ?? ready ?? true,
+    terminating: terminating ?? false,
+  };
 }
 
-export function endpointOfPod(endpoints: readonly ServiceEndpoint[], pod: string): ServiceEndpoint | undefined {
-  return endpoints.find((endpoint) => endpoint.pod === pod);
+export function endpointOfPod(endpoints: readonly V1Endpoint[], pod: string): EndpointView | undefined {
+  return endpoints.map(viewEndpoint).find((endpoint) => endpoint.pod === pod);
 }
 
-/** One line per endpoint, for timeouts and the report. */
-export function describeEndpoints(endpoints: readonly ServiceEndpoint[]): string {
-  if (endpoints.length === 0) return '(no endpoints)';
-  return endpoints.map((e) => `${e.pod ?? '?'} ${e.addresses.join(',')} ready=${e.ready} serving=${e.serving} ` +
-    `terminating=${e.terminating}`).join('; ');
+/** One entry per endpoint, for the report. */
+export function describeEndpoints(endpoints: readonly V1Endpoint[]): string[] {
+  return endpoints.map(viewEndpoint).map((e) =>
+    `${e.pod ?? '?'} ${e.addresses.join(',')} ready=${e.ready} serving=${e.serving} terminating=${e.terminating}`);
 }

@@ -20,7 +20,10 @@ export function containerStatus(pod: V1Pod, container: string): V1ContainerStatu
 }
 
 export function containerHistory(pod: V1Pod, container: string): ContainerHistory {
-  const status = containerStatus(pod, container);
+  return historyOf(containerStatus(pod, container));
+}
+
+export function historyOf(status: V1ContainerStatus | undefined): ContainerHistory {
   const terminated = status?.lastState?.terminated;
   return {
     restartCount: status?.restartCount ?? 0,

@@ -1,0 +1,65 @@
+import { statefulSetReady } from '../lib/conditions.ts';
+import { awaitResolution, podFqdn, resolveInCluster, resolvesExactlyTo } from '../lib/drivers/dns.ts';
+import type { InClusterClient } from '../lib/drivers/in-cluster-client.ts';
+import { startClient } from '../lib/drivers/in-cluster-client.ts';
+import { describeResolution } from '../lib/drivers/nslookup.ts';
+import { runCase } from '../lib/report.ts';
+import { deletePodAndAwaitReplacement } from '../lib/drivers/pod-replacement.ts';
+import { podIp, readPod } from '../lib/drivers/pods.ts';
+import { statefulSets } from '../lib/sources.ts';
+import { waitFor } from '../lib/wait.ts';
+import { useTestNamespace } from '../lib/fixture.ts';
+
+const BEHAVIOUR = 'Headless Service DNS names StatefulSet pods';
+const SET = 'directory';
+const REPLICAS = 2;
+const t = useTestNamespace('headless-dns');
+let client: InClusterClient;
+
+const fqdn = (ordinal: number): string => podFqdn(`${SET}-${ordinal}`, SET, t.ns);
+
+beforeAll(async () => {
+  await t.apply('headless-dns.yaml');
+  client = await startClient(t);
+  await waitFor({ ...statefulSets(t.kube, t.ns, { name: SET }), description: `StatefulSet ${SET} to have ${REPLICAS} Ready replicas`,
+    predicate: statefulSetReady(REPLICAS), timeoutMs: 180_000 });
+});
+
+test('each replica\'s name <pod>.<service>.<namespace>.svc.cluster.local resolves in the cluster to that pod\'s IP', async () => {
+  await runCase(BEHAVIOUR, 'each replica resolves to its own IP', async (seen) => {
+    const answers = await Promise.all(Array.from({ length: REPLICAS }, async (_, ordinal) => {
+      const ip = podIp(await readPod(t, `${SET}-${ordinal}`));
+      const { value, attempts, elapsedMs } = await awaitResolution(client, fqdn(ordinal), resolvesExactlyTo(ip), `to ${ip}`);
+      return { name: fqdn(ordinal), podIp: ip, resolved: describeResolution(value), attempts, elapsedMs };
+    }));
+    seen.answers = answers;
+    expect(new Set(answers.map((a) => a.podIp)).size).toBe(REPLICAS);
+    answers.forEach((a) => expect(a.resolved).toBe(a.podIp));
+  });
+});
+
+test('after a replica\'s pod is recreated its name resolves to the new pod\'s IP', async () => {
+  await runCase(BEHAVIOUR, 'recreated replica resolves to its new IP', async (seen) => {
+    const { before, after } = await deletePodAndAwaitReplacement(t, `${SET}-0`);
+    const oldIp = podIp(before);
+    const newIp = podIp(after);
+    const { value, attempts, elapsedMs } = await awaitResolution(client, fqdn(0), resolvesExactlyTo(newIp), `to the new IP ${newIp}`);
+    // A CNI may hand the new pod the old address; then this check could not tell old from new, so say so.
+    Object.assign(seen, { name: fqdn(0), oldIp, newIp, ipChanged: oldIp !== newIp, resolved: describeResolution(value),
+      attempts, resolvedAfterMs: elapsedMs });
+    expect(newIp).not.toBe(oldIp);
+    expect(describeResolution(value)).toBe(newIp);
+  });
+});
+
+test('the name of an ordinal the StatefulSet does not have does not resolve', async () => {
+  await runCase(BEHAVIOUR, 'control: a missing ordinal does not resolve', async (seen) => {
+    const missing = await resolveInCluster(client, fqdn(REPLICAS + 3));
+    // The same question about a replica that exists, at the same moment, shows the check can find a name.
+    const present = await resolveInCluster(client, fqdn(1));
+    Object.assign(seen, { missingName: fqdn(REPLICAS + 3), missing: describeResolution(missing),
+      presentName: fqdn(1), present: describeResolution(present) });
+    expect(missing).toEqual({ outcome: 'nxdomain' });
+    expect(present.outcome).toBe('resolved');
+  });
+});
