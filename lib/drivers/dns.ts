@@ -12,7 +12,8 @@ export function podFqdn(pod: string, service: string, namespace: string): string
 
 /** Asks the cluster's DNS, from inside a pod, for the IPv4 addresses of a fully qualified name. */
 export async function resolveInCluster(client: InClusterClient, fqdn: string): Promise<Resolution> {
-  const { stdout, stderr } = await runInClient(client, ['nslookup', '-type=a', fqdn], 30_000);
+  // The trailing dot makes the name absolute, so no search domain is tried and only this name is asked.
+  const { stdout, stderr } = await runInClient(client, ['nslookup', '-type=a', `${fqdn}.`], 30_000);
   return parseNslookup(stdout, stderr);
 }
 
