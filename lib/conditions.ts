@@ -179,3 +179,7 @@ export const nodesReady = (count = 1): Predicate<V1Node, V1Node[]> => (items) =>
 /** Nothing matched any more (e.g. a namespace after deletion). */
 export const gone = <T>(): Predicate<T, true> =>
   (items) => (items.length === 0 ? { done: true, value: true } : notYet(`${items.length} still present`));
+
+/** At least one object matched (e.g. a namespace's default ServiceAccount has been created). */
+export const present = <T>(): Predicate<T, T> =>
+  (items) => (items[0] !== undefined ? { done: true, value: items[0] } : notYet('not created yet'));

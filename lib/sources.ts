@@ -1,5 +1,6 @@
 import type {
-  V1Deployment, V1EndpointSlice, V1Namespace, V1Node, V1PersistentVolumeClaim, V1Pod, V1Service, V1StatefulSet,
+  V1Deployment, V1EndpointSlice, V1Namespace, V1Node, V1PersistentVolumeClaim, V1Pod, V1Service, V1ServiceAccount,
+  V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { Kube } from './kube.ts';
 import type { WaitSource } from './wait.ts';
@@ -85,5 +86,14 @@ export function namespaces(kube: Kube, selection: Selection = {}): WaitSource<V1
   return {
     kind: 'Namespace', watch: kube.watch, watchQuery: query, watchPath: '/api/v1/namespaces',
     list: () => kube.core.listNamespace(query),
+  };
+}
+
+export function serviceAccounts(kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1ServiceAccount> {
+  const query = selectors(selection);
+  return {
+    kind: 'ServiceAccount', watch: kube.watch, watchQuery: query,
+    watchPath: `/api/v1/namespaces/${namespace}/serviceaccounts`,
+    list: () => kube.core.listNamespacedServiceAccount({ namespace, ...query }),
   };
 }

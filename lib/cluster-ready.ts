@@ -1,0 +1,19 @@
+import { deploymentRolledOut, nodesReady } from './conditions.ts';
+import type { Kube } from './kube.ts';
+import { deployments, nodes } from './sources.ts';
+import { waitFor } from './wait.ts';
+
+/** Every node Ready and CoreDNS rolled out: the cluster can run and resolve workloads. */
+export async function waitClusterReady(kube: Kube, log: (line: string) => void, timeoutMs = 5 * 60_000): Promise<void> {
+  const started = Date.now();
+  log('[wc] waiting for the nodes to be Ready');
+  const ready = await waitFor({
+    description: 'every node to be Ready', ...nodes(kube), predicate: nodesReady(), timeoutMs, progressEveryMs: 10_000, log,
+  });
+  log(`[wc] ${ready.length} node(s) Ready after ${Math.round((Date.now() - started) / 1000)}s; waiting for CoreDNS`);
+  await waitFor({
+    description: 'CoreDNS (deployment kube-system/coredns) to be available', ...deployments(kube, 'kube-system', { name: 'coredns' }),
+    predicate: deploymentRolledOut(), timeoutMs, progressEveryMs: 10_000, log,
+  });
+  log(`[wc] cluster ready after ${Math.round((Date.now() - started) / 1000)}s`);
+}

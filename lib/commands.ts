@@ -1,0 +1,45 @@
+import { execa } from 'execa';
+
+/** Result of one CLI invocation (only kind and docker are ever run). */
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Set when the program could not be started at all (ENOENT: not installed / not on PATH). */
+  notFound?: boolean;
+}
+
+export interface CommandOptions {
+  /** Show the program's own progress output on our stderr as it runs (e.g. kind create cluster). */
+  stream?: boolean;
+  timeoutMs?: number;
+  input?: string;
+}
+
+export type CommandRunner = (file: string, args: string[], options?: CommandOptions) => Promise<CommandResult>;
+
+/** Runs a program without a shell; never throws for a non-zero exit (callers turn that into advice). */
+export const runCommand: CommandRunner = async (file, args, options = {}) => {
+  const result = await execa(file, args, {
+    reject: false,
+    stdin: options.input !== undefined ? 'pipe' : 'ignore',
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    stdout: options.stream ? ['pipe', 'inherit'] : 'pipe',
+    stderr: options.stream ? ['pipe', 'inherit'] : 'pipe',
+    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    // A Ctrl-C reaches the whole process group; our cleanup, not execa, decides what happens next.
+    cleanup: true,
+  });
+  const notFound = (result.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  return {
+    exitCode: result.exitCode ?? (notFound ? 127 : 1),
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+    ...(notFound ? { notFound } : {}),
+  };
+};
+
+/** The last few meaningful lines of a program's error output, for an error message. */
+export function tail(text: string, lines = 5): string {
+  return text.trim().split('\n').filter((l) => l.trim()).slice(-lines).join('\n');
+}

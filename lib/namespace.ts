@@ -1,0 +1,72 @@
+import { hostname } from 'node:os';
+import type { V1Namespace } from '@kubernetes/client-node';
+import { gone, present } from './conditions.ts';
+import type { Kube } from './kube.ts';
+import { isNotFound, retrying } from './kube.ts';
+import { BEHAVIOUR_LABEL, OWNER_HOST_ANNOTATION, OWNER_PID_ANNOTATION, runLabels, runSelector } from './labels.ts';
+import { namespaces, serviceAccounts } from './sources.ts';
+import { waitFor } from './wait.ts';
+
+export interface NamespaceOwner {
+  host: string;
+  pid: number;
+}
+
+export function thisProcessOwner(): NamespaceOwner {
+  return { host: hostname(), pid: process.pid };
+}
+
+/** `wc-<behaviour>-<runId>`, cut to the 63 characters a namespace name may have. */
+export function namespaceName(behaviour: string, runId: string): string {
+  const slug = behaviour.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const room = 63 - 'wc-'.length - 1 - runId.length;
+  return `wc-${slug.slice(0, room).replace(/-+$/, '')}-${runId}`;
+}
+
+export function namespaceObject(name: string, behaviour: string, runId: string, owner: NamespaceOwner): V1Namespace {
+  return {
+    metadata: {
+      name,
+      labels: { ...runLabels(runId), [BEHAVIOUR_LABEL]: behaviour.slice(0, 63) },
+      annotations: { [OWNER_HOST_ANNOTATION]: owner.host, [OWNER_PID_ANNOTATION]: String(owner.pid) },
+    },
+  };
+}
+
+export async function createNamespace(kube: Kube, behaviour: string, runId: string, owner: NamespaceOwner): Promise<string> {
+  const name = namespaceName(behaviour, runId);
+  const body = namespaceObject(name, behaviour, runId, owner);
+  await retrying(`creating namespace ${name}`, () => kube.core.createNamespace({ body }));
+  // Pods are refused until the controller manager has given the namespace its default ServiceAccount.
+  await waitFor({
+    description: `the default ServiceAccount of namespace ${name}`, ...serviceAccounts(kube, name, { name: 'default' }),
+    predicate: present(), timeoutMs: 60_000,
+  });
+  return name;
+}
+
+/** Deletes the namespaces (404 is fine) and waits, watch-based, until the API no longer lists them. */
+export async function deleteNamespaces(kube: Kube, names: string[], timeoutMs = 180_000): Promise<void> {
+  await Promise.all(names.map(async (name) => {
+    try {
+      await retrying(`deleting namespace ${name}`, () => kube.core.deleteNamespace({ name }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    await waitFor({
+      description: `namespace ${name} to be deleted`, ...namespaces(kube, { name }), predicate: gone(), timeoutMs,
+    });
+  }));
+}
+
+export async function listRunNamespaces(kube: Kube, runId: string): Promise<string[]> {
+  const list = await retrying('listing this run\'s namespaces', () => kube.core.listNamespace({ labelSelector: runSelector(runId) }));
+  return list.items.map((n) => n.metadata?.name).filter((n): n is string => Boolean(n));
+}
+
+/** Removes every namespace of this run, wherever it was created (any worker). */
+export async function deleteRunNamespaces(kube: Kube, runId: string, timeoutMs?: number): Promise<string[]> {
+  const names = await listRunNamespaces(kube, runId);
+  await deleteNamespaces(kube, names, timeoutMs);
+  return names;
+}
