@@ -1,12 +1,14 @@
 // The rolling-update check: deploy version A, put load on it, roll to version B while the load runs,
 // wait until the rollout is complete, the old pods are gone and the traffic has moved, then stop the
 // load and collect the ledger, the pod timeline and the old pods' termination verdicts.
+import { deploymentRolledOut } from '../conditions.ts';
 import { pollUntil } from '../drivers/poll.ts';
 import type { Kube } from '../kube.ts';
 import { resolveAnswer, resolveAnswers, type Identity } from '../ledger/resolve.ts';
 import type { RawLedger } from '../ledger/types.ts';
 import type { LoadSettings, LoadSource } from '../load/source.ts';
-import { rolledOut } from './deployment.ts';
+import { deployments } from '../sources.ts';
+import { waitFor } from '../wait.ts';
 import { judgeTermination, type GracefulVerdict } from './graceful.ts';
 import { PodObserver, type PodEvent } from './pod-observer.ts';
 import { NAME_LABEL, type WorkloadSpec } from './spec.ts';
@@ -54,20 +56,13 @@ export interface RolloutRun {
 const MANIFEST = 'rollout-workload.yaml';
 
 export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: LoadPlan, timeoutMs = 5 * 60_000): Promise<RolloutRun> {
-  const log = env.log ?? (() => {});
+  const log = env.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const { kube, ns } = env;
-  const deploymentRolledOut = (generation: number, description: string) =>
-    pollUntil({
-      description,
-      probe: () => kube.apps.readNamespacedDeployment({ name: spec.name, namespace: ns }),
-      done: (d) => rolledOut(d, generation),
-      show: (d) => JSON.stringify(d.status),
-      timeoutMs,
-      intervalMs: 250,
-    });
+  const rolledOut = (generation: number, description: string) =>
+    waitFor({ ...deployments(kube, ns, { name: spec.name }), description, predicate: deploymentRolledOut(generation), timeoutMs, log });
 
   await env.apply(MANIFEST, manifestVars(spec));
-  await deploymentRolledOut(1, `${spec.name} ${spec.from.name}: ${spec.replicas} replicas available`);
+  await rolledOut(1, `${spec.name} ${spec.from.name}: ${spec.replicas} replicas available`);
 
   const observer = new PodObserver(kube, ns, `${NAME_LABEL}=${spec.name}`);
   await observer.start();
@@ -86,7 +81,7 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
     log(`rolling ${spec.name} ${spec.from.name} -> ${spec.to.name} under load (${describeProgress(source.progress())})`);
     const patched = await kube.apps.patchNamespacedDeployment({ name: spec.name, namespace: ns, body: versionPatch(spec) });
     const patchedAt = onAxis(Date.now());
-    await deploymentRolledOut(patched.metadata?.generation ?? 2, `${spec.name} rolled out to ${spec.to.name}`);
+    await rolledOut(patched.metadata?.generation ?? 2, `${spec.name} rolled out to ${spec.to.name}`);
     const rolledOutAt = onAxis(Date.now());
     await pollUntil({
       description: `every ${spec.from.name} pod gone`,
@@ -119,5 +114,14 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
   } finally {
     await load?.stop().catch(() => undefined);
     observer.stop();
+    await removeWorkload(kube, ns, spec.name);
   }
+}
+
+/** Frees NodePort 30080 for the next case at once (namespace deletion at the end of the file is too late). */
+async function removeWorkload(kube: Kube, namespace: string, name: string): Promise<void> {
+  await Promise.all([
+    kube.core.deleteNamespacedService({ name, namespace }).catch(() => undefined),
+    kube.apps.deleteNamespacedDeployment({ name, namespace }).catch(() => undefined),
+  ]);
 }
