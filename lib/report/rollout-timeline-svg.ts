@@ -84,7 +84,7 @@ export function timelineSvg(input: TimelineInput): string {
   for (const [colour, label] of legend) {
     parts.push(el('rect', { x: lx, y: 56, width: 12, height: 12, fill: colour, stroke: '#888', 'stroke-width': 0.5 }));
     parts.push(text({ x: lx + 16, y: 66, 'font-size': 12 }, label));
-    lx += 28 + label.length * 6.6;
+    lx += 30 + label.length * 6;
   }
 
   // Rate panel: gridlines and y axis.
@@ -93,14 +93,6 @@ export function timelineSvg(input: TimelineInput): string {
     parts.push(text({ x: LEFT - 6, y: y(t) + 4, 'font-size': 11, 'text-anchor': 'end', fill: '#555' }, String(t)));
   }
   parts.push(text({ x: 16, y: TOP + RATE_HEIGHT / 2, 'font-size': 12, fill: '#333' }, 'requests / s'));
-
-  // Failure bands behind the bars, at least 2 px wide so a single failed request stays visible.
-  for (const [a, b] of input.failures) {
-    const w = Math.max(2, clampX(b) - clampX(a));
-    parts.push(el('rect', { x: clampX(a), y: TOP, width: w, height: RATE_HEIGHT, fill: FAILED, opacity: 0.18 }));
-    parts.push(el('rect', { x: clampX(a), y: TOP + RATE_HEIGHT + 4, width: w, height: STRIP - 6, fill: FAILED }));
-  }
-  parts.push(text({ x: LEFT - 6, y: TOP + RATE_HEIGHT + 14, 'font-size': 11, 'text-anchor': 'end', fill: FAILED }, 'failures'));
 
   // Stacked bars: versions in rollout order, then unknown answers, then failures.
   const barWidth = Math.max(1, x(input.startAt + input.bucketMs) - x(input.startAt) - 1);
@@ -119,6 +111,14 @@ export function timelineSvg(input: TimelineInput): string {
       base = top;
     }
   }
+
+  // Failure bands over the bars (translucent), at least 2 px wide so a single failed request stays visible.
+  for (const [a, b] of input.failures) {
+    const w = Math.max(2, clampX(b) - clampX(a));
+    parts.push(el('rect', { x: clampX(a), y: TOP, width: w, height: RATE_HEIGHT, fill: FAILED, opacity: 0.25 }));
+    parts.push(el('rect', { x: clampX(a), y: TOP + RATE_HEIGHT + 4, width: w, height: STRIP - 6, fill: FAILED }));
+  }
+  parts.push(text({ x: LEFT - 6, y: TOP + RATE_HEIGHT + 14, 'font-size': 11, 'text-anchor': 'end', fill: FAILED }, 'failures'));
 
   // Pod lanes.
   parts.push(text({ x: 16, y: lanesTop - 10, 'font-size': 12, fill: '#333' }, 'pods'));

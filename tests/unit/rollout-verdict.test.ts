@@ -1,0 +1,91 @@
+import { deriveFigures } from '../../lib/ledger/derive.ts';
+import type { RequestRecord } from '../../lib/ledger/types.ts';
+import { decodeLedger, encodeLedger, encodeProgress, lastProgress } from '../../lib/load/pod-protocol.ts';
+import { judgeTermination } from '../../lib/rollout/graceful.ts';
+import type { RolloutOutcome } from '../../lib/rollout/outcome.ts';
+import { trafficMoved } from '../../lib/rollout/traffic.ts';
+import { zeroLossVerdict } from '../../lib/rollout/verdict.ts';
+import { versionPatch } from '../../lib/rollout/workload.ts';
+import { agnhostWorkload } from '../../lib/rollout/spec.ts';
+
+const ok = (i: number): RequestRecord => ({ mode: 'fresh', start: i, end: i + 1, status: 200, version: 'v2' });
+
+function outcome(records: RequestRecord[], extra: Partial<RolloutOutcome> = {}): RolloutOutcome {
+  const f = deriveFigures(records);
+  return {
+    case: 'c', overall: f, byMode: { fresh: f }, endsOnNewVersion: { fresh: true }, rolloutSeconds: 10,
+    oldPodsGraceful: 3, oldPodsTotal: 3, timeline: [], failures: [], ...extra,
+  };
+}
+
+describe('zeroLossVerdict', () => {
+  it('passes a clean run and says so with the counts', () => {
+    const v = zeroLossVerdict(outcome(Array.from({ length: 10 }, (_, i) => ok(i))), 10, 'v2');
+    expect(v.ok).toBe(true);
+    expect(v.message).toMatch(/^zero loss — fresh: 0 of 10 failed/);
+  });
+
+  it('fails with counts on lost requests, too few requests, old tail, ungraceful pods', () => {
+    const records = [...Array.from({ length: 5 }, (_, i) => ok(i)), { mode: 'fresh' as const, start: 9, end: 10, error: 'refused' as const }];
+    const v = zeroLossVerdict(outcome(records, { endsOnNewVersion: { fresh: false }, oldPodsGraceful: 2 }), 10, 'v2');
+    expect(v.ok).toBe(false);
+    expect(v.problems).toEqual([
+      'fresh: only 6 requests (< 10)',
+      'fresh: 1 of 6 requests failed (refused 1), 0.001 s disrupted',
+      'fresh: the last answers did not all come from v2',
+      'only 2 of 3 old pods terminated gracefully',
+    ]);
+    expect(v.message).toContain('fresh: 1 of 6 failed');
+  });
+});
+
+describe('judgeTermination', () => {
+  const pod = { name: 'p', ready: false, version: 'v1', terminatingAt: 10_000, gracePeriodSeconds: 15 };
+  it('accepts exit 0 (or 143) within the grace period', () => {
+    expect(judgeTermination({ ...pod, terminated: { exitCode: 0, reason: 'Completed', finishedAt: 15_000 } })).toMatchObject({ graceful: true, exitAfterSeconds: 5 });
+    expect(judgeTermination({ ...pod, terminated: { exitCode: 143, finishedAt: 11_000 } }).graceful).toBe(true);
+  });
+  it('rejects SIGKILL, other exit codes, a late exit and an unseen termination', () => {
+    expect(judgeTermination({ ...pod, terminated: { exitCode: 137, finishedAt: 25_000 } })).toMatchObject({ graceful: false, why: expect.stringContaining('SIGKILL') });
+    expect(judgeTermination({ ...pod, terminated: { exitCode: 2, finishedAt: 11_000 } }).graceful).toBe(false);
+    expect(judgeTermination({ ...pod, terminated: { exitCode: 0, finishedAt: 40_000 } }).graceful).toBe(false);
+    expect(judgeTermination(pod).graceful).toBe(false);
+  });
+});
+
+describe('trafficMoved', () => {
+  const versionOf = (a: string) => (a.startsWith('new-') ? 'v2' : 'v1');
+  it('needs a full tail of successful new-version answers in every mode', () => {
+    expect(trafficMoved({ fresh: { total: 9, failed: 0, tail: ['new-a', 'new-b'] } }, 'v2', versionOf, 2)).toBe(true);
+    expect(trafficMoved({ fresh: { total: 9, failed: 0, tail: ['new-a', null] } }, 'v2', versionOf, 2)).toBe(false);
+    expect(trafficMoved({ fresh: { total: 9, failed: 0, tail: ['new-a'] } }, 'v2', versionOf, 2)).toBe(false);
+    expect(trafficMoved({
+      fresh: { total: 9, failed: 0, tail: ['new-a', 'new-b'] }, keepalive: { total: 9, failed: 0, tail: ['old-a', 'new-b'] },
+    }, 'v2', versionOf, 2)).toBe(false);
+    expect(trafficMoved({}, 'v2', versionOf, 2)).toBe(false);
+  });
+});
+
+describe('pod protocol', () => {
+  it('round-trips a ledger through log lines and finds the latest progress', () => {
+    const ledger = { startedAtEpochMs: 1, target: 'http://web', records: [ok(1), { mode: 'keepalive' as const, start: 2, end: 3, error: 'reset' as const }] };
+    const log = [encodeProgress({ epochMs: 1, progress: {} }), encodeProgress({ epochMs: 1, progress: { fresh: { total: 2, failed: 0, tail: [] } } }), ...encodeLedger(ledger)].join('\n');
+    expect(decodeLedger(log)).toEqual(ledger);
+    expect(lastProgress(log)?.progress.fresh?.total).toBe(2);
+  });
+  it('refuses a truncated ledger', () => {
+    const lines = [...encodeLedger({ startedAtEpochMs: 1, target: 't', records: [ok(1), ok(2)] })];
+    expect(() => decodeLedger(lines.slice(0, 2).join('\n'))).toThrow(/1 of 2 records/);
+  });
+});
+
+describe('versionPatch', () => {
+  it('changes the version label, env and image of the pod template', () => {
+    const spec = { ...agnhostWorkload('img:1', 5), to: { name: 'v2', image: 'img:2', env: { A: 'b' } } };
+    expect(versionPatch(spec)).toEqual([
+      { op: 'replace', path: '/spec/template/metadata/labels/workload-conformance.io~1version', value: 'v2' },
+      { op: 'replace', path: '/spec/template/spec/containers/0/env', value: [{ name: 'A', value: 'b' }, { name: 'WC_VERSION', value: 'v2' }] },
+      { op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'img:2' },
+    ]);
+  });
+});
