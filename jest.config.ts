@@ -35,7 +35,8 @@ const config: Config = {
       testMatch: ['<rootDir>/tests/*.test.ts'],
       globalSetup: '<rootDir>/tests/setup/global-setup.ts',
       globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/tests/setup/cluster-worker.ts'],
+      // Counts failed tests per file so the namespace fixture dumps diagnostics only when needed.
+      testEnvironment: '<rootDir>/tests/setup/cluster-environment.ts',
       // Cluster tests wait on real state changes (restarts, rollouts); the waits carry their own timeouts.
       testTimeout: 10 * 60 * 1000,
       slowTestThreshold: 60,

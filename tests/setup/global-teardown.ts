@@ -1,1 +1,5 @@
-export default async function globalTeardown(): Promise<void> {}
+import { finishRun } from '../../lib/session.ts';
+
+export default async function globalTeardown(): Promise<void> {
+  await finishRun();
+}

@@ -1,0 +1,54 @@
+import { podReady, podRunning } from '../lib/conditions.ts';
+import { useTestNamespace } from '../lib/fixture.ts';
+import { pods } from '../lib/sources.ts';
+import { waitFor, WaitFatalError, WaitTimeoutError } from '../lib/wait.ts';
+
+/**
+ * The harness's own promises on a real cluster: a wait on a state that can never come stops at once
+ * with the reason, and a wait that times out says what it awaited and what it saw last.
+ */
+const t = useTestNamespace('harness-failures');
+const FAST = 60_000;
+
+beforeAll(async () => {
+  await t.apply('smoke-bad-inputs.yaml', { MISSING_IMAGE: 'localhost/workload-conformance/does-not-exist:0' });
+});
+
+async function waitError(name: string, wait: typeof podRunning, timeoutMs: number): Promise<{ error: Error; ms: number }> {
+  const started = Date.now();
+  const state = wait === podReady ? 'Ready' : 'Running';
+  const error = await waitFor({ description: `pod ${name} ${state}`, ...pods(t.kube, t.ns, { name }), predicate: wait(),
+    timeoutMs, progressEveryMs: 0 }).then(() => new Error('the wait succeeded'), (e: Error) => e);
+  return { error, ms: Date.now() - started };
+}
+
+test('a wait for Running on a pod whose image cannot be pulled MUST stop at once, naming the pull error', async () => {
+  const { error, ms } = await waitError('bad-image', podRunning, FAST);
+  expect(error).toBeInstanceOf(WaitFatalError);
+  expect(error.message).toMatch(/ErrImagePull|ImagePullBackOff/);
+  expect(ms).toBeLessThan(FAST);
+});
+
+test('a wait for Running on a pod no node can fit MUST stop at once with the scheduler\'s Unschedulable reason', async () => {
+  const { error, ms } = await waitError('unschedulable', podRunning, FAST);
+  expect(error).toBeInstanceOf(WaitFatalError);
+  expect(error.message).toMatch(/Unschedulable: .*cpu/i);
+  expect(ms).toBeLessThan(FAST);
+});
+
+test('a wait for Running on a pod that has Failed MUST stop at once, naming the exit code', async () => {
+  const { error } = await waitError('exits-at-once', podRunning, FAST);
+  expect(error).toBeInstanceOf(WaitFatalError);
+  expect(error.message).toContain('is Failed');
+  expect(error.message).toContain('exit 3');
+});
+
+test('a wait that times out MUST name what it awaited and show the last object seen', async () => {
+  await waitFor({ description: 'pod never-ready Running', ...pods(t.kube, t.ns, { name: 'never-ready' }), predicate: podRunning(),
+    timeoutMs: 2 * FAST });
+  const { error } = await waitError('never-ready', podReady, 3000);
+  expect(error).toBeInstanceOf(WaitTimeoutError);
+  expect(error.message).toContain('waiting for pod never-ready Ready');
+  expect(error.message).toContain('pod/never-ready phase=Running');
+  expect(error.message).toContain('condition Ready=False');
+});
