@@ -55,19 +55,27 @@ export interface RolloutRun {
 
 const MANIFEST = 'rollout-workload.yaml';
 
-export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: LoadPlan, timeoutMs = 5 * 60_000): Promise<RolloutRun> {
-  const log = env.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const { kube, ns } = env;
-  const rolledOut = (generation: number, description: string) =>
-    waitFor({ ...deployments(kube, ns, { name: spec.name }), description, predicate: deploymentRolledOut(generation), timeoutMs, log });
+const logOf = (env: Pick<RolloutEnv, 'log'>) => env.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
 
+async function waitRolledOut(env: Pick<RolloutEnv, 'kube' | 'ns' | 'log'>, spec: WorkloadSpec, generation: number, description: string, timeoutMs: number) {
+  await waitFor({ ...deployments(env.kube, env.ns, { name: spec.name }), description, predicate: deploymentRolledOut(generation), timeoutMs, log: logOf(env) });
+}
+
+/** Creates the workload at its first version and waits until every replica is available. */
+export async function deployWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'apply' | 'log'>, spec: WorkloadSpec, timeoutMs = 5 * 60_000): Promise<void> {
   await env.apply(MANIFEST, manifestVars(spec));
-  await rolledOut(1, `${spec.name} ${spec.from.name}: ${spec.replicas} replicas available`);
+  await waitRolledOut(env, spec, 1, `${spec.name} ${spec.from.name}: ${spec.replicas} replicas available`, timeoutMs);
+}
 
+export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: LoadPlan, timeoutMs = 5 * 60_000): Promise<RolloutRun> {
+  const log = logOf(env);
+  const { kube, ns } = env;
+  const rolledOut = (generation: number, description: string) => waitRolledOut(env, spec, generation, description, timeoutMs);
   const observer = new PodObserver(kube, ns, `${NAME_LABEL}=${spec.name}`);
-  await observer.start();
   let load: LoadSource | undefined;
   try {
+    await deployWorkload(env, spec, timeoutMs);
+    await observer.start();
     const identity = (): Identity => ({ podVersions: observer.podVersions(), versions: [spec.from.name, spec.to.name] });
     const versionOf = (answer: string) => resolveAnswer(answer, identity()).version;
     load = await env.startLoad({ ...plan, path: spec.requestPath, identify: spec.identify }, spec.name);
@@ -119,7 +127,7 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
 }
 
 /** Frees NodePort 30080 for the next case at once (namespace deletion at the end of the file is too late). */
-async function removeWorkload(kube: Kube, namespace: string, name: string): Promise<void> {
+export async function removeWorkload(kube: Kube, namespace: string, name: string): Promise<void> {
   await Promise.all([
     kube.core.deleteNamespacedService({ name, namespace }).catch(() => undefined),
     kube.apps.deleteNamespacedDeployment({ name, namespace }).catch(() => undefined),

@@ -1,0 +1,122 @@
+// npm run bench:rollout — not a test: measures, on this machine and an existing cluster (WC_KUBECONFIG),
+//  1. the load generator's sustained rate and its own CPU cost at several offered rates (no rollout), and
+//  2. how the measured disruption of a rolling update changes with the workload's drain delay (0/1/3/5 s).
+// Prints Markdown tables and writes them to reports/bench-rollout.md (+ .json).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runCli } from '../lib/cli/run-cli.ts';
+import { loadConfig } from '../lib/config.ts';
+import { HarnessError } from '../lib/errors.ts';
+import { connect } from '../lib/kube.ts';
+import { deriveFigures, byMode } from '../lib/ledger/derive.ts';
+import { startHostLoad } from '../lib/load/host-source.ts';
+import { reachable } from '../lib/load/reachable.ts';
+import { applyObjects, loadManifest } from '../lib/manifests.ts';
+import { createNamespace, deleteNamespaces, thisProcessOwner } from '../lib/namespace.ts';
+import { table } from '../lib/report/rollout-markdown.ts';
+import { NODE_PORT } from '../lib/rollout/constants.ts';
+import { deployWorkload, removeWorkload, runRollout, type RolloutEnv } from '../lib/rollout/driver.ts';
+import { rolloutOutcome } from '../lib/rollout/outcome.ts';
+import { loadPlanFromEnv } from '../lib/rollout/plan.ts';
+import { agnhostWorkload } from '../lib/rollout/spec.ts';
+
+const env = process.env;
+const TARGET = env.WC_ROLLOUT_TARGET ?? `http://127.0.0.1:${NODE_PORT}`;
+const RATES = (env.WC_BENCH_RATES ?? '150,300,500').split(',').map(Number);
+const WINDOW_MS = Number(env.WC_BENCH_WINDOW_MS ?? 10_000);
+const DELAYS = (env.WC_BENCH_DELAYS ?? '0,1,3,5').split(',').map(Number);
+const MIN_REQUESTS = Number(env.WC_BENCH_MIN_REQUESTS ?? 4000);
+
+/** CPU seconds this process used while `fn` ran, as a share of one core. */
+async function measuringCpu<T>(fn: () => Promise<T>): Promise<{ value: T; cpuShare: number; wallMs: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await fn();
+  const cpu = process.cpuUsage(cpu0);
+  const wallMs = performance.now() - t0;
+  return { value, cpuShare: (cpu.user + cpu.system) / 1000 / wallMs, wallMs };
+}
+
+const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
+
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  if (cfg.mode !== 'existing' || !cfg.kubeconfigPath) {
+    throw new HarnessError('starting the rollout benchmark', 'the benchmark needs a running cluster',
+      'set WC_KUBECONFIG (and WC_CONTEXT) to a kind cluster that maps NodePort 30080 to 127.0.0.1');
+  }
+  const kube = connect(cfg.kubeconfigPath, cfg.context);
+  const runId = `bench${Date.now().toString(36)}`;
+  const ns = await createNamespace(kube, 'bench-rollout', runId, thisProcessOwner());
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const renv: RolloutEnv = {
+    kube, ns, log,
+    apply: (file, vars) => applyObjects(kube, ns, loadManifest(file, vars, runId)),
+    startLoad: async (settings) => startHostLoad({ ...settings, target: TARGET }),
+  };
+  const basePlan = loadPlanFromEnv(env);
+  const capacityRows: string[][] = [];
+  const drainRows: string[][] = [];
+  const json: Record<string, unknown>[] = [];
+  try {
+    // 1. Capacity: a steady workload, both modes at once, each offered `rate` req/s for a fixed window.
+    const steady = agnhostWorkload(cfg.images.agnhost, 5, 'capacity');
+    await deployWorkload(renv, steady);
+    if (!(await reachable(`${TARGET}${steady.requestPath}`, 30_000))) throw new Error(`${TARGET} does not answer`);
+    for (const rate of RATES) {
+      log(`capacity: ${rate} req/s per mode for ${WINDOW_MS} ms`);
+      const { value: ledger, cpuShare } = await measuringCpu(async () => {
+        const load = startHostLoad({ ...basePlan, ratePerSecond: rate, target: TARGET, path: steady.requestPath, identify: steady.identify });
+        // The window is the measurement itself, not a wait for some state.
+        await sleep(WINDOW_MS);
+        return load.stop();
+      });
+      const overall = deriveFigures(ledger.records);
+      const modes = [...byMode(ledger.records)].map(([m, r]) => `${m} ${deriveFigures(r).ratePerSecond.toFixed(0)}`).join(', ');
+      capacityRows.push([String(rate * basePlan.modes.length), overall.ratePerSecond.toFixed(1), modes, String(overall.failed),
+        `${overall.latencyMs.p50.toFixed(1)} / ${overall.latencyMs.p99.toFixed(1)}`, pct(cpuShare)]);
+      json.push({ phase: 'capacity', offeredPerMode: rate, overall, cpuShare });
+    }
+    await removeWorkload(kube, ns, steady.name);
+
+    // 2. Disruption against drain delay: the full rollout check per delay.
+    for (const delay of DELAYS) {
+      const spec = agnhostWorkload(cfg.images.agnhost, delay, `drain-${delay}`);
+      const plan = { ...basePlan, minRequestsPerMode: MIN_REQUESTS };
+      log(`rollout with a ${delay} s drain`);
+      const { value: run, cpuShare } = await measuringCpu(() => runRollout(renv, spec, plan));
+      const o = rolloutOutcome(`bench-drain-${delay}`, run);
+      for (const [mode, f] of Object.entries(o.byMode)) {
+        const causes = Object.entries(f.failuresByCause).map(([k, v]) => `${k} ${v}`).join(', ') || '–';
+        drainRows.push([`${delay} s`, mode, String(f.total), String(f.failed), causes, String(f.disruptionSeconds), String(o.rolloutSeconds), f.ratePerSecond.toFixed(1)]);
+      }
+      drainRows.push([`${delay} s`, '(process CPU)', '', '', '', '', '', pct(cpuShare)]);
+      json.push({ phase: 'drain', delaySeconds: delay, outcome: { ...o, timeline: undefined }, cpuShare });
+    }
+  } finally {
+    await deleteNamespaces(kube, [ns]).catch((err) => log(`could not delete ${ns}: ${String(err)}`));
+  }
+
+  const md = [
+    `## Rollout benchmark (${new Date().toISOString()}, ${TARGET})`,
+    '',
+    `Load generator capacity: both modes at once for ${WINDOW_MS / 1000} s, concurrency ${basePlan.concurrency} per mode; ` +
+      'CPU is this process (generator plus API client) as a share of one core.',
+    '',
+    table(['offered req/s', 'achieved req/s', 'per mode', 'failed', 'latency p50 / p99 ms', 'generator CPU'], capacityRows),
+    '',
+    `Disruption against drain delay (agnhost netexec --delay-shutdown, ${basePlan.ratePerSecond} req/s per mode, ` +
+      `at least ${MIN_REQUESTS} requests per mode):`,
+    '',
+    table(['drain', 'mode', 'requests', 'failed', 'causes', 'disruption s', 'rollout s', 'req/s'], drainRows),
+    '',
+  ].join('\n');
+  process.stdout.write(md);
+  const dir = cfg.reportsDir;
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'bench-rollout.md'), md);
+  await writeFile(join(dir, 'bench-rollout.json'), JSON.stringify(json, null, 2));
+}
+
+runCli(main);
