@@ -18,6 +18,7 @@ interface FileConfig {
   identify?: string;
   replicas?: number;
   terminationGracePeriodSeconds?: number;
+  preStopSleepSeconds?: number;
   from?: VersionSpec;
   to?: VersionSpec;
 }
@@ -75,6 +76,9 @@ export function byoWorkload(env: Env = process.env): WorkloadSpec {
     identify,
     replicas: intOf('replicas', file.replicas, 3),
     terminationGracePeriodSeconds: intOf('terminationGracePeriodSeconds', file.terminationGracePeriodSeconds, 30),
+    ...(env.WC_ROLLOUT_PRESTOP_SLEEP ?? file.preStopSleepSeconds
+      ? { preStopSleepSeconds: intOf('preStopSleepSeconds', env.WC_ROLLOUT_PRESTOP_SLEEP ?? file.preStopSleepSeconds, 1) }
+      : {}),
     from,
     to,
   };

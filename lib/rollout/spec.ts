@@ -23,6 +23,8 @@ export interface WorkloadSpec {
   identify: Identify;
   replicas: number;
   terminationGracePeriodSeconds: number;
+  /** A preStop sleep (Kubernetes >= 1.30 sleep action): the drain for apps that exit at once on SIGTERM. */
+  preStopSleepSeconds?: number;
   from: VersionSpec;
   to: VersionSpec;
 }

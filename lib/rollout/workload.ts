@@ -18,6 +18,7 @@ export function manifestVars(spec: WorkloadSpec): Record<string, string> {
     READINESS_PATH: spec.readinessPath,
     REPLICAS: String(spec.replicas),
     GRACE_SECONDS: String(spec.terminationGracePeriodSeconds),
+    LIFECYCLE_JSON: JSON.stringify(spec.preStopSleepSeconds ? { preStop: { sleep: { seconds: spec.preStopSleepSeconds } } } : {}),
     VERSION: spec.from.name,
     NODE_PORT: String(NODE_PORT),
   };
