@@ -19,6 +19,12 @@ export interface LoadOptions {
   concurrency: number;
   timeoutMs: number;
   identify: Identify;
+  /**
+   * Keep-alive mode: retire a connection (with `Connection: close` on its last request) after this many
+   * requests, as pooling proxies do (nginx keepalive_requests, Envoy max_requests_per_connection).
+   * 0 or absent: never.
+   */
+  keepaliveMaxRequests?: number;
 }
 
 export interface LoadRun {
@@ -38,6 +44,7 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
     // must not be mistaken for the server's doing.
     keepAliveTimeout: 60_000,
     keepAliveMaxTimeout: 600_000,
+    ...(options.mode === 'keepalive' && options.keepaliveMaxRequests ? { maxRequestsPerClient: options.keepaliveMaxRequests } : {}),
   });
   const pacer = new Pacer(options.ratePerSecond, () => recorder.now());
   // `reset: true` sends "Connection: close" and discards the socket after the answer: a new

@@ -69,7 +69,8 @@ export async function startPodLoad(env: PodLoadEnv, settings: LoadSettings): Pro
     async stop() {
       running = false;
       await refresher;
-      await execInPod(kube, ns, NAME, CONTAINER, ['sh', '-c', 'kill -TERM 1'], 30_000);
+      // Node itself sends the signal: the image needs no shell or kill binary.
+      await execInPod(kube, ns, NAME, CONTAINER, ['node', '-e', 'process.kill(1, "SIGTERM")'], 30_000);
       await waitFor({ ...pods(kube, ns, { name: NAME }), description: 'the load generator pod to finish its ledger', predicate: podSucceeded(), timeoutMs: TIMEOUT_MS });
       return decodeLedger(await readLog());
     },

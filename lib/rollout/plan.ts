@@ -27,6 +27,7 @@ export function loadPlanFromEnv(env: Env = process.env): LoadPlan {
     ratePerSecond,
     concurrency: Math.round(positive(env, 'WC_ROLLOUT_CONCURRENCY', 16)),
     timeoutMs: positive(env, 'WC_ROLLOUT_TIMEOUT_MS', 3000),
+    keepaliveMaxRequests: Math.round(Number(env.WC_ROLLOUT_KEEPALIVE_MAX_REQUESTS ?? 0)),
     minRequestsPerMode: Math.round(positive(env, 'WC_ROLLOUT_MIN_REQUESTS', 10_000)),
     // Two seconds of load before the patch, so the picture shows the steady state before the rollout.
     warmupRequestsPerMode: Math.round(ratePerSecond * 2),
