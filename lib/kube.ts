@@ -47,8 +47,10 @@ const TRANSIENT_CODES = new Set([
 export function statusOf(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const { code, statusCode } = err as { code?: unknown; statusCode?: unknown };
-  if (typeof code === 'number') return code;
-  if (typeof statusCode === 'number') return statusCode;
+  // Only HTTP-looking numbers: a DOMException (e.g. a TimeoutError) carries a small numeric `code` too.
+  const http = (n: unknown): n is number => typeof n === 'number' && n >= 100 && n <= 599;
+  if (http(code)) return code;
+  if (http(statusCode)) return statusCode;
   return undefined;
 }
 

@@ -145,9 +145,12 @@ export function waitFor<T, V>(spec: WaitSpec<T, V>): Promise<V> {
     };
 
     let expired = false;
+    let watchStartedAt = 0;
+    let eventsSinceWatch = 0;
     const onEvent = (type: string, obj: unknown): void => {
       if (finished) return;
       failures = 0;
+      eventsSinceWatch++;
       if (type === 'ERROR') {
         // The server ends the watch with a Status; 410 Gone means our resourceVersion is too old.
         expired = statusOf(obj) === 410;
@@ -166,12 +169,15 @@ export function waitFor<T, V>(spec: WaitSpec<T, V>): Promise<V> {
       if (finished) return;
       const gone = expired || statusOf(err) === 410;
       expired = false;
-      const timedOutQuietly = err instanceof Error && err.name === 'TimeoutError';
+      // client-node's inactivity timeout on a quiet watch (a DOMException: no instanceof across realms).
+      const timedOutQuietly = (err as { name?: unknown } | null)?.name === 'TimeoutError';
+      // A watch the server closes at once, again and again, must not become a tight loop.
+      const closedAtOnce = !err && !eventsSinceWatch && Date.now() - watchStartedAt < 1000;
       if (err && !gone && !timedOutQuietly && !isTransient(err) && statusOf(err) !== undefined) {
         fail(new WaitFatalError(spec.description, `watching ${spec.watchPath} failed: ${(err as Error).message}`, lastSeen()));
         return;
       }
-      if (!gone && !timedOutQuietly) failures++;
+      if ((err && !gone && !timedOutQuietly) || closedAtOnce) failures++;
       if (gone) resourceVersion = undefined;
       const restart = (): void => {
         if (finished) return;
@@ -181,6 +187,8 @@ export function waitFor<T, V>(spec: WaitSpec<T, V>): Promise<V> {
     };
 
     const startWatch = async (): Promise<void> => {
+      watchStartedAt = Date.now();
+      eventsSinceWatch = 0;
       const query = { ...spec.watchQuery, resourceVersion, allowWatchBookmarks: true };
       try {
         controller = await spec.watch.watch(spec.watchPath, query, onEvent, onDone);

@@ -1,0 +1,57 @@
+import type { V1Status } from '@kubernetes/client-node';
+import { exitCodeOf } from '../../../lib/exec.ts';
+import { onInterrupt } from '../../../lib/signals.ts';
+
+describe('interrupt cleanup', () => {
+  it('must run the cleanup once on SIGTERM, then exit with 143', async () => {
+    const exits: number[] = [];
+    let cleanups = 0;
+    let done!: () => void;
+    const exited = new Promise<void>((r) => { done = r; });
+    const remove = onInterrupt(async () => { cleanups++; }, { log: () => undefined, exit: (code) => { exits.push(code); done(); } });
+    process.emit('SIGTERM', 'SIGTERM');
+    await exited;
+    remove();
+    expect(cleanups).toBe(1);
+    expect(exits).toEqual([143]);
+  });
+
+  it('must exit at once with 130 on a second Ctrl-C while the cleanup runs', async () => {
+    const exits: number[] = [];
+    let release!: () => void;
+    const remove = onInterrupt(() => new Promise<void>((r) => { release = r; }), { log: () => undefined, exit: (code) => exits.push(code) });
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    expect(exits).toEqual([130]);
+    release();
+    await new Promise((r) => setImmediate(r));
+    remove();
+  });
+
+  it('must exit even when the cleanup hangs, after its time limit', async () => {
+    const exits: number[] = [];
+    const remove = onInterrupt(() => new Promise<void>(() => undefined), { log: () => undefined, exit: (code) => exits.push(code), limitMs: 20 });
+    process.emit('SIGTERM', 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 50));
+    remove();
+    expect(exits).toEqual([143]);
+  });
+
+  it('must stop handling signals once removed', () => {
+    const before = process.listenerCount('SIGINT');
+    onInterrupt(async () => undefined)();
+    expect(process.listenerCount('SIGINT')).toBe(before);
+  });
+});
+
+describe('exec status frames', () => {
+  it('must read exit code 0 from Success and the ExitCode cause from a failure', () => {
+    expect(exitCodeOf({ status: 'Success' })).toBe(0);
+    const failure: V1Status = { status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '137' }] } };
+    expect(exitCodeOf(failure)).toBe(137);
+  });
+
+  it('must fail, not invent an exit code, when the command could not run at all', () => {
+    expect(() => exitCodeOf({ status: 'Failure', message: 'container not found ("nope")' })).toThrow('exec failed: container not found ("nope")');
+  });
+});
