@@ -20,11 +20,11 @@ export interface LoadOptions {
   timeoutMs: number;
   identify: Identify;
   /**
-   * Keep-alive mode: retire a connection (with `Connection: close` on its last request) after this many
-   * requests, as pooling proxies do (nginx keepalive_requests, Envoy max_requests_per_connection).
-   * 0 or absent: never.
+   * Keep-alive mode: connections live at most this long, then the client closes them once their
+   * request in flight is answered (gRPC's MAX_CONNECTION_AGE, Envoy's max_connection_duration).
+   * 0 or absent: connections are reused for as long as the server keeps them open.
    */
-  keepaliveMaxRequests?: number;
+  keepaliveMaxAgeMs?: number;
 }
 
 export interface LoadRun {
@@ -33,8 +33,8 @@ export interface LoadRun {
   readonly sent: number;
 }
 
-export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
-  const pool = new Pool(options.target, {
+function newPool(options: LoadOptions): Pool {
+  return new Pool(options.target, {
     connections: options.concurrency,
     pipelining: 1,
     connect: { timeout: options.timeoutMs },
@@ -44,8 +44,21 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
     // must not be mistaken for the server's doing.
     keepAliveTimeout: 60_000,
     keepAliveMaxTimeout: 600_000,
-    ...(options.mode === 'keepalive' && options.keepaliveMaxRequests ? { maxRequestsPerClient: options.keepaliveMaxRequests } : {}),
   });
+}
+
+export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
+  let pool = newPool(options);
+  const retiring: Promise<void>[] = [];
+  // Connection age is enforced by replacing the whole pool: new requests go to fresh connections, and
+  // close() lets the old pool's requests in flight finish before it closes their sockets — a clean,
+  // client-side close, never one that races a request.
+  const maxAge = options.mode === 'keepalive' ? (options.keepaliveMaxAgeMs ?? 0) : 0;
+  const rotation = maxAge > 0 ? setInterval(() => {
+    const old = pool;
+    pool = newPool(options);
+    retiring.push(old.close());
+  }, maxAge) : undefined;
   const pacer = new Pacer(options.ratePerSecond, () => recorder.now());
   // `reset: true` sends "Connection: close" and discards the socket after the answer: a new
   // connection for every request, without paying for a new pool object each time.
@@ -86,8 +99,9 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
     },
     async stop() {
       stopped = true;
+      clearInterval(rotation);
       await Promise.all(workers);
-      await pool.close();
+      await Promise.all([...retiring, pool.close()]);
     },
   };
 }

@@ -14,8 +14,8 @@ export interface LoadSettings {
   /** Max requests in flight per mode. */
   concurrency: number;
   timeoutMs: number;
-  /** See LoadOptions.keepaliveMaxRequests. */
-  keepaliveMaxRequests?: number;
+  /** See LoadOptions.keepaliveMaxAgeMs. */
+  keepaliveMaxAgeMs?: number;
 }
 
 /** What the driver needs while the load runs: how much was sent, and who answered most recently. */
