@@ -144,7 +144,9 @@ export function timelineSvg(input: TimelineInput): string {
     const mx = x(m.at);
     parts.push(el('line', { x1: mx, x2: mx, y1: TOP - 2, y2: axisY, stroke: '#333', 'stroke-dasharray': '4 3', 'stroke-width': 1 }));
     const ly = TOP + RATE_HEIGHT + STRIP + 12 + (i % 2) * 11;
-    parts.push(text({ x: mx + 3, y: ly, 'font-size': 10.5, fill: '#222' }, m.label));
+    // Near the right edge the label goes to the left of its line so it is not cut off.
+    const leftward = mx > WIDTH - RIGHT - 120;
+    parts.push(text({ x: leftward ? mx - 3 : mx + 3, y: ly, 'font-size': 10.5, fill: '#222', 'text-anchor': leftward ? 'end' : 'start' }, m.label));
   });
 
   // Time axis in seconds.
