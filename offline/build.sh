@@ -25,8 +25,12 @@ preflight() {
   free_kb=$(df -Pk "$OFFLINE_CACHE" | awk 'NR==2 {print $4}')
   [ "$free_kb" -gt $((8 * 1024 * 1024)) ] || die "less than 8 GiB free under $OFFLINE_CACHE (the build needs about 6 GiB)" "free disk space or set WC_CACHE_DIR to a larger disk"
   require_go
+  check_go_pins
   require_command debootstrap debootstrap
   [ -x /bin/busybox ] || die "busybox is not installed" "apt-get install -y busybox-static"
+  # runc is built with seccomp support, through cgo.
+  [ -f /usr/include/seccomp.h ] || die "libseccomp headers are missing" "apt-get install -y libseccomp-dev"
+  require_command gcc gcc
 }
 
 started=$(date +%s)
@@ -39,7 +43,7 @@ build_etcd
 build_coredns
 build_local_path_provisioner
 build_node_runtime
-KINDNETD_IMAGE=$IMAGE_PREFIX/kindnetd:$KUBERNETES_VERSION-$(key_of "$KUBE_BIN_DIR")
+KINDNETD_IMAGE=$IMAGE_PREFIX/kindnetd:$KUBERNETES_VERSION-$(key_of "path:$KUBE_BIN_DIR")
 LPP_IMAGE=$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION
 timed workload-images build_workload_images
 build_node_image

@@ -8,6 +8,20 @@ require_go() {
     "install Go >= 1.24 (on this machine kind it lives in /usr/local/go/bin: export PATH=/usr/local/go/bin:\$PATH)"
 }
 
+# The Go wrapper modules must build exactly what versions.env pins: one place to change a version.
+check_go_pins() {
+  local module want got
+  while read -r module want; do
+    got=$(awk -v m="$module" '$1 == m || ($1 == "require" && $2 == m) {print $NF; exit}' "$GO_SRC"/*/go.mod)
+    [ "$got" = "$want" ] || die "versions.env pins $module $want but offline/go requires ${got:-nothing}" \
+      "cd offline/go/<module> && go get $module@$want && go mod tidy (for Kubernetes also update the k8s.io/* replace lines)"
+  done <<PINS
+k8s.io/kubernetes $KUBERNETES_VERSION
+go.etcd.io/etcd/server/v3 $ETCD_VERSION
+github.com/containerd/containerd/v2 $CONTAINERD_VERSION
+PINS
+}
+
 # go_artefact NAME KEY -> prints the directory; returns 0 when it already holds a finished build.
 go_artefact_dir() { printf '%s/%s/%s' "$OFFLINE_CACHE" "$1" "$2"; }
 is_built() { [ -f "$1/.complete" ]; }
@@ -93,14 +107,13 @@ build_local_path_provisioner() {
 # The node's container runtime, as kind's base image carries it: containerd, its runc shim, runc, ctr,
 # and the CNI plugins kindnet's config uses.
 build_node_runtime() {
-  local dir; dir=$(go_artefact_dir node-runtime "$CONTAINERD_VERSION-$RUNC_VERSION-$CNI_PLUGINS_VERSION")
+  local dir; dir=$(go_artefact_dir node-runtime "$CONTAINERD_VERSION-$RUNC_VERSION-$CNI_PLUGINS_VERSION-$(key_of "$GO_SRC/containerd")")
   RUNTIME_BIN_DIR=$dir
   is_built "$dir" && return 0
-  [ -f /usr/include/seccomp.h ] || die "libseccomp headers are missing (runc is built with seccomp support)" "apt-get install -y libseccomp-dev"
   local c=github.com/containerd/containerd/v2
-  timed containerd go_install "$dir" CGO_ENABLED=0 -- -tags no_btrfs,no_devmapper,no_zfs \
-    -ldflags "-s -w -X $c/version.Version=$CONTAINERD_VERSION" \
-    "$c/cmd/containerd@$CONTAINERD_VERSION" "$c/cmd/containerd-shim-runc-v2@$CONTAINERD_VERSION" "$c/cmd/ctr@$CONTAINERD_VERSION"
+  timed containerd bash -c "cd '$GO_SRC/containerd' && CGO_ENABLED=0 go build -trimpath -tags no_btrfs,no_devmapper,no_zfs \
+    -ldflags '-s -w -X $c/version.Version=$CONTAINERD_VERSION' -o '$dir/' \
+    $c/cmd/containerd $c/cmd/containerd-shim-runc-v2 $c/cmd/ctr"
   timed runc go_install "$dir" CGO_ENABLED=1 -- -tags seccomp -ldflags "-X main.version=${RUNC_VERSION#v}" \
     "github.com/opencontainers/runc@$RUNC_VERSION"
   local p=github.com/containernetworking/plugins/plugins

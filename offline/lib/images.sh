@@ -21,8 +21,8 @@ build_image() {
     [ "$entrypoint" = none ] || echo "ENTRYPOINT $entrypoint"
   } >"$ctx/Dockerfile"
   # The classic builder never contacts a registry for FROM scratch or a local base image.
-  DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$ctx" >/dev/null
-  local rc=$?
+  local rc=0 out
+  out=$(DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$ctx" 2>&1) || { rc=$?; printf '%s\n' "$out" >&2; }
   rm -rf "$ctx"
   return $rc
 }
@@ -47,7 +47,7 @@ busybox_version() { /bin/busybox 2>&1 | head -n1 | sed -E 's/^BusyBox v([0-9.]+)
 
 build_workload_images() {
   local key tree
-  key=$(key_of "$KUBE_BIN_DIR" "$(busybox_version)" "${BASH_SOURCE[0]}")
+  key=$(key_of "path:$KUBE_BIN_DIR" "$(busybox_version)" "${BASH_SOURCE[0]}")
   BUSYBOX_LOCAL=$IMAGE_PREFIX/busybox:$(busybox_version)-$key
   AGNHOST_LOCAL=$IMAGE_PREFIX/agnhost:${AGNHOST_IMAGE##*:}-$key
   tree=$(mktemp -d "$OFFLINE_CACHE/busybox.XXXXXX")

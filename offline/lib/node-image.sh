@@ -88,8 +88,9 @@ build_node_image() {
     "registry.k8s.io/kube-scheduler:$KUBERNETES_VERSION" "registry.k8s.io/kube-proxy:$KUBERNETES_VERSION"
     "registry.k8s.io/etcd:${ETCD_VERSION#v}-0" "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" "$PAUSE_IMAGE"
     "$KINDNETD_IMAGE" "$LPP_IMAGE" "$BUSYBOX_LOCAL")
-  key=$(key_of "$NODE_BASE_IMAGE" "$KUBE_BIN_DIR" "$ETCD_BIN_DIR" "$COREDNS_BIN_DIR" "$LPP_BIN_DIR" "$RUNTIME_BIN_DIR" \
-    "$OFFLINE_DIR/node" "$OFFLINE_DIR/lib" "$(lacks_cap_sys_resource && echo shim)")
+  key=$(key_of "$NODE_BASE_IMAGE" "path:$KUBE_BIN_DIR" "path:$ETCD_BIN_DIR" "path:$COREDNS_BIN_DIR" "path:$LPP_BIN_DIR" "path:$RUNTIME_BIN_DIR" \
+    "$OFFLINE_DIR/node" "$OFFLINE_DIR/lib/node-image.sh" "$OFFLINE_DIR/lib/images.sh" "$OFFLINE_DIR/lib/rootfs.sh" \
+    "$(lacks_cap_sys_resource && echo shim)")
   NODE_IMAGE=$IMAGE_PREFIX/node:$KUBERNETES_VERSION-$key
   image_exists "$NODE_IMAGE" && return 0
   ctx=$(mktemp -d "$OFFLINE_CACHE/node-ctx.XXXXXX")
@@ -98,4 +99,6 @@ build_node_image() {
   rm -rf "$ctx"
   timed node-image-preload preload_images "$NODE_IMAGE-base" "$NODE_IMAGE" "${images[@]}"
   docker rmi "$NODE_IMAGE-base" >/dev/null 2>&1 || true
+  # Superseded node images are 1 GiB each; one still used by a cluster stays (rmi without -f).
+  docker images --format '{{.Repository}}:{{.Tag}}' "$IMAGE_PREFIX/node" | grep -vx "$NODE_IMAGE" | xargs -r docker rmi >/dev/null 2>&1 || true
 }
