@@ -4,7 +4,7 @@ import { awaitLivenessEvidence, readLivenessEvidence } from '../lib/drivers/pod-
 import { showsLivenessRestart } from '../lib/drivers/probe-events.ts';
 import { awaitPod } from '../lib/drivers/pods.ts';
 import { readySinceStart } from '../lib/drivers/probe-window.ts';
-import { containerHistory, historyOf } from '../lib/drivers/termination.ts';
+import { containerHistory, historyOf, ranSeconds } from '../lib/drivers/termination.ts';
 import { useTestNamespace } from '../lib/fixture.ts';
 
 const BEHAVIOUR = 'Liveness probe failures restart the container';
@@ -27,7 +27,8 @@ test.each([
   await runCase(BEHAVIOUR, `${pod}: the probe starts failing`, async (seen) => {
     const status = await awaitPod(t, pod, containerRestarted('app', 1), `${pod} to be restarted by its liveness probe`);
     const evidence = await awaitLivenessEvidence(t, pod);
-    Object.assign(seen, { restartCount: historyOf(status).restartCount, lastTermination: historyOf(status).lastTermination,
+    const { restartCount, lastTermination } = historyOf(status);
+    Object.assign(seen, { restartCount, lastTermination, killedAfterSeconds: ranSeconds(lastTermination),
       unhealthy: evidence.unhealthy, killing: evidence.killing });
     expect(status.restartCount).toBeGreaterThanOrEqual(1);
     expect(evidence.killing[0]).toMatch(/failed liveness probe, will be restarted/);

@@ -1,6 +1,7 @@
 import { containerRestarted, podReady } from '../lib/conditions.ts';
 import { runCase } from '../lib/report.ts';
 import { awaitPod } from '../lib/drivers/pods.ts';
+import { readySinceStart } from '../lib/drivers/probe-window.ts';
 import { containerHistory, historyOf, OOM_EXIT_CODE, wasKilledForMemory } from '../lib/drivers/termination.ts';
 import { useTestNamespace } from '../lib/fixture.ts';
 
@@ -10,7 +11,7 @@ const t = useTestNamespace('oom-kill');
 beforeAll(() => t.apply('oom-kill.yaml'));
 
 test('a container that allocates past its memory limit is killed with exit code 137 and restarted', async () => {
-  await runCase(BEHAVIOUR, 'allocates 20 MiB under a 15 MiB limit', async (seen) => {
+  await runCase(BEHAVIOUR, 'allocates 20 MiB past a 15 MiB limit', async (seen) => {
     const status = await awaitPod(t, 'allocates-past-limit', containerRestarted('allocator', 1),
       'allocates-past-limit to be killed and restarted', 120_000);
     const history = historyOf(status);
@@ -27,12 +28,13 @@ test('a container that allocates past its memory limit is killed with exit code 
 });
 
 test('the same workload under its memory limit completes the allocation and keeps running without a restart', async () => {
-  await runCase(BEHAVIOUR, 'control: allocates 20 MiB under a 64 MiB limit', async (seen) => {
+  await runCase(BEHAVIOUR, 'control: allocates 20 MiB within a 64 MiB limit', async (seen) => {
     // Ready means the workload wrote its "allocation done" mark after dd returned, and is still running.
     const [pod] = await awaitPod(t, 'allocates-under-limit', podReady(),
       'allocates-under-limit to finish its allocation and report Ready', 120_000);
     const history = containerHistory(pod!, 'allocator');
-    Object.assign(seen, { restartCount: history.restartCount, lastTermination: history.lastTermination ?? null });
+    Object.assign(seen, { restartCount: history.restartCount, lastTermination: history.lastTermination ?? null,
+      allocationDoneAfterSeconds: readySinceStart(pod!, 'allocator') });
     expect(wasKilledForMemory(history)).toBe(false);
     expect(history.restartCount).toBe(0);
   });

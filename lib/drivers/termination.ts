@@ -7,6 +7,7 @@ export interface Termination {
   exitCode: number;
   reason?: string;
   signal?: number;
+  startedAt?: string;
   finishedAt?: string;
 }
 
@@ -31,9 +32,20 @@ export function historyOf(status: V1ContainerStatus | undefined): ContainerHisto
       exitCode: terminated.exitCode,
       reason: terminated.reason,
       signal: terminated.signal,
-      finishedAt: terminated.finishedAt === undefined ? undefined : new Date(terminated.finishedAt).toISOString(),
+      startedAt: isoOf(terminated.startedAt),
+      finishedAt: isoOf(terminated.finishedAt),
     },
   };
+}
+
+function isoOf(time: Date | undefined): string | undefined {
+  return time === undefined ? undefined : new Date(time).toISOString();
+}
+
+/** How long the container ran before that end, in seconds (API times have one-second resolution). */
+export function ranSeconds(termination: Termination | undefined): number | undefined {
+  if (termination?.startedAt === undefined || termination.finishedAt === undefined) return undefined;
+  return (Date.parse(termination.finishedAt) - Date.parse(termination.startedAt)) / 1000;
 }
 
 /** 137 = 128 + SIGKILL, the exit code of a process the kernel's OOM killer ended. */

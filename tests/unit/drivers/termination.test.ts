@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { containerHistory, wasKilledForMemory } from '../../../lib/drivers/termination.ts';
+import { containerHistory, ranSeconds, wasKilledForMemory } from '../../../lib/drivers/termination.ts';
 
 function pod(restartCount: number, terminated?: { exitCode: number; reason?: string }): V1Pod {
   return { status: { containerStatuses: [{ name: 'allocator', image: 'x', imageID: '', ready: false,
@@ -21,5 +21,13 @@ describe('containerHistory', () => {
     expect(wasKilledForMemory(containerHistory(pod(0), 'allocator'))).toBe(false);
     expect(wasKilledForMemory(containerHistory(pod(1, { exitCode: 1, reason: 'Error' }), 'allocator'))).toBe(false);
     expect(containerHistory(pod(0), 'missing')).toEqual({ restartCount: 0, lastTermination: undefined });
+  });
+});
+
+describe('ranSeconds', () => {
+  test('is the time between the start and the end of the previous container', () => {
+    expect(ranSeconds({ exitCode: 137, startedAt: '2026-11-21T05:31:22.000Z', finishedAt: '2026-11-21T05:31:34.000Z' })).toBe(12);
+    expect(ranSeconds({ exitCode: 137 })).toBeUndefined();
+    expect(ranSeconds(undefined)).toBeUndefined();
   });
 });
