@@ -3,6 +3,13 @@ import type { Config } from 'jest';
 // TypeScript and the ESM-only dependencies are both compiled to CommonJS by swc, so Jest needs no
 // experimental VM-modules flag. Type checking is `npm run typecheck`, not the transform's job.
 const swc: NonNullable<Config['transform']> = {
+  // The global setup/teardown run in Jest's own process, where Node loads ESM natively but a CommonJS
+  // require cannot resolve import-only packages (unicorn-magic, via execa). They keep their dynamic
+  // import() native and load the harness as the ESM it is.
+  '/tests/setup/global-(setup|teardown)\\.ts$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2024' }, module: { type: 'commonjs', ignoreDynamic: true } },
+  ],
   '^.+\\.(t|j|mj|cj)s$': [
     '@swc/jest',
     {
@@ -37,8 +44,9 @@ const config: Config = {
       globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
       // Counts failed tests per file so the namespace fixture dumps diagnostics only when needed.
       testEnvironment: '<rootDir>/tests/setup/cluster-environment.ts',
-      // Cluster tests wait on real state changes (restarts, rollouts); the waits carry their own timeouts.
-      testTimeout: 10 * 60 * 1000,
+      // Cluster tests and their hooks wait on real state changes (restarts, rollouts); the waits carry their
+      // own, shorter timeouts. (testTimeout is not a per-project option: the setup file sets it.)
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/cluster-timeouts.ts'],
       slowTestThreshold: 60,
     },
   ],

@@ -9,6 +9,7 @@ import { applyObjects, loadManifest } from './manifests.ts';
 import { createNamespace, deleteNamespaces } from './namespace.ts';
 import type { RunContext } from './run-context.ts';
 import { currentRun } from './run-context.ts';
+import { abandonWaits } from './wait.ts';
 
 export interface TestNamespace {
   readonly ns: string;
@@ -54,6 +55,8 @@ export function useTestNamespace(behaviour: string): TestNamespace {
   });
 
   afterAll(async () => {
+    // A test that timed out leaves its wait watching; it would outlive the file and keep the worker busy.
+    abandonWaits('the test file has finished');
     if (!state) return;
     const { ns, kube, run } = state;
     // Without the failure-tracking environment we cannot tell, and a dump is cheap next to a lost cause.

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { ClusterHandle } from './cluster.ts';
 import { bringUpCluster, tearDownCluster } from './cluster.ts';
 import type { HarnessConfig } from './config.ts';
@@ -6,7 +7,7 @@ import { connect } from './kube.ts';
 import { deleteRunNamespaces, thisProcessOwner } from './namespace.ts';
 import { resetSummary, writeSummary } from './report.ts';
 import type { RunContext } from './run-context.ts';
-import { newRunId, writeRunContext } from './run-context.ts';
+import { newRunId, RUN_FILE_ENV, writeRunContext } from './run-context.ts';
 import { onInterrupt } from './signals.ts';
 import { sweepLeftovers } from './sweeper.ts';
 
@@ -86,6 +87,9 @@ export async function finishRun(log: Log = stderrLog): Promise<void> {
     }
     await cleanUp(live, log);
   } finally {
+    // The run file describes a live run only; left behind it would mislead the next reader.
+    const runFile = process.env[RUN_FILE_ENV];
+    if (live.run && runFile) rmSync(runFile, { force: true });
     live.removeInterruptHandler();
     delete (globalThis as Holder)[LIVE_RUN];
   }

@@ -68,6 +68,23 @@ export class WaitFatalError extends Error {
   }
 }
 
+/** Every wait still going on in this process, so a test file can stop the ones its failed tests left. */
+const pending = new Set<(reason: string) => void>();
+
+/** Ends every pending wait with `reason` (e.g. after a test timed out, before its namespace goes). */
+export function abandonWaits(reason: string): number {
+  const count = pending.size;
+  for (const abandon of [...pending]) abandon(reason);
+  return count;
+}
+
+export class WaitAbandonedError extends Error {
+  constructor(description: string, reason: string) {
+    super(`stopped waiting for ${description}: ${reason}`);
+    this.name = 'WaitAbandonedError';
+  }
+}
+
 const defaultLog = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
@@ -114,12 +131,15 @@ export function waitFor<T, V>(spec: WaitSpec<T, V>): Promise<V> {
     const finish = (settle: () => void): void => {
       if (finished) return;
       finished = true;
+      pending.delete(abandon);
       timers.forEach(clearTimeout);
       clearInterval(progress);
       controller?.abort();
       settle();
     };
     const fail = (err: unknown): void => finish(() => reject(err));
+    const abandon = (reason: string): void => fail(new WaitAbandonedError(spec.description, reason));
+    pending.add(abandon);
 
     const evaluate = (): void => {
       let outcome: WaitOutcome<V>;

@@ -1,12 +1,16 @@
-import { loadConfig } from '../../lib/config.ts';
-import { formatHarnessError, isHarnessError } from '../../lib/errors.ts';
-import { startRun } from '../../lib/session.ts';
+import type * as Config from '../../lib/config.ts';
+import type * as Errors from '../../lib/errors.ts';
+import type * as Session from '../../lib/session.ts';
 
 /**
- * Cluster project only. A HarnessError is printed as its one actionable message and the process exits
- * at once: Jest would otherwise wrap it in a stack trace and still start every test file.
+ * Cluster project only. The harness is imported natively (see jest.config.ts). A HarnessError is printed
+ * as its one actionable message and the process exits at once: Jest would otherwise wrap it in a stack
+ * trace and still start every test file.
  */
 export default async function globalSetup(): Promise<void> {
+  const { loadConfig } = await import('../../lib/config.ts') as typeof Config;
+  const { formatHarnessError, isHarnessError } = await import('../../lib/errors.ts') as typeof Errors;
+  const { startRun } = await import('../../lib/session.ts') as typeof Session;
   try {
     process.stderr.write('\n');
     await startRun(loadConfig());

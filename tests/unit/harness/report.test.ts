@@ -25,10 +25,16 @@ describe('summary merging', () => {
 });
 
 describe('recording behaviours', () => {
-  const env = process.env.WC_REPORTS_DIR;
+  const saved = { WC_REPORTS_DIR: process.env.WC_REPORTS_DIR, WC_RUN_FILE: process.env.WC_RUN_FILE };
+  // Never the run file of a cluster run going on in this checkout: its summary is not ours to write.
+  beforeAll(() => {
+    process.env.WC_RUN_FILE = join(mkdtempSync(join(tmpdir(), 'wc-no-run-')), 'none.json');
+  });
   afterAll(() => {
-    if (env === undefined) delete process.env.WC_REPORTS_DIR;
-    else process.env.WC_REPORTS_DIR = env;
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   });
 
   it('must merge entries written separately (as by several workers) into summary.json', () => {
