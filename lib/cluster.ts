@@ -95,7 +95,7 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     log(`[wc] creating kind cluster ${config.clusterName}`);
     handle.createdCluster = true;
     options.onCreating?.(handle);
-    await kind.create(config.clusterName, config.kindConfigPath, kubeconfigPath, config.nodeImage ?? artefacts?.nodeImage);
+    await kind.create(config.clusterName, config.kindConfigPath, kubeconfigPath, config.nodeImage ?? artefacts?.nodeImage ?? config.pinnedNodeImage);
   }
   const kube = connect(kubeconfigPath, context);
   handle.serverVersion = await checkReachable(kube, 30_000);

@@ -19,8 +19,10 @@ export interface HarnessConfig {
   images: WorkloadImages;
   /** Which images the user set explicitly (WC_AGNHOST_IMAGE, WC_BUSYBOX_IMAGE): never replaced. */
   imageOverrides: Partial<WorkloadImages>;
-  /** Node image for `kind create cluster`; undefined = kind's default (or the offline one). */
+  /** Node image the user asked for (WC_NODE_IMAGE); wins over the offline and the pinned one. */
   nodeImage?: string;
+  /** The pinned node image for online kind mode (versions.env KIND_NODE_IMAGE). */
+  pinnedNodeImage?: string;
   reportsDir: string;
   cacheDir: string;
 }
@@ -86,6 +88,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     offline, clusterName, keepCluster, allowNonKind, images, imageOverrides, reportsDir, cacheDir,
     kindConfigPath: join(REPO_ROOT, 'kind-config.yaml'),
     ...(nodeImage ? { nodeImage } : {}),
+    ...(versions.KIND_NODE_IMAGE ? { pinnedNodeImage: versions.KIND_NODE_IMAGE } : {}),
   };
 
   const kubeconfig = nonEmpty(env, 'WC_KUBECONFIG');
