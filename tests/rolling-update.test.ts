@@ -5,6 +5,8 @@ import { rolloutCheck, type CheckResult } from '../lib/rollout/check.ts';
 import { agnhostWorkload } from '../lib/rollout/spec.ts';
 
 const BEHAVIOUR = 'Zero lost requests during a rolling update';
+// Each case keeps the load on for at least 10,000 requests per mode (about a minute) plus the rollout.
+const CASE_TIMEOUT_MS = 10 * 60_000;
 const t = useTestNamespace('rolling-update');
 
 /** What summary.json keeps of a check: the counts per mode and where the ledger and picture are. */
@@ -34,7 +36,7 @@ test('a rollout of a drained workload (readiness fails at SIGTERM, 5 s drain) lo
     seen(observations, r);
     assertZeroLoss(r);
   });
-});
+}, CASE_TIMEOUT_MS);
 
 test('negative control: the same check catches a workload that exits at once on SIGTERM (no drain) by reporting failed requests', async () => {
   await runCase(BEHAVIOUR, 'negative control: undrained workload (--delay-shutdown=0)', async (observations) => {
@@ -44,7 +46,7 @@ test('negative control: the same check catches a workload that exits at once on 
       throw new Error(`the check failed to catch an undrained workload: ${r.verdict.message}`);
     }
   });
-});
+}, CASE_TIMEOUT_MS);
 
 (byoRequested() ? test : test.skip)('your workload (WC_ROLLOUT_CONFIG / WC_ROLLOUT_IMAGE) rolls without losing a request', async () => {
   await runCase(BEHAVIOUR, 'bring your own workload', async (observations) => {
@@ -52,4 +54,4 @@ test('negative control: the same check catches a workload that exits at once on 
     seen(observations, r);
     assertZeroLoss(r);
   });
-});
+}, CASE_TIMEOUT_MS);
