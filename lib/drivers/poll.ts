@@ -10,6 +10,9 @@ export interface PollOptions<T> {
   intervalMs?: number;
   /** How the last answer is shown when the deadline passes. */
   show?: (value: T) => string;
+  /** How often to print that the wait goes on, as the watch-based waits do (0 = never). */
+  progressEveryMs?: number;
+  log?: (line: string) => void;
 }
 
 export interface Polled<T> {
@@ -27,10 +30,12 @@ export class PollTimeoutError extends Error {
 }
 
 export async function pollUntil<T>(options: PollOptions<T>): Promise<Polled<T>> {
-  const { description, probe, done, timeoutMs, intervalMs = 1000, show = (v: T) => JSON.stringify(v) } = options;
+  const { description, probe, done, timeoutMs, intervalMs = 1000, show = (v: T) => JSON.stringify(v),
+    progressEveryMs = 30_000, log = (line: string) => process.stderr.write(`${line}\n`) } = options;
   const started = Date.now();
   const deadline = started + timeoutMs;
   let attempts = 0;
+  let lastProgress = started;
   let last: string;
   for (;;) {
     attempts += 1;
@@ -39,6 +44,11 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<Polled<T>> 
     last = show(value);
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new PollTimeoutError(description, timeoutMs, attempts, last);
+    if (progressEveryMs > 0 && Date.now() - lastProgress >= progressEveryMs) {
+      lastProgress = Date.now();
+      log(`[wc] still waiting for ${description} (${Math.round((lastProgress - started) / 1000)}s of ` +
+        `${Math.round(timeoutMs / 1000)}s): last answer ${last}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, remaining)));
   }
 }

@@ -15,3 +15,12 @@ describe('pollUntil', () => {
     await expect(polling).rejects.toThrow(/the name to resolve.*last answer: NXDOMAIN/);
   });
 });
+
+test('pollUntil reports progress while it waits', async () => {
+  const lines: string[] = [];
+  let n = 0;
+  await pollUntil({ description: 'the third answer', probe: async () => ++n, done: (v) => v >= 3, timeoutMs: 1000,
+    intervalMs: 2, progressEveryMs: 1, log: (line) => lines.push(line), show: String });
+  expect(lines.length).toBeGreaterThan(0);
+  expect(lines[0]).toMatch(/^\[wc\] still waiting for the third answer \(\d+s of 1s\): last answer \d$/);
+});
