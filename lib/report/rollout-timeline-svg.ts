@@ -27,6 +27,10 @@ export interface TimelineInput {
 }
 
 const WIDTH = 1200;
+const MARKER_ROW = 11;
+const MARKER_ROWS = 3;
+/** Rough width of a marker label's character at 10.5 px, to keep labels from overlapping. */
+const MARKER_CHAR = 5.6;
 const LEFT = 190;
 const RIGHT = 30;
 const TOP = 78;
@@ -39,7 +43,7 @@ const UNKNOWN = '#9d9d9d';
 const PHASE_COLOUR: Record<LanePhase, string> = {
   starting: '#dbe4ee',
   ready: '', // the version's colour
-  'not-ready': '#e8e8e8',
+  'not-ready': '#f1d77e',
   draining: '#f28e2b',
   exited: '#cfcfcf',
 };
@@ -55,8 +59,34 @@ export function shortPodName(pod: string): string {
   return parts.length > 2 ? parts.slice(-2).join('-') : pod;
 }
 
+export interface PlacedMarker {
+  marker: TimelineMarker;
+  x: number;
+  row: number;
+  anchor: 'start' | 'end';
+}
+
+/**
+ * Puts each marker label on the first row where it overlaps no earlier label (markers cluster: the
+ * rollout completes, the last old pod goes and traffic moves within a second or two). Labels near the
+ * right edge extend to the left of their line so they are not cut off.
+ */
+export function layoutMarkers(markers: readonly TimelineMarker[], x: (t: number) => number): PlacedMarker[] {
+  const rowsEnd: number[][] = Array.from({ length: MARKER_ROWS }, () => []);
+  return [...markers].sort((a, b) => a.at - b.at).map((marker) => {
+    const mx = x(marker.at);
+    const width = marker.label.length * MARKER_CHAR + 6;
+    const anchor = mx + width > WIDTH - RIGHT / 2 ? 'end' : 'start';
+    const [from, to] = anchor === 'start' ? [mx, mx + width] : [mx - width, mx];
+    const free = rowsEnd.findIndex((spans) => spans.every((e) => e < from));
+    const row = free >= 0 ? free : 0;
+    rowsEnd[row]!.push(to);
+    return { marker, x: mx, row, anchor };
+  });
+}
+
 export function timelineSvg(input: TimelineInput): string {
-  const lanesTop = TOP + RATE_HEIGHT + STRIP + 34;
+  const lanesTop = TOP + RATE_HEIGHT + STRIP + 16 + MARKER_ROWS * MARKER_ROW;
   const lanesHeight = Math.max(1, input.lanes.length) * LANE;
   const axisY = lanesTop + lanesHeight + 8;
   const height = axisY + 44;
@@ -77,6 +107,7 @@ export function timelineSvg(input: TimelineInput): string {
     ...input.versions.map((v): [string, string] => [versionColour(input.versions, v), `answered by ${v}`]),
     [FAILED, 'failed'],
     [PHASE_COLOUR.starting, 'pod starting'],
+    [PHASE_COLOUR['not-ready'], 'not ready'],
     [PHASE_COLOUR.draining, 'pod terminating (draining)'],
     [PHASE_COLOUR.exited, 'container exited'],
   ];
@@ -139,15 +170,11 @@ export function timelineSvg(input: TimelineInput): string {
   });
 
   // Phase markers across both panels; labels staggered so neighbours do not overlap.
-  input.markers.forEach((m, i) => {
-    if (m.at < input.startAt || m.at > input.endAt) return;
-    const mx = x(m.at);
+  for (const { marker, x: mx, row, anchor } of layoutMarkers(input.markers.filter((m) => m.at >= input.startAt && m.at <= input.endAt), x)) {
     parts.push(el('line', { x1: mx, x2: mx, y1: TOP - 2, y2: axisY, stroke: '#333', 'stroke-dasharray': '4 3', 'stroke-width': 1 }));
-    const ly = TOP + RATE_HEIGHT + STRIP + 12 + (i % 2) * 11;
-    // Near the right edge the label goes to the left of its line so it is not cut off.
-    const leftward = mx > WIDTH - RIGHT - 120;
-    parts.push(text({ x: leftward ? mx - 3 : mx + 3, y: ly, 'font-size': 10.5, fill: '#222', 'text-anchor': leftward ? 'end' : 'start' }, m.label));
-  });
+    const ly = TOP + RATE_HEIGHT + STRIP + 12 + row * MARKER_ROW;
+    parts.push(text({ x: anchor === 'end' ? mx - 3 : mx + 3, y: ly, 'font-size': 10.5, fill: '#222', 'text-anchor': anchor }, marker.label));
+  }
 
   // Time axis in seconds.
   parts.push(el('line', { x1: LEFT, x2: WIDTH - RIGHT, y1: axisY, y2: axisY, stroke: '#333' }));

@@ -22,7 +22,8 @@ export function judgeTermination(pod: PodRecord): GracefulVerdict {
   if (!t) return { ...base, graceful: false, why: 'no terminated container state was observed' };
   const exitAfterSeconds =
     t.finishedAt !== undefined && pod.terminatingAt !== undefined
-      ? Math.round((t.finishedAt - pod.terminatingAt) / 100) / 10
+      // finishedAt is truncated to the second, so a pod that exits at once can seem to exit before the delete.
+      ? Math.max(0, Math.round((t.finishedAt - pod.terminatingAt) / 100) / 10)
       : undefined;
   const verdict = {
     ...base,

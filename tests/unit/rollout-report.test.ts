@@ -1,6 +1,6 @@
 import { podLanes } from '../../lib/report/pod-lanes.ts';
 import { rolloutMarkdown, table } from '../../lib/report/rollout-markdown.ts';
-import { shortPodName, timelineSvg, versionColour, type TimelineInput } from '../../lib/report/rollout-timeline-svg.ts';
+import { layoutMarkers, shortPodName, timelineSvg, versionColour, type TimelineInput } from '../../lib/report/rollout-timeline-svg.ts';
 import { escapeXml, linear, ticks } from '../../lib/report/svg.ts';
 import type { PodEvent } from '../../lib/rollout/pod-observer.ts';
 import type { RolloutOutcome } from '../../lib/rollout/outcome.ts';
@@ -103,5 +103,25 @@ describe('rolloutMarkdown', () => {
 
   it('builds GitHub tables', () => {
     expect(table(['a', 'b'], [['1', '2']])).toBe('| a | b |\n| --- | --- |\n| 1 | 2 |');
+  });
+});
+
+describe('layoutMarkers', () => {
+  const x = (t: number) => 190 + t / 100; // 10 px per second
+  it('moves a label that would overlap the previous one to the next row, and flips labels at the right edge', () => {
+    const placed = layoutMarkers([
+      { at: 1000, label: 'patched to v2' },
+      { at: 15000, label: 'rollout complete' },
+      { at: 16000, label: 'last v1 pod gone' },
+      { at: 16100, label: 'traffic moved' },
+      { at: 97000, label: 'load stopped' },
+    ], x);
+    expect(placed.map((p) => [p.marker.label, p.row, p.anchor])).toEqual([
+      ['patched to v2', 0, 'start'],
+      ['rollout complete', 0, 'start'],
+      ['last v1 pod gone', 1, 'start'],
+      ['traffic moved', 2, 'start'],
+      ['load stopped', 0, 'end'],
+    ]);
   });
 });
