@@ -4,6 +4,7 @@ import { waitClusterReady } from './cluster-ready.ts';
 import { checkDocker, ensureImage, imagePresent } from './docker.ts';
 import { HarnessError } from './errors.ts';
 import { KindCli } from './kind.ts';
+import { checkHostPortsFree } from './kind-config.ts';
 import { connect } from './kube.ts';
 import type { OfflineArtefacts } from './offline.ts';
 import { buildOfflineArtefacts, readArtefacts } from './offline.ts';
@@ -21,6 +22,8 @@ export interface ClusterHandle {
   keepCluster: boolean;
   images: WorkloadImages;
   serverVersion?: string;
+  /** The kind config the cluster was made from (for its host port mappings). */
+  kindConfigPath: string;
 }
 
 export interface BringUpOptions {
@@ -74,7 +77,7 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     const images = resolveImages(config, config.offline ? readArtefacts(config.cacheDir) : undefined);
     return {
       mode: 'existing', kubeconfigPath, ...(config.context ? { context: config.context } : {}),
-      createdCluster: false, keepCluster: true, images, serverVersion,
+      createdCluster: false, keepCluster: true, images, serverVersion, kindConfigPath: config.kindConfigPath,
     };
   }
 
@@ -87,11 +90,13 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
   const handle: ClusterHandle = {
     mode: 'kind', kubeconfigPath, context, clusterName: config.clusterName, kindBin: kind.bin,
     createdCluster: false, keepCluster: config.keepCluster, images: resolveImages(config, artefacts),
+    kindConfigPath: config.kindConfigPath,
   };
   if ((await kind.clusters()).includes(config.clusterName)) {
     log(`[wc] reusing kind cluster ${config.clusterName} (a reused cluster is never deleted)`);
     await kind.exportKubeconfig(config.clusterName, kubeconfigPath);
   } else {
+    await checkHostPortsFree(config.kindConfigPath);
     log(`[wc] creating kind cluster ${config.clusterName}`);
     handle.createdCluster = true;
     options.onCreating?.(handle);

@@ -43,3 +43,11 @@ export const runCommand: CommandRunner = async (file, args, options = {}) => {
 export function tail(text: string, lines = 5): string {
   return text.trim().split('\n').filter((l) => l.trim()).slice(-lines).join('\n');
 }
+
+/** The line of a failed program's output that says why: its last error line, shortened. */
+export function reasonFrom(stderr: string, max = 300): string {
+  const lines = stderr.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const errors = lines.filter((l) => /^(docker: )?error|error response from daemon|failed/i.test(l) && !/^Command Output:/.test(l));
+  const pick = errors.find((l) => /error response from daemon/i.test(l)) ?? errors.at(-1) ?? lines.at(-1) ?? '(no output)';
+  return pick.length > max ? `${pick.slice(0, max)}...` : pick;
+}

@@ -86,7 +86,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const cacheDir = expandPath(nonEmpty(env, 'WC_CACHE_DIR') ?? '~/.cache/workload-conformance', home, cwd);
   const common = {
     offline, clusterName, keepCluster, allowNonKind, images, imageOverrides, reportsDir, cacheDir,
-    kindConfigPath: join(REPO_ROOT, 'kind-config.yaml'),
+    kindConfigPath: expandPath(nonEmpty(env, 'WC_KIND_CONFIG') ?? join(REPO_ROOT, 'kind-config.yaml'), home, cwd),
     ...(nodeImage ? { nodeImage } : {}),
     ...(versions.KIND_NODE_IMAGE ? { pinnedNodeImage: versions.KIND_NODE_IMAGE } : {}),
   };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommandRunner } from './commands.ts';
-import { runCommand, tail } from './commands.ts';
+import { reasonFrom, runCommand, tail } from './commands.ts';
 import { HarnessError } from './errors.ts';
 
 /** The kind CLI, at a given path (the offline build's) or from PATH. */
@@ -43,7 +43,7 @@ export class KindCli {
       ...(nodeImage ? ['--image', nodeImage] : [])];
     const result = await this.run(this.bin, args, { stream: true, timeoutMs: 15 * 60_000 });
     if (result.exitCode !== 0) {
-      throw new HarnessError('creating the kind cluster', `kind create cluster --name ${name} failed: ${tail(result.stderr, 4)}`,
+      throw new HarnessError('creating the kind cluster', `kind create cluster --name ${name} failed: ${reasonFrom(result.stderr)}`,
         `see the output above; "${this.bin} delete cluster --name ${name}" removes a half-created cluster, ` +
         'and WC_NODE_IMAGE picks another node image');
     }

@@ -16,6 +16,8 @@ export interface RunContext {
   createdCluster: boolean;
   keepCluster: boolean;
   reportsDir: string;
+  /** The kind config the cluster was made from (assumed kind-config.yaml for an existing cluster). */
+  kindConfigPath: string;
   startedAt: string;
   /** The process that owns this run's namespaces: the Jest parent, which outlives every worker. */
   owner: { host: string; pid: number };

@@ -60,6 +60,7 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
       images: cluster.images, mode: cluster.mode, offline: config.offline,
       ...(cluster.clusterName ? { clusterName: cluster.clusterName } : {}),
       createdCluster: cluster.createdCluster, keepCluster: cluster.keepCluster, reportsDir: config.reportsDir,
+      kindConfigPath: cluster.kindConfigPath,
       startedAt: new Date().toISOString(), owner,
     };
     live.run = run;

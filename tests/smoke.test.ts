@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { containerRestarted, containerTerminated, endpointsFor, nodesReady, podRunning, podSucceeded, pvcBound } from '../lib/conditions.ts';
 import { execInPod } from '../lib/exec.ts';
 import { useTestNamespace } from '../lib/fixture.ts';
+import { hostAddressFor } from '../lib/kind-config.ts';
 import { runCase } from '../lib/report.ts';
 import { endpointSlices, nodes, persistentVolumeClaims, pods } from '../lib/sources.ts';
 import { waitFor } from '../lib/wait.ts';
@@ -80,18 +81,19 @@ test('a claim without a class MUST be bound by the default StorageClass and be w
   });
 });
 
-test('a NodePort Service MUST be reachable from the host at 127.0.0.1:30081', async () => {
+test('a NodePort Service MUST be reachable from the host through the kind config\'s port mapping (127.0.0.1:30081)', async () => {
   await runCase(BEHAVIOUR, 'NodePort reached from the host', async (observations) => {
+    const url = `http://${hostAddressFor(t.run.kindConfigPath, 30081)}/hostname`;
     await waitFor({ description: 'service smoke-nodeport to have a ready endpoint', ...endpointSlices(t.kube, t.ns, 'smoke-nodeport'),
       predicate: endpointsFor('smoke-nodeport', (eps) => eps.some((e) => e.conditions?.ready), 'ready'), timeoutMs: 2 * MINUTE });
     // kube-proxy programs the node port asynchronously (minSyncPeriod 1 s): probe until it answers.
-    const hostname = await probeUntil('GET http://127.0.0.1:30081/hostname', MINUTE, async () => {
-      const response = await request('http://127.0.0.1:30081/hostname', { headersTimeout: 3000, bodyTimeout: 3000 });
+    const hostname = await probeUntil(`GET ${url}`, MINUTE, async () => {
+      const response = await request(url, { headersTimeout: 3000, bodyTimeout: 3000 });
       const body = await response.body.text();
       if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}: ${body}`);
       return body.trim();
     });
-    Object.assign(observations, { url: 'http://127.0.0.1:30081/hostname', answeredBy: hostname });
+    Object.assign(observations, { url, answeredBy: hostname });
     expect(hostname).toBe('smoke-nodeport-web');
   });
 });

@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { reasonFrom } from '../../../lib/commands.ts';
+import { checkHostPortsFree, hostAddressFor, parsePortMappings, readPortMappings } from '../../../lib/kind-config.ts';
+import { REPO_ROOT } from '../../../lib/versions.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wc-kind-config-'));
+function config(mappings: string): string {
+  const path = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(path, `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n    extraPortMappings:\n${mappings}`);
+  return path;
+}
+
+describe('kind config port mappings', () => {
+  it('must find the repository config\'s NodePort mappings on 127.0.0.1', () => {
+    expect(readPortMappings(join(REPO_ROOT, 'kind-config.yaml'))).toEqual([
+      { containerPort: 30080, hostPort: 30080, listenAddress: '127.0.0.1' },
+      { containerPort: 30081, hostPort: 30081, listenAddress: '127.0.0.1' }]);
+    expect(hostAddressFor(join(REPO_ROOT, 'kind-config.yaml'), 30081)).toBe('127.0.0.1:30081');
+  });
+
+  it('must follow a mapping to another host port, and read an unset listen address as every interface', () => {
+    const path = config('      - containerPort: 30081\n        hostPort: 31081\n');
+    expect(hostAddressFor(path, 30081)).toBe('127.0.0.1:31081');
+    expect(parsePortMappings('nodes: [{}]')).toEqual([]);
+  });
+
+  it('must say which node port has no mapping', () => {
+    expect(() => hostAddressFor(config('      - containerPort: 30080\n'), 30081)).toThrow(/maps no host port to node port 30081/);
+  });
+
+  it('must refuse to create a cluster whose host port is taken, naming the port, before anything is created', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const path = config(`      - containerPort: 30081\n        hostPort: ${port}\n        listenAddress: "127.0.0.1"\n`);
+      await expect(checkHostPortsFree(path)).rejects.toThrow(`host port 127.0.0.1:${port} (extraPortMappings in ${path}) is already in use`);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('failed command output', () => {
+  it('must pick the daemon\'s reason out of kind\'s long failure output', () => {
+    const stderr = [' ✗ Preparing nodes 📦', 'ERROR: failed to create cluster: command "docker run --name x ..." failed with error: exit status 125',
+      'Command Output: df72', 'docker: Error response from daemon: Bind for 127.0.0.1:30081 failed: port is already allocated', '',
+      "Run 'docker run --help' for more information"].join('\n');
+    expect(reasonFrom(stderr)).toBe('docker: Error response from daemon: Bind for 127.0.0.1:30081 failed: port is already allocated');
+  });
+});
