@@ -31,6 +31,7 @@ test.each([
     Object.assign(seen, { restartCount, lastTermination, killedAfterSeconds: ranSeconds(lastTermination),
       unhealthy: evidence.unhealthy, killing: evidence.killing });
     expect(status.restartCount).toBeGreaterThanOrEqual(1);
+    expect(showsLivenessRestart(evidence)).toBe(true);
     expect(evidence.killing[0]).toMatch(/failed liveness probe, will be restarted/);
   });
 });
