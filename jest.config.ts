@@ -8,13 +8,16 @@ const swc: NonNullable<Config['transform']> = {
   // import() native and load the harness as the ESM it is.
   '/tests/setup/global-(setup|teardown)\\.ts$': [
     '@swc/jest',
-    { jsc: { parser: { syntax: 'typescript' }, target: 'es2024' }, module: { type: 'commonjs', ignoreDynamic: true } },
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2024' }, module: { type: 'commonjs', ignoreDynamic: true },
+      inputSourceMap: false },
   ],
   '^.+\\.(t|j|mj|cj)s$': [
     '@swc/jest',
     {
       jsc: { parser: { syntax: 'typescript' }, target: 'es2024' },
       module: { type: 'commonjs' },
+      // Some node_modules carry sourceMappingURL-like strings (convert-source-map): never read them as maps.
+      inputSourceMap: false,
     },
   ],
 };
