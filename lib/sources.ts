@@ -3,7 +3,7 @@ import type {
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { Kube } from './kube.ts';
-import type { WaitSource } from './wait.ts';
+import type { ListResult, WaitSource } from './wait.ts';
 
 /** Narrowing of a list/watch: by name, and/or by label selector. */
 export interface Selection {
@@ -11,89 +11,53 @@ export interface Selection {
   labelSelector?: string;
 }
 
-function selectors(selection: Selection): { labelSelector?: string; fieldSelector?: string } {
+type Query = { labelSelector?: string; fieldSelector?: string };
+
+function selectors(selection: Selection): Query {
   return {
     ...(selection.labelSelector ? { labelSelector: selection.labelSelector } : {}),
     ...(selection.name ? { fieldSelector: `metadata.name=${selection.name}` } : {}),
   };
 }
 
-export function pods(kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1Pod> {
-  const query = selectors(selection);
-  return {
-    kind: 'Pod', watch: kube.watch, watchQuery: query,
-    watchPath: `/api/v1/namespaces/${namespace}/pods`,
-    list: () => kube.core.listNamespacedPod({ namespace, ...query }),
-  };
+/** One resource's list call and watch path, narrowed the same way for both. */
+function source<T>(kube: Kube, kind: string, watchPath: string, query: Query,
+  list: (query: Query) => Promise<ListResult<T>>): WaitSource<T> {
+  return { kind, watch: kube.watch, watchPath, watchQuery: query, list: () => list(query) };
 }
 
-export function services(kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1Service> {
-  const query = selectors(selection);
-  return {
-    kind: 'Service', watch: kube.watch, watchQuery: query,
-    watchPath: `/api/v1/namespaces/${namespace}/services`,
-    list: () => kube.core.listNamespacedService({ namespace, ...query }),
-  };
-}
+export const pods = (kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1Pod> =>
+  source(kube, 'Pod', `/api/v1/namespaces/${namespace}/pods`, selectors(selection),
+    (q) => kube.core.listNamespacedPod({ namespace, ...q }));
+
+export const services = (kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1Service> =>
+  source(kube, 'Service', `/api/v1/namespaces/${namespace}/services`, selectors(selection),
+    (q) => kube.core.listNamespacedService({ namespace, ...q }));
 
 /** The EndpointSlices of one Service (a Service may have several). */
-export function endpointSlices(kube: Kube, namespace: string, service: string): WaitSource<V1EndpointSlice> {
-  const query = { labelSelector: `kubernetes.io/service-name=${service}` };
-  return {
-    kind: 'EndpointSlice', watch: kube.watch, watchQuery: query,
-    watchPath: `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`,
-    list: () => kube.discovery.listNamespacedEndpointSlice({ namespace, ...query }),
-  };
-}
+export const endpointSlices = (kube: Kube, namespace: string, service: string): WaitSource<V1EndpointSlice> =>
+  source(kube, 'EndpointSlice', `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`,
+    { labelSelector: `kubernetes.io/service-name=${service}` },
+    (q) => kube.discovery.listNamespacedEndpointSlice({ namespace, ...q }));
 
-export function persistentVolumeClaims(kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1PersistentVolumeClaim> {
-  const query = selectors(selection);
-  return {
-    kind: 'PersistentVolumeClaim', watch: kube.watch, watchQuery: query,
-    watchPath: `/api/v1/namespaces/${namespace}/persistentvolumeclaims`,
-    list: () => kube.core.listNamespacedPersistentVolumeClaim({ namespace, ...query }),
-  };
-}
+export const persistentVolumeClaims = (kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1PersistentVolumeClaim> =>
+  source(kube, 'PersistentVolumeClaim', `/api/v1/namespaces/${namespace}/persistentvolumeclaims`, selectors(selection),
+    (q) => kube.core.listNamespacedPersistentVolumeClaim({ namespace, ...q }));
 
-export function deployments(kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1Deployment> {
-  const query = selectors(selection);
-  return {
-    kind: 'Deployment', watch: kube.watch, watchQuery: query,
-    watchPath: `/apis/apps/v1/namespaces/${namespace}/deployments`,
-    list: () => kube.apps.listNamespacedDeployment({ namespace, ...query }),
-  };
-}
+export const deployments = (kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1Deployment> =>
+  source(kube, 'Deployment', `/apis/apps/v1/namespaces/${namespace}/deployments`, selectors(selection),
+    (q) => kube.apps.listNamespacedDeployment({ namespace, ...q }));
 
-export function statefulSets(kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1StatefulSet> {
-  const query = selectors(selection);
-  return {
-    kind: 'StatefulSet', watch: kube.watch, watchQuery: query,
-    watchPath: `/apis/apps/v1/namespaces/${namespace}/statefulsets`,
-    list: () => kube.apps.listNamespacedStatefulSet({ namespace, ...query }),
-  };
-}
+export const statefulSets = (kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1StatefulSet> =>
+  source(kube, 'StatefulSet', `/apis/apps/v1/namespaces/${namespace}/statefulsets`, selectors(selection),
+    (q) => kube.apps.listNamespacedStatefulSet({ namespace, ...q }));
 
-export function nodes(kube: Kube, selection: Selection = {}): WaitSource<V1Node> {
-  const query = selectors(selection);
-  return {
-    kind: 'Node', watch: kube.watch, watchQuery: query, watchPath: '/api/v1/nodes',
-    list: () => kube.core.listNode(query),
-  };
-}
+export const serviceAccounts = (kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1ServiceAccount> =>
+  source(kube, 'ServiceAccount', `/api/v1/namespaces/${namespace}/serviceaccounts`, selectors(selection),
+    (q) => kube.core.listNamespacedServiceAccount({ namespace, ...q }));
 
-export function namespaces(kube: Kube, selection: Selection = {}): WaitSource<V1Namespace> {
-  const query = selectors(selection);
-  return {
-    kind: 'Namespace', watch: kube.watch, watchQuery: query, watchPath: '/api/v1/namespaces',
-    list: () => kube.core.listNamespace(query),
-  };
-}
+export const nodes = (kube: Kube, selection: Selection = {}): WaitSource<V1Node> =>
+  source(kube, 'Node', '/api/v1/nodes', selectors(selection), (q) => kube.core.listNode(q));
 
-export function serviceAccounts(kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1ServiceAccount> {
-  const query = selectors(selection);
-  return {
-    kind: 'ServiceAccount', watch: kube.watch, watchQuery: query,
-    watchPath: `/api/v1/namespaces/${namespace}/serviceaccounts`,
-    list: () => kube.core.listNamespacedServiceAccount({ namespace, ...query }),
-  };
-}
+export const namespaces = (kube: Kube, selection: Selection = {}): WaitSource<V1Namespace> =>
+  source(kube, 'Namespace', '/api/v1/namespaces', selectors(selection), (q) => kube.core.listNamespace(q));
