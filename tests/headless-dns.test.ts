@@ -1,4 +1,3 @@
-import { statefulSetReady } from '../lib/conditions.ts';
 import { awaitResolution, podFqdn, resolveInCluster, resolvesExactlyTo } from '../lib/drivers/dns.ts';
 import type { InClusterClient } from '../lib/drivers/in-cluster-client.ts';
 import { startClient } from '../lib/drivers/in-cluster-client.ts';
@@ -6,8 +5,7 @@ import { describeResolution } from '../lib/drivers/nslookup.ts';
 import { runCase } from '../lib/report.ts';
 import { deletePodAndAwaitReplacement } from '../lib/drivers/pod-replacement.ts';
 import { podIp, readPod } from '../lib/drivers/pods.ts';
-import { statefulSets } from '../lib/sources.ts';
-import { waitFor } from '../lib/wait.ts';
+import { awaitStatefulSetReady } from '../lib/drivers/statefulsets.ts';
 import { useTestNamespace } from '../lib/fixture.ts';
 
 const BEHAVIOUR = 'Headless Service DNS names StatefulSet pods';
@@ -21,8 +19,7 @@ const fqdn = (ordinal: number): string => podFqdn(`${SET}-${ordinal}`, SET, t.ns
 beforeAll(async () => {
   await t.apply('headless-dns.yaml');
   client = await startClient(t);
-  await waitFor({ ...statefulSets(t.kube, t.ns, { name: SET }), description: `StatefulSet ${SET} to have ${REPLICAS} Ready replicas`,
-    predicate: statefulSetReady(REPLICAS), timeoutMs: 180_000 });
+  await awaitStatefulSetReady(t, SET, REPLICAS);
 });
 
 test('each replica\'s name <pod>.<service>.<namespace>.svc.cluster.local resolves in the cluster to that pod\'s IP', async () => {
@@ -52,12 +49,12 @@ test('after a replica\'s pod is recreated its name resolves to the new pod\'s IP
   });
 });
 
-test('the name of an ordinal the StatefulSet does not have does not resolve', async () => {
+test('the name of the next ordinal, which the StatefulSet does not have, does not resolve', async () => {
   await runCase(BEHAVIOUR, 'control: a missing ordinal does not resolve', async (seen) => {
-    const missing = await resolveInCluster(client, fqdn(REPLICAS + 3));
+    const missing = await resolveInCluster(client, fqdn(REPLICAS));
     // The same question about a replica that exists, at the same moment, shows the check can find a name.
     const present = await resolveInCluster(client, fqdn(1));
-    Object.assign(seen, { missingName: fqdn(REPLICAS + 3), missing: describeResolution(missing),
+    Object.assign(seen, { missingName: fqdn(REPLICAS), missing: describeResolution(missing),
       presentName: fqdn(1), present: describeResolution(present) });
     expect(missing).toEqual({ outcome: 'nxdomain' });
     expect(present.outcome).toBe('resolved');

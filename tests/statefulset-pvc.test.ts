@@ -1,13 +1,12 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { statefulSetReady } from '../lib/conditions.ts';
 import { runCase } from '../lib/report.ts';
 import { deletePodAndAwaitReplacement } from '../lib/drivers/pod-replacement.ts';
 import type { Place } from '../lib/drivers/place.ts';
 import { readFileInPod } from '../lib/drivers/pod-files.ts';
+import { readPod } from '../lib/drivers/pods.ts';
 import { claimOfVolume, expectedClaimName } from '../lib/drivers/volumes.ts';
 import { retrying } from '../lib/kube.ts';
-import { statefulSets } from '../lib/sources.ts';
-import { waitFor } from '../lib/wait.ts';
+import { awaitStatefulSetReady } from '../lib/drivers/statefulsets.ts';
 import { useTestNamespace } from '../lib/fixture.ts';
 
 // Each ledger pod writes "<pod name> <pod uid>" once to its claim (/data) and once to an emptyDir (/scratch)
@@ -40,16 +39,14 @@ async function identityOf(place: Place, pod: V1Pod): Promise<Identity> {
 /** Reads a replica before and after its pod is deleted and recreated by the StatefulSet. */
 async function replaceReplica(ordinal: number): Promise<{ before: Identity; after: Identity; elapsedMs: number }> {
   const name = `${SET}-${ordinal}`;
-  const current = await retrying(`reading pod ${name}`, () => t.kube.core.readNamespacedPod({ name, namespace: t.ns }));
-  const before = await identityOf(t, current);
+  const before = await identityOf(t, await readPod(t, name));
   const { after: replaced, elapsedMs } = await deletePodAndAwaitReplacement(t, name);
   return { before, after: await identityOf(t, replaced), elapsedMs };
 }
 
 beforeAll(async () => {
   await t.apply('statefulset-pvc.yaml');
-  await waitFor({ ...statefulSets(t.kube, t.ns, { name: SET }), description: `StatefulSet ${SET} to have 2 Ready replicas`,
-    predicate: statefulSetReady(2), timeoutMs: 180_000 });
+  await awaitStatefulSetReady(t, SET, 2);
 });
 
 test('each replica keeps the data it wrote to its own claim after its pod is deleted and recreated', async () => {
