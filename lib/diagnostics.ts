@@ -42,14 +42,18 @@ export function formatPods(pods: V1Pod[]): string {
     .replace(/^/gm, '    ')}`).join('\n');
 }
 
-/** Which logs to fetch: every container's current log, and the previous one where it has restarted. */
+/**
+ * Which logs to fetch: the current log of every container that has started, and the previous one where
+ * it has restarted. A container that never started has no log; its status says why.
+ */
 export function logTargets(pod: V1Pod): Array<{ container: string; previous: boolean }> {
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
   return names.flatMap((container) => {
     const status = statuses.find((s) => s.name === container);
     const hasPrevious = Boolean(status && (status.restartCount > 0 || status.lastState?.terminated));
-    return [{ container, previous: false }, ...(hasPrevious ? [{ container, previous: true }] : [])];
+    const started = Boolean(status && (status.state?.running || status.state?.terminated || hasPrevious));
+    return [...(started ? [{ container, previous: false }] : []), ...(hasPrevious ? [{ container, previous: true }] : [])];
   });
 }
 

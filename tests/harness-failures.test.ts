@@ -1,4 +1,8 @@
-import { podReady, podRunning } from '../lib/conditions.ts';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { containerRestarted, podReady, podRunning } from '../lib/conditions.ts';
+import { dumpNamespace } from '../lib/diagnostics.ts';
 import { useTestNamespace } from '../lib/fixture.ts';
 import { pods } from '../lib/sources.ts';
 import { waitFor, WaitFatalError, WaitTimeoutError } from '../lib/wait.ts';
@@ -51,4 +55,21 @@ test('a wait that times out MUST name what it awaited and show the last object s
   expect(error.message).toContain('waiting for pod never-ready Ready');
   expect(error.message).toContain('pod/never-ready phase=Running');
   expect(error.message).toContain('condition Ready=False');
+});
+
+test('diagnostics of a namespace MUST hold its events in time order, pod status and the previous container\'s log', async () => {
+  await waitFor({ description: 'container main of pod crashes to restart', ...pods(t.kube, t.ns, { name: 'crashes' }),
+    predicate: containerRestarted('main', 1), timeoutMs: 2 * FAST });
+  await waitFor({ description: 'pod crashes Running again', ...pods(t.kube, t.ns, { name: 'crashes' }),
+    predicate: podRunning(), timeoutMs: 2 * FAST });
+  const dir = mkdtempSync(join(tmpdir(), 'wc-diagnostics-'));
+  await dumpNamespace(t.kube, t.ns, dir);
+  const times = readFileSync(join(dir, 'events.txt'), 'utf8').trim().split('\n').map((line) => line.split(/\s+/)[0]!);
+  expect(times.length).toBeGreaterThan(3);
+  expect([...times].sort()).toEqual(times);
+  expect(readFileSync(join(dir, 'pods.txt'), 'utf8')).toMatch(/pod\/crashes phase=Running[\s\S]*container main: .* last=terminated\(exit 1/);
+  expect(readFileSync(join(dir, 'logs', 'crashes.main.previous.log'), 'utf8')).toContain('attempt by crashes');
+  expect(readFileSync(join(dir, 'logs', 'crashes.main.log'), 'utf8')).toContain('second attempt');
+  // A container that never started has no log to fetch: its status (in pods.txt) says why.
+  expect(readFileSync(join(dir, 'pods.txt'), 'utf8')).toMatch(/pod\/bad-image[\s\S]*waiting\((ErrImagePull|ImagePullBackOff)/);
 });

@@ -37,11 +37,14 @@ describe('diagnostics formatting', () => {
     expect(text).toContain('    phase: Running');
   });
 
-  it('must fetch the previous log only of containers that have restarted or terminated before', () => {
-    const pod: V1Pod = { metadata: { name: 'p' }, spec: { initContainers: [{ name: 'init' }], containers: [{ name: 'a' }, { name: 'b' }] },
-      status: { containerStatuses: [
-        { name: 'a', ready: true, restartCount: 1, image: 'i', imageID: '' },
-        { name: 'b', ready: true, restartCount: 0, image: 'i', imageID: '' }] } };
+  it('must fetch the logs of started containers, and the previous log only of those that restarted', () => {
+    const pod: V1Pod = { metadata: { name: 'p' }, spec: { initContainers: [{ name: 'init' }], containers: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] },
+      status: {
+        initContainerStatuses: [{ name: 'init', ready: false, restartCount: 0, image: 'i', imageID: '', state: { terminated: { exitCode: 0 } } }],
+        containerStatuses: [
+          { name: 'a', ready: true, restartCount: 1, image: 'i', imageID: '', state: { running: {} } },
+          { name: 'b', ready: true, restartCount: 0, image: 'i', imageID: '', state: { running: {} } },
+          { name: 'c', ready: false, restartCount: 0, image: 'i', imageID: '', state: { waiting: { reason: 'ImagePullBackOff' } } }] } };
     expect(logTargets(pod)).toEqual([
       { container: 'init', previous: false }, { container: 'a', previous: false }, { container: 'a', previous: true },
       { container: 'b', previous: false }]);

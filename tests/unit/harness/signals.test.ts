@@ -1,5 +1,6 @@
 import type { V1Status } from '@kubernetes/client-node';
 import { exitCodeOf } from '../../../lib/exec.ts';
+import { messageOf } from '../../../lib/errors.ts';
 import { onInterrupt } from '../../../lib/signals.ts';
 
 describe('interrupt cleanup', () => {
@@ -53,5 +54,19 @@ describe('exec status frames', () => {
 
   it('must fail, not invent an exit code, when the command could not run at all', () => {
     expect(() => exitCodeOf({ status: 'Failure', message: 'container not found ("nope")' })).toThrow('exec failed: container not found ("nope")');
+  });
+});
+
+describe('API error messages', () => {
+  it('must reduce a client-node ApiException to its status code and the Status message', () => {
+    const err = Object.assign(new Error('HTTP-Code: 400\nMessage: Unknown API Status Code!\nBody: ...\nHeaders: {...}'), {
+      code: 400, body: JSON.stringify({ kind: 'Status', message: 'container "main" in pod "x" is waiting to start: image can\'t be pulled' }),
+    });
+    expect(messageOf(err)).toBe('HTTP 400: container "main" in pod "x" is waiting to start: image can\'t be pulled');
+  });
+
+  it('must keep a network error\'s code and cause', () => {
+    const err = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }) });
+    expect(messageOf(err)).toBe('fetch failed (connect ECONNREFUSED 127.0.0.1:6443)');
   });
 });
