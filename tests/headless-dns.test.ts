@@ -50,7 +50,7 @@ test('after a replica\'s pod is recreated its name resolves to the new pod\'s IP
 });
 
 test('the name of the next ordinal, which the StatefulSet does not have, does not resolve', async () => {
-  await runCase(BEHAVIOUR, 'control: a missing ordinal does not resolve', async (seen) => {
+  await runCase(BEHAVIOUR, 'control: the next ordinal does not resolve', async (seen) => {
     const missing = await resolveInCluster(client, fqdn(REPLICAS));
     // The same question about a replica that exists, at the same moment, shows the check can find a name.
     const present = await resolveInCluster(client, fqdn(1));
