@@ -56,7 +56,8 @@ const config: Config = {
   reporters: [
     'default',
     ['jest-junit', { outputDirectory: process.env.WC_REPORTS_DIR ?? 'reports', outputName: 'junit.xml',
-      classNameTemplate: '{displayName} › {classname}', titleTemplate: '{title}', addFileAttribute: 'true' }],
+      suiteNameTemplate: '{filepath}', classNameTemplate: '{displayName} › {classname}', titleTemplate: '{title}',
+      addFileAttribute: 'true' }],
   ],
 };
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommandRunner } from './commands.ts';
 import { reasonFrom, runCommand, tail } from './commands.ts';
@@ -65,6 +65,8 @@ export class KindCli {
     if (result.exitCode !== 0) {
       throw new HarnessError('deleting the kind cluster', tail(result.stderr, 3), `run: ${this.bin} delete cluster --name ${name}`);
     }
+    // The file was written for this cluster alone; left behind it would point at nothing.
+    rmSync(kubeconfigPath, { force: true });
   }
 
   async loadImage(name: string, image: string): Promise<void> {

@@ -19,7 +19,8 @@ runCli(async () => {
   const cluster = await bringUpCluster(config, { log: stderrLog });
   stderrLog(`[wc] kind cluster ${cluster.clusterName} is up (${Math.round((Date.now() - started) / 1000)}s), ` +
     `Kubernetes ${cluster.serverVersion}, kept.`);
-  stderrLog(`[wc] run the suite on it:   ${config.offline ? 'WC_OFFLINE=1 ' : ''}WC_CLUSTER_NAME=${cluster.clusterName} npm test`);
+  const kindConfig = process.env.WC_KIND_CONFIG ? `WC_KIND_CONFIG=${config.kindConfigPath} ` : '';
+  stderrLog(`[wc] run the suite on it:   ${config.offline ? 'WC_OFFLINE=1 ' : ''}${kindConfig}WC_CLUSTER_NAME=${cluster.clusterName} npm test`);
   stderrLog(`[wc] or as an existing one:  WC_KUBECONFIG=${cluster.kubeconfigPath} WC_CONTEXT=${cluster.context} npm test`);
   stderrLog(`[wc] remove it:               WC_CLUSTER_NAME=${cluster.clusterName} node lib/cli/down.ts`);
 });
