@@ -1,3 +1,4 @@
+import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,15 +43,16 @@ describe('bring your own workload', () => {
 
 describe('rollout manifest', () => {
   it('renders the reference workload: surge-only rollout, readiness probe, grace above the drain, NodePort 30080', () => {
-    const [deployment, service] = loadManifest('rollout-workload.yaml', manifestVars(agnhostWorkload('agnhost:2.56', 5))) as any[];
-    expect(deployment.spec.strategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
-    const pod = deployment.spec.template.spec;
+    const [deployment, service] = loadManifest('rollout-workload.yaml', manifestVars(agnhostWorkload('agnhost:2.56', 5))) as [V1Deployment, V1Service];
+    expect(deployment.spec!.strategy!.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
+    const pod = deployment.spec!.template.spec!;
+    const app = pod.containers[0]!;
     expect(pod.terminationGracePeriodSeconds).toBe(15);
-    expect(pod.containers[0].args).toEqual(['netexec', '--http-port=8080', '--udp-port=8081', '--delay-shutdown=5']);
-    expect(pod.containers[0].env).toEqual([{ name: 'WC_VERSION', value: 'v1' }]);
-    expect(pod.containers[0].readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
-    expect(pod.containers[0].lifecycle).toEqual({});
-    expect(deployment.spec.template.metadata.labels['workload-conformance.io/version']).toBe('v1');
+    expect(app.args).toEqual(['netexec', '--http-port=8080', '--udp-port=8081', '--delay-shutdown=5']);
+    expect(app.env).toEqual([{ name: 'WC_VERSION', value: 'v1' }]);
+    expect(app.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(app.lifecycle).toEqual({});
+    expect(deployment.spec!.template.metadata!.labels!['workload-conformance.io/version']).toBe('v1');
     expect(service.spec).toMatchObject({ type: 'NodePort', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] });
   });
 });
