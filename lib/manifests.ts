@@ -6,6 +6,7 @@ import { HarnessError } from './errors.ts';
 import type { Kube } from './kube.ts';
 import { retrying } from './kube.ts';
 import { runLabels } from './labels.ts';
+import { currentRun } from './run-context.ts';
 import { REPO_ROOT } from './versions.ts';
 
 export const MANIFESTS_DIR = join(REPO_ROOT, 'manifests');
@@ -66,8 +67,16 @@ export function parseManifest(text: string, source: string): KubernetesObject[] 
   return objects;
 }
 
-/** Reads manifests/<file>, fills ${VAR} placeholders, stamps the run labels. */
-export function loadManifest(file: string, vars: Record<string, string> = {}, runId?: string): KubernetesObject[] {
+function currentRunId(): string | undefined {
+  try {
+    return currentRun().runId;
+  } catch {
+    return undefined; // outside a cluster run (unit tests): nothing to stamp
+  }
+}
+
+/** Reads manifests/<file>, fills ${VAR} placeholders, stamps the run labels (of the current run by default). */
+export function loadManifest(file: string, vars: Record<string, string> = {}, runId = currentRunId()): KubernetesObject[] {
   const path = join(MANIFESTS_DIR, file);
   let text: string;
   try {

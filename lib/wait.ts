@@ -1,6 +1,7 @@
 import type { AnyObject } from './describe.ts';
 import { summarizeObject } from './describe.ts';
-import { isTransient, retrying, statusOf } from './kube.ts';
+import { connect, isTransient, retrying, statusOf } from './kube.ts';
+import { currentRun } from './run-context.ts';
 
 /**
  * What a predicate says about the current set of watched objects:
@@ -26,7 +27,8 @@ export interface WaitSource<T> {
   list: () => Promise<ListResult<T>>;
   watchPath: string;
   watchQuery?: Record<string, string>;
-  watch: Watcher;
+  /** Defaults to a watch on the current run's cluster (see run-context.ts). */
+  watch?: Watcher;
   /** Kind of the objects, for messages (list items carry no kind). */
   kind?: string;
 }
@@ -83,6 +85,17 @@ export class WaitAbandonedError extends Error {
     super(`stopped waiting for ${description}: ${reason}`);
     this.name = 'WaitAbandonedError';
   }
+}
+
+let sharedWatcher: Watcher | undefined;
+
+/** The run's cluster, for a waitFor given list and watchPath only (the contract's minimal form). */
+function runWatcher(): Watcher {
+  if (!sharedWatcher) {
+    const run = currentRun();
+    sharedWatcher = connect(run.kubeconfigPath, run.context).watch;
+  }
+  return sharedWatcher;
 }
 
 const defaultLog = (line: string): void => {
@@ -211,7 +224,7 @@ export function waitFor<T, V>(spec: WaitSpec<T, V>): Promise<V> {
       eventsSinceWatch = 0;
       const query = { ...spec.watchQuery, resourceVersion, allowWatchBookmarks: true };
       try {
-        controller = await spec.watch.watch(spec.watchPath, query, onEvent, onDone);
+        controller = await (spec.watch ?? runWatcher()).watch(spec.watchPath, query, onEvent, onDone);
       } catch (err) {
         onDone(err);
         return;
