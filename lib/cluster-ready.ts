@@ -1,10 +1,22 @@
 import { deploymentRolledOut, nodesReady } from './conditions.ts';
 import type { Kube } from './kube.ts';
 import { deployments, nodes } from './sources.ts';
-import { waitFor } from './wait.ts';
+import { waitFor, WaitFatalError, WaitTimeoutError } from './wait.ts';
+import { HarnessError } from './errors.ts';
 
 /** Every node Ready and CoreDNS rolled out: the cluster can run and resolve workloads. */
 export async function waitClusterReady(kube: Kube, log: (line: string) => void, timeoutMs = 5 * 60_000): Promise<void> {
+  try {
+    await waitNodesAndDns(kube, log, timeoutMs);
+  } catch (err) {
+    if (!(err instanceof WaitTimeoutError || err instanceof WaitFatalError)) throw err;
+    throw new HarnessError('waiting for the cluster to be ready', err.message,
+      'look at the node\'s own logs (kind export logs --name <cluster>); a cluster this run created is deleted, ' +
+      'WC_KEEP_CLUSTER=1 keeps it for a look', { cause: err });
+  }
+}
+
+async function waitNodesAndDns(kube: Kube, log: (line: string) => void, timeoutMs: number): Promise<void> {
   const started = Date.now();
   log('[wc] waiting for the nodes to be Ready');
   const ready = await waitFor({
