@@ -26,7 +26,9 @@ export function loadPlanFromEnv(env: Env = process.env): LoadPlan {
     modes,
     ratePerSecond,
     concurrency: Math.round(positive(env, 'WC_ROLLOUT_CONCURRENCY', 64)),
-    timeoutMs: positive(env, 'WC_ROLLOUT_TIMEOUT_MS', 3000),
+    // Long enough that a starved 2-core runner's slowest answers (p99 about 1 s, max about 2 s measured) are
+    // not counted as lost; short enough to catch a connection black-holed to a vanished pod (SYN retries).
+    timeoutMs: positive(env, 'WC_ROLLOUT_TIMEOUT_MS', 10_000),
     // Below the reference drain (5 s) minus endpoint propagation (about 1 s): see docs/rollout.md.
     keepaliveMaxAgeMs: Math.round(Number(env.WC_ROLLOUT_KEEPALIVE_MAX_AGE_MS ?? 1000)),
     minRequestsPerMode: Math.round(positive(env, 'WC_ROLLOUT_MIN_REQUESTS', 10_000)),
