@@ -26,6 +26,14 @@ function causes(c: Record<string, number>): string {
   return entries.length ? entries.map(([k, v]) => `${k} ${n(v)}`).join(', ') : '–';
 }
 
+const STARTUP_EVENTS = new Set(['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started']);
+
+/** The events that tell how a pod stopped (Killing, Unhealthy while draining, FailedPreStopHook, ...). */
+function stopEvents(events: readonly string[] | undefined): string {
+  const stop = (events ?? []).filter((e) => !STARTUP_EVENTS.has(e));
+  return stop.length ? stop.join(', ') : '–';
+}
+
 export function rolloutMarkdown(m: MarkdownInput): string {
   const o = m.outcome;
   const modeRows = Object.entries(o.byMode).map(([mode, f]) => [
@@ -43,6 +51,7 @@ export function rolloutMarkdown(m: MarkdownInput): string {
     p.exitCode === undefined ? '?' : String(p.exitCode),
     p.exitAfterSeconds === undefined ? '?' : `${p.exitAfterSeconds} s`,
     p.gracePeriodSeconds === undefined ? '?' : `${p.gracePeriodSeconds} s`,
+    stopEvents(p.events),
     p.graceful ? 'yes' : `no: ${p.why}`,
   ]);
   return [
@@ -54,7 +63,7 @@ export function rolloutMarkdown(m: MarkdownInput): string {
     '',
     table(['mode', 'requests', 'failed', 'causes', 'disruption s', 'req/s', 'latency p50 / p99 / max ms', `ends on ${m.to}`], modeRows),
     '',
-    table(['old pod', 'exit code', 'exited after delete', 'grace period', 'graceful'], podRows),
+    table(['old pod', 'exit code', 'exited after delete', 'grace period', 'stop events', 'graceful'], podRows),
     '',
     `Ledger: \`${m.files.json}\` · timeline: \`${m.files.svg}\``,
     '',

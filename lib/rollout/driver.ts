@@ -3,7 +3,7 @@
 // load and collect the ledger, the pod timeline and the old pods' termination verdicts.
 import { deploymentRolledOut } from '../conditions.ts';
 import { pollUntil } from '../drivers/poll.ts';
-import type { Kube } from '../kube.ts';
+import { retrying, type Kube } from '../kube.ts';
 import { resolveAnswer, resolveAnswers, type Identity } from '../ledger/resolve.ts';
 import type { RawLedger } from '../ledger/types.ts';
 import type { LoadSettings, LoadSource } from '../load/source.ts';
@@ -109,7 +109,9 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
     const loadStoppedAt = onAxis(Date.now());
     log(`load stopped: ${raw.records.length} requests`);
     const ledger = { ...raw, records: resolveAnswers(raw.records, identity()) };
-    const oldPods = [...observer.pods.values()].filter((p) => p.version === spec.from.name).map(judgeTermination);
+    const reasons = await eventReasonsByPod(kube, ns);
+    const oldPods = [...observer.pods.values()].filter((p) => p.version === spec.from.name)
+      .map((p) => judgeTermination(p, reasons.get(p.name)));
     return {
       spec,
       plan,
@@ -124,6 +126,18 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
     observer.stop();
     await removeWorkload(kube, ns, spec.name);
   }
+}
+
+/** Reasons of the namespace's pod events, per pod: evidence of how each stop went. */
+async function eventReasonsByPod(kube: Kube, namespace: string): Promise<Map<string, string[]>> {
+  const list = await retrying('listing pod events', () =>
+    kube.core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=Pod' }));
+  const byPod = new Map<string, string[]>();
+  for (const e of list.items) {
+    const pod = e.involvedObject.name;
+    if (pod && e.reason) byPod.set(pod, [...(byPod.get(pod) ?? []), e.reason]);
+  }
+  return byPod;
 }
 
 /** Frees NodePort 30080 for the next case at once (namespace deletion at the end of the file is too late). */

@@ -11,13 +11,24 @@ export interface GracefulVerdict {
   /** Seconds from the delete request to the container's exit (API finishedAt has 1 s resolution). */
   exitAfterSeconds?: number;
   gracePeriodSeconds?: number;
+  /** Distinct reasons of the pod's events, e.g. Scheduled, Pulled, Created, Started, Killing. */
+  events?: string[];
   why: string;
 }
 
 const GRACEFUL_EXIT = new Set([0, 143]);
+/** Event reasons the kubelet records when a stop did not go as asked. */
+const STOP_TROUBLE = new Set(['FailedKillPod', 'FailedPreStopHook', 'ExceededGracePeriod']);
 
-export function judgeTermination(pod: PodRecord): GracefulVerdict {
-  const base = { pod: pod.name, ...(pod.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: pod.gracePeriodSeconds } : {}) };
+/** `eventReasons`: reasons of the events recorded for this pod (Killing, FailedPreStopHook, ...). */
+export function judgeTermination(pod: PodRecord, eventReasons: readonly string[] = []): GracefulVerdict {
+  const base = {
+    pod: pod.name,
+    ...(pod.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: pod.gracePeriodSeconds } : {}),
+    ...(eventReasons.length ? { events: [...new Set(eventReasons)] } : {}),
+  };
+  const trouble = eventReasons.find((r) => STOP_TROUBLE.has(r));
+  if (trouble) return { ...base, graceful: false, ...(pod.terminated ? { exitCode: pod.terminated.exitCode } : {}), why: `event ${trouble}` };
   const t = pod.terminated;
   if (!t) return { ...base, graceful: false, why: 'no terminated container state was observed' };
   const exitAfterSeconds =

@@ -89,3 +89,11 @@ describe('versionPatch', () => {
     ]);
   });
 });
+
+describe('judgeTermination with events', () => {
+  const pod = { name: 'p', ready: false, version: 'v1', terminatingAt: 10_000, gracePeriodSeconds: 15, terminated: { exitCode: 0, finishedAt: 15_000 } };
+  it('keeps the event reasons as evidence and fails a stop the kubelet reported trouble with', () => {
+    expect(judgeTermination(pod, ['Scheduled', 'Started', 'Killing', 'Killing'])).toMatchObject({ graceful: true, events: ['Scheduled', 'Started', 'Killing'] });
+    expect(judgeTermination(pod, ['Killing', 'FailedPreStopHook'])).toMatchObject({ graceful: false, why: 'event FailedPreStopHook' });
+  });
+});
