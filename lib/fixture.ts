@@ -69,7 +69,10 @@ export function useTestNamespace(behaviour: string): TestNamespace {
         log(`[wc] could not write diagnostics of ${ns}: ${messageOf(err)}`);
       }
     }
-    await deleteNamespaces(kube, [ns]);
+    // A cluster this run will delete goes with everything in it: waiting for the namespace to finish
+    // terminating would only add its ~15 s to every file. Anywhere else the cluster is left as found.
+    const clusterGoes = run.createdCluster && !run.keepCluster;
+    await deleteNamespaces(kube, [ns], { wait: !clusterGoes });
   });
 
   const t: TestNamespace = {

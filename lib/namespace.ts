@@ -45,14 +45,19 @@ export async function createNamespace(kube: Kube, behaviour: string, runId: stri
   return name;
 }
 
-/** Deletes the namespaces (404 is fine) and waits, watch-based, until the API no longer lists them. */
-export async function deleteNamespaces(kube: Kube, names: string[], timeoutMs = 180_000): Promise<void> {
+/**
+ * Deletes the namespaces (404 is fine) and, unless told not to wait, waits (watch-based) until the API no
+ * longer lists them.
+ */
+export async function deleteNamespaces(kube: Kube, names: string[],
+  { timeoutMs = 180_000, wait = true }: { timeoutMs?: number; wait?: boolean } = {}): Promise<void> {
   await Promise.all(names.map(async (name) => {
     try {
       await retrying(`deleting namespace ${name}`, () => kube.core.deleteNamespace({ name }));
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
+    if (!wait) return;
     await waitFor({
       description: `namespace ${name} to be deleted`, ...namespaces(kube, { name }), predicate: gone(), timeoutMs,
     });
@@ -67,6 +72,6 @@ export async function listRunNamespaces(kube: Kube, runId: string): Promise<stri
 /** Removes every namespace of this run, wherever it was created (any worker). */
 export async function deleteRunNamespaces(kube: Kube, runId: string, timeoutMs?: number): Promise<string[]> {
   const names = await listRunNamespaces(kube, runId);
-  await deleteNamespaces(kube, names, timeoutMs);
+  await deleteNamespaces(kube, names, { timeoutMs });
   return names;
 }
