@@ -41,8 +41,12 @@ test('a wait for Running on a pod no node can fit MUST stop at once with the sch
 });
 
 test('a wait for Running on a pod that has Failed MUST stop at once, naming the exit code', async () => {
-  const { error } = await waitError('exits-at-once', podRunning, FAST);
+  // The pod is Running for the moment its command takes: only once it has Failed is the outcome certain.
+  await waitFor({ description: 'pod exits-at-once to fail', ...pods(t.kube, t.ns, { name: 'exits-at-once' }),
+    predicate: (items) => (items[0]?.status?.phase === 'Failed' ? { done: true, value: true } : { done: false }), timeoutMs: FAST });
+  const { error, ms } = await waitError('exits-at-once', podRunning, FAST);
   expect(error).toBeInstanceOf(WaitFatalError);
+  expect(ms).toBeLessThan(5000);
   expect(error.message).toContain('is Failed');
   expect(error.message).toContain('exit 3');
 });
