@@ -1,0 +1,60 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ClusterHandle } from '../../../lib/cluster.ts';
+import { resolveImages, tearDownCluster } from '../../../lib/cluster.ts';
+import { loadConfig } from '../../../lib/config.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wc-lifecycle-'));
+/** A stand-in kind binary that records how it was called. */
+const fakeKind = join(dir, 'kind');
+const calls = join(dir, 'calls');
+writeFileSync(fakeKind, `#!/bin/sh\necho "$@" >> ${calls}\n`);
+chmodSync(fakeKind, 0o755);
+
+function handle(over: Partial<ClusterHandle>): ClusterHandle {
+  const kubeconfigPath = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(kubeconfigPath, 'apiVersion: v1\n');
+  return { mode: 'kind', kubeconfigPath, context: 'kind-c', clusterName: 'c', kindBin: fakeKind, createdCluster: true, keepCluster: false,
+    images: { agnhost: 'a', busybox: 'b' }, kindConfigPath: 'kind-config.yaml', ...over };
+}
+const called = (): string => (existsSync(calls) ? readFileSync(calls, 'utf8') : '');
+
+describe('cluster teardown', () => {
+  beforeEach(() => writeFileSync(calls, ''));
+
+  it('must delete a kind cluster this run created, and the kubeconfig file written for it', async () => {
+    const h = handle({});
+    await tearDownCluster(h, () => undefined);
+    expect(called()).toBe(`delete cluster --name c --kubeconfig ${h.kubeconfigPath}\n`);
+    expect(existsSync(h.kubeconfigPath)).toBe(false);
+  });
+
+  it('must keep a cluster it created when asked to (WC_KEEP_CLUSTER), saying where its kubeconfig is', async () => {
+    const lines: string[] = [];
+    const h = handle({ keepCluster: true });
+    await tearDownCluster(h, (l) => lines.push(l));
+    expect(called()).toBe('');
+    expect(lines[0]).toContain(`keeping kind cluster c (WC_KEEP_CLUSTER); kubeconfig: ${h.kubeconfigPath}`);
+  });
+
+  it('must never delete a cluster it reused or an existing cluster', async () => {
+    await tearDownCluster(handle({ createdCluster: false }), () => undefined);
+    await tearDownCluster(handle({ mode: 'existing', createdCluster: false, keepCluster: true }), () => undefined);
+    expect(called()).toBe('');
+  });
+});
+
+describe('workload images', () => {
+  const versions = { AGNHOST_IMAGE: 'registry/agnhost:1', BUSYBOX_IMAGE: 'registry/busybox:1' };
+  const artefacts = { kind: '/k', nodeImage: 'n', images: { agnhost: 'localhost/agnhost:x', busybox: 'localhost/busybox:x' } };
+
+  it('must use the offline images in offline mode, except one the user set explicitly', () => {
+    const config = loadConfig({ WC_OFFLINE: '1', WC_BUSYBOX_IMAGE: 'mine/busybox:2' }, { versions });
+    expect(resolveImages(config, artefacts)).toEqual({ agnhost: 'localhost/agnhost:x', busybox: 'mine/busybox:2' });
+  });
+
+  it('must use the pinned images online', () => {
+    expect(resolveImages(loadConfig({}, { versions }))).toEqual({ agnhost: 'registry/agnhost:1', busybox: 'registry/busybox:1' });
+  });
+});
