@@ -50,7 +50,7 @@ export async function checkHostPortsFree(kindConfigPath: string): Promise<void> 
     if (!await portFree(m.listenAddress, m.hostPort)) taken.push(`${m.listenAddress}:${m.hostPort}`);
   }
   if (taken.length) {
-    throw new HarnessError('checking the host ports', `host port ${taken.join(', ')} (extraPortMappings in ${kindConfigPath}) is already in use`,
+    throw new HarnessError('checking the host ports', `host ${taken.length > 1 ? 'ports' : 'port'} ${taken.join(', ')} (extraPortMappings in ${kindConfigPath}) ${taken.length > 1 ? 'are' : 'is'} already in use`,
       'another kind cluster made from this config is probably running (kind get clusters): reuse it with WC_CLUSTER_NAME ' +
       'or WC_KUBECONFIG, delete it, or set WC_KIND_CONFIG to a config with other host ports');
   }
