@@ -28,15 +28,17 @@ debian_base_image() {
   timed "import-$name" docker import "$tarball" "$tag"
 }
 
+# Every step checks its own status: `timed` runs this in an `if`, where `set -e` does not apply, and
+# a half-made root filesystem must never be cached as a finished one.
 make_rootfs_tarball() {
   local packages=$1 tarball=$2 dir
-  dir=$(mktemp -d "$OFFLINE_CACHE/rootfs-build.XXXXXX")
+  dir=$(mktemp -d "$OFFLINE_CACHE/rootfs-build.XXXXXX") || return 1
   # shellcheck disable=SC2064
   trap "rm -rf '$dir'" RETURN
-  debootstrap --variant=minbase --include="$packages" "$DEBIAN_SUITE" "$dir" "$(debian_mirror)"
+  debootstrap --variant=minbase --include="$packages" "$DEBIAN_SUITE" "$dir" "$(debian_mirror)" || return 1
   # Package caches and lists only make the image bigger.
   rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/* "$dir"/usr/share/doc "$dir"/usr/share/man "$dir"/usr/share/locale
-  mkdir -p "$(dirname "$tarball")"
-  tar -C "$dir" --numeric-owner -cf "$tarball.partial" .
-  mv "$tarball.partial" "$tarball"
+  mkdir -p "$(dirname "$tarball")" &&
+    tar -C "$dir" --numeric-owner -cf "$tarball.partial" . &&
+    mv "$tarball.partial" "$tarball"
 }
