@@ -23,7 +23,8 @@ preflight() {
   [ "$(uname -s)" = Linux ] || die "offline mode builds Linux node images and runs only on Linux" "use a Linux machine"
   local free_kb
   free_kb=$(df -Pk "$OFFLINE_CACHE" | awk 'NR==2 {print $4}')
-  [ "$free_kb" -gt $((8 * 1024 * 1024)) ] || die "less than 8 GiB free under $OFFLINE_CACHE (the build needs about 6 GiB)" "free disk space or set WC_CACHE_DIR to a larger disk"
+  local need_gb=${WC_OFFLINE_MIN_FREE_GB:-8}
+  [ "$free_kb" -gt $((need_gb * 1024 * 1024)) ] || die "less than $need_gb GiB free under $OFFLINE_CACHE (the build needs about 6 GiB)" "free disk space or set WC_CACHE_DIR to a larger disk"
   require_go
   check_go_pins
   require_command debootstrap debootstrap
