@@ -6,9 +6,15 @@ DOCKER_RUNTIME_NAME=wc-runc
 ensure_docker_engine() {
   require_command docker docker.io
   if docker info >/dev/null 2>&1; then
-    if lacks_cap_sys_resource && [ "$(docker info --format '{{.DefaultRuntime}}')" != "$DOCKER_RUNTIME_NAME" ]; then
-      die "the running Docker engine cannot start privileged containers here (this host's capability bounding set lacks CAP_SYS_RESOURCE)" \
-        "stop it and let this script start one (it adds a runtime shim): pkill dockerd; npm run offline:build"
+    if lacks_cap_sys_resource; then
+      [ "$(docker info --format '{{.DefaultRuntime}}')" = "$DOCKER_RUNTIME_NAME" ] ||
+        die "the running Docker engine cannot start privileged containers here (this host's capability bounding set lacks CAP_SYS_RESOURCE)" \
+          "stop it and let this script start one (it adds a runtime shim): pkill dockerd; npm run offline:build"
+      local shim
+      shim=$(docker info --format "{{with index .Runtimes \"$DOCKER_RUNTIME_NAME\"}}{{.Path}}{{end}}")
+      [ -x "$shim" ] ||
+        die "the running Docker engine's runtime shim $shim no longer exists (its cache was removed)" \
+          "restart the engine so this script starts it with a fresh shim: pkill dockerd; npm run offline:build"
     fi
     return 0
   fi
