@@ -48,6 +48,8 @@ KINDNETD_IMAGE=$IMAGE_PREFIX/kindnetd:$KUBERNETES_VERSION-$(key_of "path:$KUBE_B
 LPP_IMAGE=$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION
 timed workload-images build_workload_images
 build_node_image
+prune_superseded_images "$NODE_IMAGE" "$NODE_BASE_IMAGE" "$IPTABLES_BASE_IMAGE" "$KINDNETD_IMAGE" "$LPP_IMAGE" \
+  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL"
 
 cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
 {

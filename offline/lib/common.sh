@@ -59,3 +59,13 @@ lacks_cap_sys_resource() {
   mask=$(awk '/^CapBnd:/ {print $2}' /proc/self/status)
   [ $(( 0x$mask >> 24 & 1 )) -eq 0 ]
 }
+
+# prune_superseded_images KEEP...: removes this project's local images (IMAGE_PREFIX) that no current
+# artefact names, so rebuilt inputs do not pile up gigabytes. An image a container still uses stays
+# (rmi without -f).
+prune_superseded_images() {
+  local keep
+  keep=$(printf '%s\n' "$@")
+  docker images --format '{{.Repository}}:{{.Tag}}' | grep "^$IMAGE_PREFIX/" | grep -vxF "$keep" |
+    xargs -r docker rmi >/dev/null 2>&1 || true
+}

@@ -99,6 +99,4 @@ build_node_image() {
   rm -rf "$ctx"
   timed node-image-preload preload_images "$NODE_IMAGE-base" "$NODE_IMAGE" "${images[@]}"
   docker rmi "$NODE_IMAGE-base" >/dev/null 2>&1 || true
-  # Superseded node images are 1 GiB each; one still used by a cluster stays (rmi without -f).
-  docker images --format '{{.Repository}}:{{.Tag}}' "$IMAGE_PREFIX/node" | grep -vx "$NODE_IMAGE" | xargs -r docker rmi >/dev/null 2>&1 || true
 }
