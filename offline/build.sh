@@ -15,7 +15,7 @@ set -euo pipefail
 
 if [ "${1:-}" = "--rebuild" ]; then
   log "removing cached artefacts in $OFFLINE_CACHE and this project's local images"
-  docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep "^$IMAGE_PREFIX/" | xargs -r docker rmi -f >/dev/null || true
+  prune_superseded_images # keeping none
   find "$OFFLINE_CACHE" -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} +
 fi
 

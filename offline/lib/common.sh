@@ -66,6 +66,6 @@ lacks_cap_sys_resource() {
 prune_superseded_images() {
   local keep
   keep=$(printf '%s\n' "$@")
-  docker images --format '{{.Repository}}:{{.Tag}}' | grep "^$IMAGE_PREFIX/" | grep -vxF "$keep" |
+  docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep "^$IMAGE_PREFIX/" | grep -vxF "$keep" |
     xargs -r docker rmi >/dev/null 2>&1 || true
 }

@@ -22,7 +22,7 @@ github.com/containerd/containerd/v2 $CONTAINERD_VERSION
 PINS
 }
 
-# go_artefact NAME KEY -> prints the directory; returns 0 when it already holds a finished build.
+# go_artefact_dir NAME KEY: where an artefact's build goes; is_built says whether it finished there.
 go_artefact_dir() { printf '%s/%s/%s' "$OFFLINE_CACHE" "$1" "$2"; }
 is_built() { [ -f "$1/.complete" ]; }
 mark_built() { touch "$1/.complete"; }
@@ -65,7 +65,7 @@ kubernetes_ldflags() {
   printf '%s' "$flags"
 }
 
-# Kubernetes commands, agnhost (Kubernetes' own e2e workload image), and this project's node helpers.
+# Kubernetes commands, agnhost (Kubernetes' own e2e workload image), and this project's kindnetd and pause.
 build_kubernetes() {
   local dir; dir=$(go_artefact_dir kubernetes "$KUBERNETES_VERSION-$(key_of "$GO_SRC/kubernetes")")
   KUBE_BIN_DIR=$dir
@@ -75,7 +75,7 @@ build_kubernetes() {
     k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubectl \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy \
-    k8s.io/kubernetes/test/images/agnhost ./cmd/kindnetd ./cmd/pause ./cmd/runc-shim"
+    k8s.io/kubernetes/test/images/agnhost ./cmd/kindnetd ./cmd/pause"
   mark_built "$dir"
 }
 

@@ -4,6 +4,9 @@
 # works without a registry.
 # shellcheck shell=bash
 
+# kind's own node entrypoint, set again on commit: the build container ran with another one.
+NODE_ENTRYPOINT='["/usr/local/bin/entrypoint", "/sbin/init"]'
+
 kind_module_dir() {
   (cd "$GO_SRC/kubernetes" && go mod download -json "sigs.k8s.io/kind@$KIND_VERSION" | awk -F'"' '/"Dir"/ {print $4}')
 }
@@ -16,7 +19,7 @@ render_manifest() { # SRC DEST: fill the ${...} image placeholders this project'
     -e "s|\${BUSYBOX_IMAGE}|$BUSYBOX_LOCAL|g" "$1" >"$2"
 }
 
-stage_node_files() { # DIR
+stage_node_files() { # CONTEXT_DIR KIND_MODULE_DIR
   local ctx=$1 kind_dir=$2 f
   mkdir -p "$ctx/files/usr/bin" "$ctx/files/usr/local/bin" "$ctx/files/usr/local/sbin" "$ctx/files/opt/cni/bin" "$ctx/files/kind/manifests"
   cp -r "$kind_dir/images/base/files/." "$ctx/files/"
@@ -28,7 +31,8 @@ stage_node_files() { # DIR
   if lacks_cap_sys_resource; then
     # Inside the node the same bounding set applies, so pod containers need the same shim.
     cp "$RUNTIME_BIN_DIR/runc" "$ctx/files/usr/local/sbin/runc.real"
-    cp "$KUBE_BIN_DIR/runc-shim" "$ctx/files/usr/local/sbin/runc"
+    build_runc_shim
+    cp "$RUNC_SHIM" "$ctx/files/usr/local/sbin/runc"
   else
     cp "$RUNTIME_BIN_DIR/runc" "$ctx/files/usr/local/sbin/runc"
   fi
@@ -52,7 +56,7 @@ RUN find /lib/systemd/system/sysinit.target.wants/ -name systemd-tmpfiles-setup.
     | jq 'del(.process.rlimits)' > /etc/containerd/cri-base.json
 ENV container=docker
 STOPSIGNAL SIGRTMIN+3
-ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]
+ENTRYPOINT $NODE_ENTRYPOINT
 DOCKERFILE
 }
 
@@ -73,7 +77,7 @@ preload_images() { # BASE_TAG FINAL_TAG IMAGE...
       ctr --namespace=k8s.io images list -q
       pkill containerd; while pgrep -x containerd >/dev/null; do sleep 0.2; done
       rm -f /kind/images.tar /var/log/containerd-build.log' &&
-    docker commit --change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' "$id" "$final" >/dev/null
+    docker commit --change "ENTRYPOINT $NODE_ENTRYPOINT" "$id" "$final" >/dev/null
 }
 
 build_node_image() {
