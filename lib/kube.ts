@@ -70,7 +70,6 @@ export function isTransient(err: unknown): boolean {
 }
 
 export const isNotFound = (err: unknown): boolean => statusOf(err) === 404;
-export const isConflict = (err: unknown): boolean => statusOf(err) === 409;
 
 export interface RetryOptions {
   retries?: number;

@@ -17,12 +17,3 @@ export function runLabels(runId: string): Record<string, string> {
 export function runSelector(runId: string): string {
   return `${MANAGED_SELECTOR},${RUN_LABEL}=${runId}`;
 }
-
-interface Labelled {
-  metadata?: { labels?: Record<string, string> } & Record<string, unknown>;
-}
-
-/** A copy of obj whose metadata.labels include the run labels (existing labels kept). */
-export function withRunLabels<T extends Labelled>(obj: T, runId: string): T {
-  return { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata?.labels, ...runLabels(runId) } } };
-}
