@@ -5,7 +5,6 @@
 #   - the npm dependencies (npm ci),
 #   - with --offline (or WC_OFFLINE=1): what the offline build needs from Debian
 #     (Docker engine, debootstrap, busybox-static, libseccomp-dev for runc) and checks Go.
-# Prints the PATH line to use when it installed Node locally.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./versions.env
@@ -45,6 +44,7 @@ if [ "$(node_recent)" != 1 ]; then
 fi
 npm ci --no-audit --no-fund
 if [ "$PATH" != "${PATH#"$PWD/$local_node"}" ]; then
+  # Every npm script runs through scripts/node.cjs, which picks this Node when the machine's is too old.
   echo
-  echo "Node $NODE_VERSION is in .cache/node; before npm commands run:  export PATH=\"$PWD/$local_node:\$PATH\""
+  echo "Node $NODE_VERSION is in .cache/node; npm scripts (npm test, npm run ...) use it by themselves."
 fi
