@@ -34,7 +34,7 @@ go_install() {
   while [ "$1" != "--" ]; do envs+=("$1"); shift; done
   shift
   mkdir -p "$dir"
-  env GOBIN="$dir" "${envs[@]}" go install -trimpath "$@"
+  env GOBIN="$dir" "${envs[@]}" go install -v -trimpath "$@"
 }
 
 build_runc_shim() {
@@ -71,7 +71,7 @@ build_kubernetes() {
   KUBE_BIN_DIR=$dir
   is_built "$dir" && return 0
   mkdir -p "$dir"
-  timed kubernetes bash -c "cd '$GO_SRC/kubernetes' && CGO_ENABLED=0 go build -trimpath -ldflags '$(kubernetes_ldflags)' -o '$dir/' \
+  timed kubernetes bash -c "cd '$GO_SRC/kubernetes' && CGO_ENABLED=0 go build -v -trimpath -ldflags '$(kubernetes_ldflags)' -o '$dir/' \
     k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubectl \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy \
@@ -84,7 +84,7 @@ build_etcd() {
   ETCD_BIN_DIR=$dir
   is_built "$dir" && return 0
   mkdir -p "$dir"
-  timed etcd bash -c "cd '$GO_SRC/etcd' && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o '$dir/etcd' ."
+  timed etcd bash -c "cd '$GO_SRC/etcd' && CGO_ENABLED=0 go build -v -trimpath -ldflags '-s -w' -o '$dir/etcd' ."
   mark_built "$dir"
 }
 
@@ -111,7 +111,7 @@ build_node_runtime() {
   RUNTIME_BIN_DIR=$dir
   is_built "$dir" && return 0
   local c=github.com/containerd/containerd/v2
-  timed containerd bash -c "cd '$GO_SRC/containerd' && CGO_ENABLED=0 go build -trimpath -tags no_btrfs,no_devmapper,no_zfs \
+  timed containerd bash -c "cd '$GO_SRC/containerd' && CGO_ENABLED=0 go build -v -trimpath -tags no_btrfs,no_devmapper,no_zfs \
     -ldflags '-s -w -X $c/version.Version=$CONTAINERD_VERSION' -o '$dir/' \
     $c/cmd/containerd $c/cmd/containerd-shim-runc-v2 $c/cmd/ctr"
   timed runc go_install "$dir" CGO_ENABLED=1 -- -tags seccomp -ldflags "-X main.version=${RUNC_VERSION#v}" \
