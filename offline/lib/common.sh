@@ -36,39 +36,38 @@ key_of() {
 }
 
 # timed NAME COMMAND...: runs one build step, its output into a log, and reports its duration. A long step
-# reports every $PROGRESS_EVERY seconds what it has done (output lines: for Go builds, run with -v, that is
-# packages compiled) and how long is left judging by the same step's last finished build (history.tsv, kept
-# across builds), so a cold build never goes quiet for minutes.
+# reports every $PROGRESS_EVERY seconds what it has done (lines logged: Go builds run with -v, one line per
+# package built) and how long is left judging by the same step's last finished build (history.tsv, kept
+# across builds), so a cold build never goes quiet for minutes. The step itself runs in this shell (steps set
+# variables such as image names); only the progress reporter runs beside it.
 PROGRESS_EVERY=${WC_OFFLINE_PROGRESS_SECONDS:-15}
+report_progress() { # NAME STARTED LAST_SECONDS
+  local name=$1 started=$2 last=$3 elapsed eta
+  while sleep "$PROGRESS_EVERY"; do
+    elapsed=$(( $(date +%s) - started ))
+    if [ -n "$last" ] && [ "$last" -gt "$elapsed" ]; then eta="about $((last - elapsed))s left"
+    elif [ -n "$last" ]; then eta="longer than its last build (${last}s)"
+    else eta="no earlier build to estimate from"; fi
+    log "$name: ${elapsed}s, $(wc -l <"$LOG_DIR/$name.log") lines logged, $eta"
+  done
+}
 timed() {
-  local name=$1 started rc pid last ticks=0 elapsed done_lines eta
+  local name=$1 started rc last reporter
   shift
   started=$(date +%s)
   last=$(awk -F'\t' -v n="$name" '$1 == n {t = $2} END {print t}' "$LOG_DIR/history.tsv" 2>/dev/null || true)
-  log "$name ...${last:+ (last build of this step took ${last}s)}"
-  "$@" >"$LOG_DIR/$name.log" 2>&1 &
-  pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    sleep 1
-    ticks=$((ticks + 1))
-    [ $((ticks % PROGRESS_EVERY)) -eq 0 ] || continue
-    kill -0 "$pid" 2>/dev/null || break
-    elapsed=$(( $(date +%s) - started ))
-    done_lines=$(wc -l <"$LOG_DIR/$name.log")
-    if [ -n "$last" ] && [ "$last" -gt "$elapsed" ]; then eta="about $((last - elapsed))s left"
-    elif [ -n "$last" ]; then eta="longer than last time (${last}s)"
-    else eta="no earlier build to estimate from"; fi
-    log "$name: ${elapsed}s, $done_lines lines logged (Go steps log one per package built), $eta"
-  done
-  if wait "$pid"; then rc=0; else rc=$?; fi
+  log "$name ...${last:+ (its last build took ${last}s)}"
+  : >"$LOG_DIR/$name.log"
+  report_progress "$name" "$started" "$last" &
+  reporter=$!
+  if "$@" >"$LOG_DIR/$name.log" 2>&1; then rc=0; else rc=$?; fi
+  kill "$reporter" 2>/dev/null; wait "$reporter" 2>/dev/null || true
   if [ "$rc" -ne 0 ]; then
     tail -n 25 "$LOG_DIR/$name.log" >&2
     die "step '$name' exited with $rc (full log: $LOG_DIR/$name.log)" "read the log above; rerun with: npm run offline:build"
   fi
-  elapsed=$(( $(date +%s) - started ))
-  log "$name done in ${elapsed}s"
-  printf '%s\t%s\n' "$name" "$elapsed" >>"$LOG_DIR/timings.tsv"
-  printf '%s\t%s\n' "$name" "$elapsed" >>"$LOG_DIR/history.tsv"
+  log "$name done in $(( $(date +%s) - started ))s"
+  printf '%s\t%s\n' "$name" "$(( $(date +%s) - started ))" | tee -a "$LOG_DIR/history.tsv" >>"$LOG_DIR/timings.tsv"
 }
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
