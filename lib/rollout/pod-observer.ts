@@ -4,7 +4,7 @@
 // this keeps watching until stopped, re-listing when the watch ends or its resourceVersion expires.
 import type { V1Pod } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
-import type { Kube } from '../kube.ts';
+import type { Kube } from '../kit/kube.ts';
 import { VERSION_LABEL } from './spec.ts';
 
 export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'deleted';
