@@ -9,11 +9,12 @@ export type { Kube, Place } from './kube.ts';
 export { retrying } from './kube.ts';
 export type { RunContext, WorkloadImages } from './run-context.ts';
 
-// Waiting: the one wait primitive, its named conditions, the list + watch per resource,
+// Waiting: the one wait primitive, its named conditions, the list + watch per resource, "stays so",
 // polling for what cannot be watched, and every deadline by name.
 export * from './wait.ts';
 export * from './conditions.ts';
 export * from './sources.ts';
+export * from './consistently.ts';
 export * from './poll.ts';
 export * from './timeouts.ts';
 
