@@ -12,11 +12,54 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      // Every relative import names its .ts file so Node runs lib/cli/*.ts without a build step.
+      // Every relative import names its .ts file so Node runs lib/run/cli/*.ts without a build step.
       'no-restricted-syntax': ['error', {
         selector: "ImportDeclaration[source.value=/^\\.{1,2}\\/.*(?<!\\.ts|\\.json)$/]",
         message: 'Relative imports must end in .ts (Node type stripping runs the sources directly).',
       }],
     },
+  },
+  // The floors of lib/ (docs/ARCHITECTURE.md, "Layout"): a behaviour test imports the kit's entry only (and
+  // the rollout wing's entry); the kit never reaches the run side or the rollout wing; the rollout wing uses
+  // the kit and, of the run side, only its settings parser. Harness tests (tests/harness-*, tests/setup/,
+  // tests/unit/) test the run side itself and are exempt.
+  {
+    files: ['tests/*.test.ts'],
+    ignores: ['tests/harness-*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        regex: '^\\.(?!\\./lib/(kit|rollout)/index\\.ts$)',
+        message: 'A behaviour test imports from ../lib/kit/index.ts only (the rolling update also ../lib/rollout/index.ts): ' +
+          'export what you need there, and put a new helper in lib/kit/.',
+      }] }],
+    },
+  },
+  {
+    // lib/kit/ is flat: every relative import that leaves the folder leaves the kit.
+    files: ['lib/kit/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        regex: '^\\.\\./',
+        message: 'lib/kit/ is the test side: it imports only lib/kit/ (never lib/run/, the rollout wing or tests).',
+      }] }],
+    },
+  },
+  {
+    files: ['lib/rollout/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        regex: '(^|/)run/(?!config-rollout\\.ts$)',
+        message: 'lib/rollout/ uses the kit; of the run side it reads only its settings (lib/run/config-rollout.ts).',
+      }, {
+        regex: '(^|/)tests/',
+        message: 'lib/ never imports tests.',
+      }] }],
+    },
+  },
+  {
+    // scripts/node.cjs must run on a Node too old for this project, to say so: plain CommonJS.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

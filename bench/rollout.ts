@@ -5,25 +5,24 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runCli } from '../lib/cli/run-cli.ts';
-import { loadConfig } from '../lib/config.ts';
-import { HarnessError } from '../lib/errors.ts';
-import { connect } from '../lib/kube.ts';
-import { deriveFigures, byMode } from '../lib/ledger/derive.ts';
-import { startHostLoad } from '../lib/load/host-source.ts';
-import { placeLoad } from '../lib/load/placement.ts';
-import { reachable } from '../lib/load/reachable.ts';
-import { applyObjects, loadManifest } from '../lib/manifests.ts';
-import { createNamespace, deleteNamespaces, thisProcessOwner } from '../lib/namespace.ts';
-import { table } from '../lib/report/rollout-markdown.ts';
-import { NODE_PORT } from '../lib/rollout/constants.ts';
+import { runCli } from '../lib/run/cli/run-cli.ts';
+import { loadConfig } from '../lib/run/config.ts';
+import { HarnessError } from '../lib/kit/errors.ts';
+import { connect } from '../lib/kit/kube.ts';
+import { deriveFigures, byMode } from '../lib/rollout/ledger/derive.ts';
+import { startHostLoad } from '../lib/rollout/load/host-source.ts';
+import { placeLoad } from '../lib/rollout/load/placement.ts';
+import { reachable } from '../lib/rollout/load/reachable.ts';
+import { applyObjects, loadManifest } from '../lib/kit/manifests.ts';
+import { createNamespace, deleteNamespaces, thisProcessOwner } from '../lib/kit/namespace.ts';
+import { table } from '../lib/rollout/report/rollout-markdown.ts';
 import { deployWorkload, removeWorkload, runRollout, type RolloutEnv } from '../lib/rollout/driver.ts';
 import { rolloutOutcome } from '../lib/rollout/outcome.ts';
-import { loadPlanFromEnv } from '../lib/rollout/plan.ts';
+import { rolloutSettings } from '../lib/run/config-rollout.ts';
 import { agnhostWorkload } from '../lib/rollout/spec.ts';
 
 const env = process.env;
-const TARGET = env.WC_ROLLOUT_TARGET ?? `http://127.0.0.1:${NODE_PORT}`;
+const TARGET = rolloutSettings(env).hostTarget;
 const RATES = (env.WC_BENCH_RATES ?? '150,300,500').split(',').map(Number);
 const WINDOW_MS = Number(env.WC_BENCH_WINDOW_MS ?? 10_000);
 const DELAYS = (env.WC_BENCH_DELAYS ?? '0,1,3,5').split(',').map(Number);
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
       startPod: () => Promise.reject(new Error('the benchmark measures the host generator only')),
     }),
   };
-  const basePlan = loadPlanFromEnv(env);
+  const basePlan = rolloutSettings(env).plan;
   const capacityRows: string[][] = [];
   const drainRows: string[][] = [];
   const json: Record<string, unknown>[] = [];

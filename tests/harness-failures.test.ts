@@ -1,18 +1,17 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { containerRestarted, podReady, podRunning } from '../lib/conditions.ts';
-import { dumpNamespace } from '../lib/diagnostics.ts';
-import { useTestNamespace } from '../lib/fixture.ts';
-import { pods } from '../lib/sources.ts';
-import { waitFor, WaitFatalError, WaitTimeoutError } from '../lib/wait.ts';
+import {
+  containerRestarted, dumpNamespace, podReady, podRunning, pods, TIMEOUTS, useTestNamespace, waitFor, WaitFatalError,
+  WaitTimeoutError,
+} from '../lib/kit/index.ts';
 
 /**
  * The harness's own promises on a real cluster: a wait on a state that can never come stops at once
  * with the reason, and a wait that times out says what it awaited and what it saw last.
  */
 const t = useTestNamespace('harness-failures');
-const FAST = 60_000;
+const FAST = TIMEOUTS.assert;
 
 beforeAll(async () => {
   await t.apply('smoke-bad-inputs.yaml', { MISSING_IMAGE: 'localhost/workload-conformance/does-not-exist:0' });

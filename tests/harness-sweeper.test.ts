@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { connect } from '../lib/kube.ts';
-import type { Kube } from '../lib/kube.ts';
-import { createNamespace, deleteNamespaces, thisProcessOwner } from '../lib/namespace.ts';
-import { currentRun } from '../lib/run-context.ts';
-import { sweepLeftovers } from '../lib/sweeper.ts';
+import { connect } from '../lib/kit/kube.ts';
+import type { Kube } from '../lib/kit/kube.ts';
+import { createNamespace, deleteNamespaces, thisProcessOwner } from '../lib/kit/namespace.ts';
+import { currentRun } from '../lib/kit/run-context.ts';
+import { sweepLeftovers } from '../lib/run/sweeper.ts';
 
 /**
  * The start-of-run sweep on a real cluster: it removes the namespaces of a run whose owner process is

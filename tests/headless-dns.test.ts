@@ -1,12 +1,8 @@
-import { awaitResolution, podFqdn, resolveInCluster, resolvesExactlyTo } from '../lib/drivers/dns.ts';
-import type { InClusterClient } from '../lib/drivers/in-cluster-client.ts';
-import { startClient } from '../lib/drivers/in-cluster-client.ts';
-import { describeResolution } from '../lib/drivers/nslookup.ts';
-import { runCase } from '../lib/report.ts';
-import { deletePodAndAwaitReplacement } from '../lib/drivers/pod-replacement.ts';
-import { podIp, readPod } from '../lib/drivers/pods.ts';
-import { awaitStatefulSetReady } from '../lib/drivers/statefulsets.ts';
-import { useTestNamespace } from '../lib/fixture.ts';
+import type { InClusterClient } from '../lib/kit/index.ts';
+import {
+  awaitResolution, awaitStatefulSetReady, deletePodAndAwaitReplacement, describeResolution, podFqdn, podIp, readPod,
+  resolveInCluster, resolvesExactlyTo, runCase, startClient, useTestNamespace,
+} from '../lib/kit/index.ts';
 
 const BEHAVIOUR = 'Headless Service DNS names StatefulSet pods';
 const SET = 'directory';

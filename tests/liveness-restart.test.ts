@@ -1,11 +1,7 @@
-import { containerRestarted, podReady } from '../lib/conditions.ts';
-import { runCase } from '../lib/report.ts';
-import { awaitLivenessEvidence, readLivenessEvidence } from '../lib/drivers/pod-events.ts';
-import { showsLivenessRestart } from '../lib/drivers/probe-events.ts';
-import { awaitPod } from '../lib/drivers/pods.ts';
-import { readySinceStart } from '../lib/drivers/probe-window.ts';
-import { containerHistory, historyOf, ranSeconds } from '../lib/drivers/termination.ts';
-import { useTestNamespace } from '../lib/fixture.ts';
+import {
+  awaitLivenessEvidence, awaitPod, containerHistory, containerRestarted, historyOf, podReady, ranSeconds, readLivenessEvidence,
+  readySinceStart, runCase, showsLivenessRestart, useTestNamespace,
+} from '../lib/kit/index.ts';
 
 const BEHAVIOUR = 'Liveness probe failures restart the container';
 const t = useTestNamespace('liveness-restart');

@@ -1,9 +1,7 @@
-import { containerRestarted, podReady } from '../lib/conditions.ts';
-import { runCase } from '../lib/report.ts';
-import { awaitPod } from '../lib/drivers/pods.ts';
-import { readySinceStart } from '../lib/drivers/probe-window.ts';
-import { containerHistory, historyOf, OOM_EXIT_CODE, wasKilledForMemory } from '../lib/drivers/termination.ts';
-import { useTestNamespace } from '../lib/fixture.ts';
+import {
+  awaitPod, containerHistory, containerRestarted, historyOf, OOM_EXIT_CODE, podReady, readySinceStart, runCase, useTestNamespace,
+  wasKilledForMemory,
+} from '../lib/kit/index.ts';
 
 const BEHAVIOUR = 'OOM kill at the memory limit';
 const t = useTestNamespace('oom-kill');

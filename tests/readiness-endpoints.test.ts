@@ -1,14 +1,8 @@
-import { isPodReady, podReady, podRunning } from '../lib/conditions.ts';
-import { describeEndpoints, endpointOfPod } from '../lib/drivers/endpoints.ts';
-import { execInPod } from '../lib/exec.ts';
-import type { InClusterClient } from '../lib/drivers/in-cluster-client.ts';
-import { startClient } from '../lib/drivers/in-cluster-client.ts';
-import { runCase } from '../lib/report.ts';
-import { awaitPod, readPod } from '../lib/drivers/pods.ts';
-import { awaitServiceEndpoint } from '../lib/drivers/service-endpoints.ts';
-import { awaitAnswerFrom, sendRequests } from '../lib/drivers/service-traffic.ts';
-import { retrying } from '../lib/kube.ts';
-import { useTestNamespace } from '../lib/fixture.ts';
+import type { InClusterClient } from '../lib/kit/index.ts';
+import {
+  awaitAnswerFrom, awaitPod, awaitServiceEndpoint, describeEndpoints, endpointOfPod, execInPod, isPodReady, podReady, podRunning,
+  readPod, retrying, runCase, sendRequests, startClient, useTestNamespace,
+} from '../lib/kit/index.ts';
 
 // One pod's life behind a Service, in order: not ready, turned ready, terminating. web-steady is always
 // ready, so the Service always answers and "no traffic to web-gated" is a fact about routing, not an outage.

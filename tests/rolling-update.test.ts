@@ -1,8 +1,6 @@
-import { useTestNamespace } from '../lib/fixture.ts';
-import { runCase } from '../lib/report.ts';
-import { byoRequested, byoWorkload } from '../lib/rollout/byo-config.ts';
-import { rolloutCheck, type CheckResult } from '../lib/rollout/check.ts';
-import { agnhostWorkload } from '../lib/rollout/spec.ts';
+import { runCase, useTestNamespace } from '../lib/kit/index.ts';
+import type { CheckResult } from '../lib/rollout/index.ts';
+import { agnhostWorkload, byoRequested, byoWorkload, rolloutCheck } from '../lib/rollout/index.ts';
 
 const BEHAVIOUR = 'Zero lost requests during a rolling update';
 // Each case keeps the load on for at least 10,000 requests per mode (about a minute) plus the rollout.

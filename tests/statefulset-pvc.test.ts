@@ -1,13 +1,9 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { runCase } from '../lib/report.ts';
-import { deletePodAndAwaitReplacement } from '../lib/drivers/pod-replacement.ts';
-import type { Place } from '../lib/drivers/place.ts';
-import { readFileInPod } from '../lib/drivers/pod-files.ts';
-import { readPod } from '../lib/drivers/pods.ts';
-import { claimOfVolume, expectedClaimName } from '../lib/drivers/volumes.ts';
-import { retrying } from '../lib/kube.ts';
-import { awaitStatefulSetReady } from '../lib/drivers/statefulsets.ts';
-import { useTestNamespace } from '../lib/fixture.ts';
+import type { Place } from '../lib/kit/index.ts';
+import {
+  awaitStatefulSetReady, claimOfVolume, deletePodAndAwaitReplacement, expectedClaimName, readClaim, readFileInPod, readPod,
+  runCase, useTestNamespace,
+} from '../lib/kit/index.ts';
 
 // Each ledger pod writes "<pod name> <pod uid>" once to its claim (/data) and once to an emptyDir (/scratch)
 // and never rewrites a file that is there: after a replacement, a file naming the old uid is the old data.
@@ -27,8 +23,7 @@ interface Identity {
 async function identityOf(place: Place, pod: V1Pod): Promise<Identity> {
   const name = pod.metadata?.name ?? '';
   const claim = claimOfVolume(pod, 'data');
-  const pvc = claim === undefined ? undefined : await retrying(`reading claim ${claim}`,
-    () => place.kube.core.readNamespacedPersistentVolumeClaim({ name: claim, namespace: place.ns }));
+  const pvc = claim === undefined ? undefined : await readClaim(place, claim);
   return {
     pod, uid: pod.metadata?.uid ?? '', claim, volume: pvc?.spec?.volumeName,
     data: await readFileInPod(place, name, 'app', '/data/identity'),

@@ -1,14 +1,16 @@
 // The rolling-update check: deploy version A, put load on it, roll to version B while the load runs,
 // wait until the rollout is complete, the old pods are gone and the traffic has moved, then stop the
 // load and collect the ledger, the pod timeline and the old pods' termination verdicts.
-import { deploymentRolledOut } from '../conditions.ts';
-import { pollUntil } from '../drivers/poll.ts';
-import { retrying, type Kube } from '../kube.ts';
-import { resolveAnswer, resolveAnswers, type Identity } from '../ledger/resolve.ts';
-import type { RawLedger } from '../ledger/types.ts';
-import type { LoadSettings, LoadSource } from '../load/source.ts';
-import { deployments } from '../sources.ts';
-import { waitFor } from '../wait.ts';
+import { deploymentRolledOut } from '../kit/conditions.ts';
+import { listEvents } from '../kit/events.ts';
+import type { Kube } from '../kit/kube.ts';
+import { pollUntil } from '../kit/poll.ts';
+import { deployments } from '../kit/sources.ts';
+import { TIMEOUTS } from '../kit/timeouts.ts';
+import { waitFor } from '../kit/wait.ts';
+import { resolveAnswer, resolveAnswers, type Identity } from './ledger/resolve.ts';
+import type { RawLedger } from './ledger/types.ts';
+import type { LoadSettings, LoadSource } from './load/source.ts';
 import { judgeTermination, type GracefulVerdict } from './graceful.ts';
 import { PodObserver, type PodEvent } from './pod-observer.ts';
 import { NAME_LABEL, type WorkloadSpec } from './spec.ts';
@@ -62,12 +64,12 @@ async function waitRolledOut(env: Pick<RolloutEnv, 'kube' | 'ns' | 'log'>, spec:
 }
 
 /** Creates the workload at its first version and waits until every replica is available. */
-export async function deployWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'apply' | 'log'>, spec: WorkloadSpec, timeoutMs = 5 * 60_000): Promise<void> {
+export async function deployWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'apply' | 'log'>, spec: WorkloadSpec, timeoutMs: number = TIMEOUTS.rollout): Promise<void> {
   await env.apply(MANIFEST, manifestVars(spec));
   await waitRolledOut(env, spec, 1, `${spec.name} ${spec.from.name}: ${spec.replicas} replicas available`, timeoutMs);
 }
 
-export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: LoadPlan, timeoutMs = 5 * 60_000): Promise<RolloutRun> {
+export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: LoadPlan, timeoutMs: number = TIMEOUTS.rollout): Promise<RolloutRun> {
   const log = logOf(env);
   const { kube, ns } = env;
   const rolledOut = (generation: number, description: string) => waitRolledOut(env, spec, generation, description, timeoutMs);
@@ -130,10 +132,8 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
 
 /** Reasons of the namespace's pod events, per pod: evidence of how each stop went. */
 async function eventReasonsByPod(kube: Kube, namespace: string): Promise<Map<string, string[]>> {
-  const list = await retrying('listing pod events', () =>
-    kube.core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=Pod' }));
   const byPod = new Map<string, string[]>();
-  for (const e of list.items) {
+  for (const e of await listEvents(kube, namespace, { kind: 'Pod' })) {
     const pod = e.involvedObject.name;
     if (pod && e.reason) byPod.set(pod, [...(byPod.get(pod) ?? []), e.reason]);
   }

@@ -1,9 +1,9 @@
 // What a rollout run amounts to: the derived figures per connection mode and overall, whether every
 // mode ended on the new version, whether every old pod terminated gracefully — and one line of counts
 // that failure messages (and so JUnit) carry.
-import { byMode, deriveFigures, failureIntervals, tailAnsweredBy, versionTimeline, type Figures, type VersionBucket } from '../ledger/derive.ts';
-import type { Interval } from '../ledger/intervals.ts';
-import type { ConnectionMode } from '../ledger/types.ts';
+import { byMode, deriveFigures, failureIntervals, tailAnsweredBy, versionTimeline, type Figures, type VersionBucket } from './ledger/derive.ts';
+import type { Interval } from './ledger/intervals.ts';
+import type { ConnectionMode } from './ledger/types.ts';
 import type { RolloutRun } from './driver.ts';
 
 export interface RolloutOutcome {

@@ -4,7 +4,8 @@
 // this keeps watching until stopped, re-listing when the watch ends or its resourceVersion expires.
 import type { V1Pod } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
-import type { Kube } from '../kube.ts';
+import { isPodReady } from '../kit/conditions.ts';
+import type { Kube } from '../kit/kube.ts';
 import { VERSION_LABEL } from './spec.ts';
 
 export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'deleted';
@@ -37,10 +38,6 @@ export interface PodRecord {
 
 const epochNow = (): number => performance.timeOrigin + performance.now();
 const timeOf = (t: Date | string | undefined): number | undefined => (t ? new Date(t).getTime() : undefined);
-
-function isReady(pod: V1Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
 
 function terminationOf(pod: V1Pod): Termination | undefined {
   const t = pod.status?.containerStatuses?.find((c) => c.state?.terminated)?.state?.terminated;
@@ -130,7 +127,7 @@ export class PodObserver {
       this.pods.set(name, rec);
       this.emit(rec, 'created', fromList ? (timeOf(pod.metadata?.creationTimestamp) ?? now) : now);
     }
-    const ready = isReady(pod);
+    const ready = isPodReady(pod);
     if (ready !== rec.ready) {
       rec.ready = ready;
       this.emit(rec, ready ? 'ready' : 'not-ready', now);

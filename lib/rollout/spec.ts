@@ -1,6 +1,6 @@
 // What a rollout check runs: a workload (image, port, probes) and the two versions it rolls between.
 // The reference workloads and "bring your own workload" both produce this shape; the driver knows no other.
-import type { Identify } from '../load/identify.ts';
+import type { Identify } from './load/identify.ts';
 
 export interface VersionSpec {
   /** Label value `workload-conformance.io/version` on the pod template; also what the app may report. */

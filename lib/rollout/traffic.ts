@@ -1,6 +1,6 @@
 // "Traffic has moved": in every connection mode, the most recent requests all succeeded and were all
 // answered by the new version. Answers are pod names or version strings; the resolver maps them.
-import type { Progress } from '../load/source.ts';
+import type { Progress } from './load/source.ts';
 
 export function trafficMoved(progress: Progress, newVersion: string, versionOf: (answer: string) => string | undefined, tailSize: number): boolean {
   const modes = Object.values(progress);

@@ -1,6 +1,6 @@
-import type * as Config from '../../lib/config.ts';
-import type * as Errors from '../../lib/errors.ts';
-import type * as Session from '../../lib/session.ts';
+import type * as Config from '../../lib/run/config.ts';
+import type * as Errors from '../../lib/kit/errors.ts';
+import type * as Session from '../../lib/run/session.ts';
 
 /**
  * Cluster project only. The harness is imported natively (see jest.config.ts). A HarnessError is printed
@@ -8,9 +8,9 @@ import type * as Session from '../../lib/session.ts';
  * trace and still start every test file.
  */
 export default async function globalSetup(): Promise<void> {
-  const { loadConfig } = await import('../../lib/config.ts') as typeof Config;
-  const { formatHarnessError, isHarnessError } = await import('../../lib/errors.ts') as typeof Errors;
-  const { startRun } = await import('../../lib/session.ts') as typeof Session;
+  const { loadConfig } = await import('../../lib/run/config.ts') as typeof Config;
+  const { formatHarnessError, isHarnessError } = await import('../../lib/kit/errors.ts') as typeof Errors;
+  const { startRun } = await import('../../lib/run/session.ts') as typeof Session;
   try {
     process.stderr.write('\n');
     await startRun(loadConfig());

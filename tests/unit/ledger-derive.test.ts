@@ -1,8 +1,8 @@
-import { deriveFigures, failureIntervals, lastAnswerFrom, tailAnsweredBy, versionTimeline } from '../../lib/ledger/derive.ts';
-import { mergeIntervals, unionLength } from '../../lib/ledger/intervals.ts';
-import { percentile } from '../../lib/ledger/percentiles.ts';
-import { resolveAnswers } from '../../lib/ledger/resolve.ts';
-import type { RequestRecord } from '../../lib/ledger/types.ts';
+import { deriveFigures, failureIntervals, lastAnswerFrom, tailAnsweredBy, versionTimeline } from '../../lib/rollout/ledger/derive.ts';
+import { mergeIntervals, unionLength } from '../../lib/rollout/ledger/intervals.ts';
+import { percentile } from '../../lib/rollout/ledger/percentiles.ts';
+import { resolveAnswers } from '../../lib/rollout/ledger/resolve.ts';
+import type { RequestRecord } from '../../lib/rollout/ledger/types.ts';
 
 const ok = (start: number, end: number, version = 'v1', mode: RequestRecord['mode'] = 'fresh'): RequestRecord => ({
   mode, start, end, status: 200, version,

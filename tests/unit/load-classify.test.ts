@@ -1,6 +1,6 @@
 import { errors } from 'undici';
-import { classifyError } from '../../lib/load/classify.ts';
-import { answerOf, parseIdentify } from '../../lib/load/identify.ts';
+import { classifyError } from '../../lib/rollout/load/classify.ts';
+import { answerOf, parseIdentify } from '../../lib/rollout/load/identify.ts';
 
 const sys = (code: string): Error => Object.assign(new Error(code), { code });
 

@@ -1,16 +1,16 @@
 import { join } from 'node:path';
-import { BOOT_SCRIPT, bundleFiles, packBundle, POD_ENTRY, reachableSources } from '../../lib/load/pod-bundle.ts';
-import { REPO_ROOT } from '../../lib/versions.ts';
+import { BOOT_SCRIPT, bundleFiles, packBundle, POD_ENTRY, reachableSources } from '../../lib/rollout/load/pod-bundle.ts';
+import { REPO_ROOT } from '../../lib/run/versions.ts';
 
 describe('generator pod bundle', () => {
   const files = bundleFiles();
 
   it('holds the entry, what it imports, and undici — nothing that needs the cluster client', () => {
     const sources = reachableSources(join(REPO_ROOT, POD_ENTRY)).map((p) => p.slice(REPO_ROOT.length).replace(/^\//, ''));
-    expect(sources).toEqual(expect.arrayContaining(['lib/load/pod-main.ts', 'lib/load/generator.ts', 'lib/ledger/recorder.ts']));
-    expect(sources.filter((p) => !p.startsWith('lib/load/') && !p.startsWith('lib/ledger/'))).toEqual([]);
+    expect(sources).toEqual(expect.arrayContaining(['lib/rollout/load/pod-main.ts', 'lib/rollout/load/generator.ts', 'lib/rollout/ledger/recorder.ts']));
+    expect(sources.filter((p) => !p.startsWith('lib/rollout/load/') && !p.startsWith('lib/rollout/ledger/'))).toEqual([]);
     expect(Object.keys(files)).toEqual(expect.arrayContaining(['package.json', 'node_modules/undici/index.js', 'node_modules/undici/package.json']));
-    expect(files['lib/load/pod-source.ts']).toBeUndefined();
+    expect(files['lib/rollout/load/pod-source.ts']).toBeUndefined();
   });
 
   it('fits a ConfigMap (1 MiB, base64 in etcd) with room to spare', () => {

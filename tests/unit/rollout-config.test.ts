@@ -2,11 +2,11 @@ import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { byoRequested, byoWorkload } from '../../lib/rollout/byo-config.ts';
-import { loadPlanFromEnv } from '../../lib/rollout/plan.ts';
+import { byoRequested, byoWorkload } from '../../lib/run/config-rollout.ts';
+import { loadPlanFromEnv } from '../../lib/run/config-rollout.ts';
 import { manifestVars } from '../../lib/rollout/workload.ts';
 import { agnhostWorkload } from '../../lib/rollout/spec.ts';
-import { loadManifest } from '../../lib/manifests.ts';
+import { loadManifest } from '../../lib/kit/manifests.ts';
 
 describe('bring your own workload', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wc-byo-'));

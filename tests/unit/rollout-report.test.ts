@@ -1,10 +1,10 @@
-import { podLanes } from '../../lib/report/pod-lanes.ts';
-import { rolloutMarkdown, table } from '../../lib/report/rollout-markdown.ts';
-import { layoutMarkers, shortPodName, timelineSvg, versionColour, type TimelineInput } from '../../lib/report/rollout-timeline-svg.ts';
-import { escapeXml, linear, ticks } from '../../lib/report/svg.ts';
+import { podLanes } from '../../lib/rollout/report/pod-lanes.ts';
+import { rolloutMarkdown, table } from '../../lib/rollout/report/rollout-markdown.ts';
+import { layoutMarkers, shortPodName, timelineSvg, versionColour, type TimelineInput } from '../../lib/rollout/report/rollout-timeline-svg.ts';
+import { escapeXml, linear, ticks } from '../../lib/rollout/report/svg.ts';
 import type { PodEvent } from '../../lib/rollout/pod-observer.ts';
 import type { RolloutOutcome } from '../../lib/rollout/outcome.ts';
-import { deriveFigures } from '../../lib/ledger/derive.ts';
+import { deriveFigures } from '../../lib/rollout/ledger/derive.ts';
 
 const ev = (at: number, kind: PodEvent['kind'], pod = 'web-abc-1', version = 'v1', detail?: string): PodEvent =>
   ({ at, pod, version, kind, ...(detail ? { detail } : {}) });

@@ -1,6 +1,6 @@
-import { deriveFigures } from '../../lib/ledger/derive.ts';
-import type { RequestRecord } from '../../lib/ledger/types.ts';
-import { decodeLedger, encodeLedger, encodeProgress, lastProgress } from '../../lib/load/pod-protocol.ts';
+import { deriveFigures } from '../../lib/rollout/ledger/derive.ts';
+import type { RequestRecord } from '../../lib/rollout/ledger/types.ts';
+import { decodeLedger, encodeLedger, encodeProgress, lastProgress } from '../../lib/rollout/load/pod-protocol.ts';
 import { judgeTermination } from '../../lib/rollout/graceful.ts';
 import type { RolloutOutcome } from '../../lib/rollout/outcome.ts';
 import { trafficMoved } from '../../lib/rollout/traffic.ts';

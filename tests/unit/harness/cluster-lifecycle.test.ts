@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClusterHandle } from '../../../lib/cluster.ts';
-import { resolveImages, tearDownCluster } from '../../../lib/cluster.ts';
-import { loadConfig } from '../../../lib/config.ts';
+import type { ClusterHandle } from '../../../lib/run/cluster.ts';
+import { resolveImages, tearDownCluster } from '../../../lib/run/cluster.ts';
+import { loadConfig } from '../../../lib/run/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-lifecycle-'));
 /** A stand-in kind binary that records how it was called. */

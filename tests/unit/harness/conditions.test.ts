@@ -2,7 +2,7 @@ import type { V1Deployment, V1EndpointSlice, V1Pod } from '@kubernetes/client-no
 import {
   blockedReason, containerRestarted, containerTerminated, deploymentRolledOut, endpointsFor, neverRunningReason, podReady,
   podReplaced, podRunning, podSucceeded, pvcBound, statefulSetReady,
-} from '../../../lib/conditions.ts';
+} from '../../../lib/kit/conditions.ts';
 
 function pod(name: string, status: V1Pod['status'], extra: Partial<V1Pod['metadata']> = {}): V1Pod {
   return { metadata: { name, uid: `${name}-1`, ...extra }, spec: { containers: [{ name: 'main' }] }, status };

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, parseFlag } from '../../../lib/config.ts';
-import { HarnessError } from '../../../lib/errors.ts';
-import { chooseContext, summarizeKubeconfig } from '../../../lib/kubeconfig.ts';
+import { loadConfig, parseFlag } from '../../../lib/run/config.ts';
+import { HarnessError } from '../../../lib/kit/errors.ts';
+import { chooseContext, summarizeKubeconfig } from '../../../lib/run/kubeconfig.ts';
 
 const versions = { AGNHOST_IMAGE: 'registry.k8s.io/e2e-test-images/agnhost:2.56', BUSYBOX_IMAGE: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1' };
 const dir = mkdtempSync(join(tmpdir(), 'wc-config-'));

@@ -1,5 +1,5 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
-import { eventTime, formatEvents, formatPods, logTargets } from '../../../lib/diagnostics.ts';
+import { eventTime, formatEvents, formatPods, logTargets } from '../../../lib/kit/diagnostics.ts';
 
 const event = (reason: string, times: Partial<CoreV1Event>, extra: Partial<CoreV1Event> = {}): CoreV1Event => ({
   metadata: {}, involvedObject: { kind: 'Pod', name: 'web-0' }, reason, type: 'Normal', message: `${reason} happened`, ...times, ...extra,

@@ -1,4 +1,4 @@
-import type { ListResult, Watcher } from '../../../lib/wait.ts';
+import type { ListResult, Watcher } from '../../../lib/kit/wait.ts';
 
 type Item = { metadata: { name: string; namespace?: string; resourceVersion?: string; uid?: string }; status?: unknown; spec?: unknown };
 

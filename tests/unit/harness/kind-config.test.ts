@@ -3,9 +3,10 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reasonFrom } from '../../../lib/commands.ts';
-import { checkHostPortsFree, hostAddressFor, parsePortMappings, readPortMappings } from '../../../lib/kind-config.ts';
-import { REPO_ROOT } from '../../../lib/versions.ts';
+import { reasonFrom } from '../../../lib/run/commands.ts';
+import { hostAddressFor, parsePortMappings, readPortMappings } from '../../../lib/kit/node-ports.ts';
+import { checkHostPortsFree } from '../../../lib/run/kind-config.ts';
+import { REPO_ROOT } from '../../../lib/run/versions.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-kind-config-'));
 function config(mappings: string): string {

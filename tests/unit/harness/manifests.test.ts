@@ -1,6 +1,6 @@
-import { loadManifest, parseManifest, stampLabels, substitute } from '../../../lib/manifests.ts';
-import { namespaceName } from '../../../lib/namespace.ts';
-import { newRunId } from '../../../lib/run-context.ts';
+import { loadManifest, parseManifest, stampLabels, substitute } from '../../../lib/kit/manifests.ts';
+import { namespaceName } from '../../../lib/kit/namespace.ts';
+import { newRunId } from '../../../lib/kit/run-context.ts';
 
 describe('manifests', () => {
   it('must replace every ${VAR} and refuse one without a value', () => {

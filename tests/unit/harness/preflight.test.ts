@@ -3,15 +3,15 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandResult, CommandRunner } from '../../../lib/commands.ts';
-import { loadConfig } from '../../../lib/config.ts';
-import { checkDocker, ensureImage } from '../../../lib/docker.ts';
-import { HarnessError } from '../../../lib/errors.ts';
-import { KindCli } from '../../../lib/kind.ts';
-import { connect } from '../../../lib/kube.ts';
-import { parseArtefacts } from '../../../lib/offline.ts';
-import { checkReachable } from '../../../lib/reachability.ts';
-import { startRun } from '../../../lib/session.ts';
+import type { CommandResult, CommandRunner } from '../../../lib/run/commands.ts';
+import { loadConfig } from '../../../lib/run/config.ts';
+import { checkDocker, ensureImage } from '../../../lib/run/docker.ts';
+import { HarnessError } from '../../../lib/kit/errors.ts';
+import { KindCli } from '../../../lib/run/kind.ts';
+import { connect } from '../../../lib/kit/kube.ts';
+import { parseArtefacts } from '../../../lib/run/offline.ts';
+import { checkReachable } from '../../../lib/run/reachability.ts';
+import { startRun } from '../../../lib/run/session.ts';
 
 /** The HarnessError a call rejects with (the test fails if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<HarnessError> {

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RecordedResult } from '../../../lib/report.ts';
-import { mergeResults, recordBehaviour, resetSummary, runCase, writeSummary } from '../../../lib/report.ts';
+import type { RecordedResult } from '../../../lib/kit/report.ts';
+import { mergeResults, recordBehaviour, resetSummary, runCase, writeSummary } from '../../../lib/kit/report.ts';
 
 const entry = (behaviour: string, kase: string, verdict: 'passed' | 'failed', recordedAt: string, runId = 'r1'): RecordedResult =>
   ({ behaviour, case: kase, verdict, durationMs: 10, observations: {}, runId, recordedAt });

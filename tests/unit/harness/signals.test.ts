@@ -1,7 +1,7 @@
 import type { V1Status } from '@kubernetes/client-node';
-import { exitCodeOf } from '../../../lib/exec.ts';
-import { messageOf } from '../../../lib/errors.ts';
-import { onInterrupt } from '../../../lib/signals.ts';
+import { exitCodeOf } from '../../../lib/kit/exec.ts';
+import { messageOf } from '../../../lib/kit/errors.ts';
+import { onInterrupt } from '../../../lib/run/signals.ts';
 
 describe('interrupt cleanup', () => {
   it('must run the cleanup once on SIGTERM, then exit with 143', async () => {

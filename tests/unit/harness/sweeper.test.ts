@@ -1,7 +1,7 @@
 import type { V1Namespace } from '@kubernetes/client-node';
-import { OWNER_HOST_ANNOTATION, OWNER_PID_ANNOTATION, runLabels } from '../../../lib/labels.ts';
-import type { SweepPolicy } from '../../../lib/sweeper.ts';
-import { sweepDecision } from '../../../lib/sweeper.ts';
+import { OWNER_HOST_ANNOTATION, OWNER_PID_ANNOTATION, runLabels } from '../../../lib/kit/labels.ts';
+import type { SweepPolicy } from '../../../lib/run/sweeper.ts';
+import { sweepDecision } from '../../../lib/run/sweeper.ts';
 
 const now = new Date('2026-11-21T12:00:00Z');
 const policy: SweepPolicy = { runId: 'current', host: 'here', isAlive: (pid) => pid === 42, now, maxAgeMs: 3 * 3600_000 };

@@ -1,5 +1,5 @@
-import { parseVersions, readVersions, requireVersion } from '../../../lib/versions.ts';
-import { HarnessError } from '../../../lib/errors.ts';
+import { parseVersions, readVersions, requireVersion } from '../../../lib/run/versions.ts';
+import { HarnessError } from '../../../lib/kit/errors.ts';
 
 describe('versions.env parsing', () => {
   it('must read KEY=VALUE lines and skip comments and blank lines', () => {

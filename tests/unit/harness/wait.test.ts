@@ -1,6 +1,6 @@
-import { podRunning } from '../../../lib/conditions.ts';
-import type { Predicate } from '../../../lib/wait.ts';
-import { waitFor, WaitFatalError, WaitTimeoutError } from '../../../lib/wait.ts';
+import { podRunning } from '../../../lib/kit/conditions.ts';
+import type { Predicate } from '../../../lib/kit/wait.ts';
+import { waitFor, WaitFatalError, WaitTimeoutError } from '../../../lib/kit/wait.ts';
 import { FakeApi, pod, settle } from './fake-watch.ts';
 
 type Item = ReturnType<typeof pod>;

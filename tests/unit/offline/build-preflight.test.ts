@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../lib/versions.ts';
+import { REPO_ROOT } from '../../../lib/run/versions.ts';
 
 // offline/build.sh checks its prerequisites before it builds anything. These runs give it a PATH
 // without the tool in question (stubs stand in for the tools checked before it) and an empty cache,

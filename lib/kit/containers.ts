@@ -1,0 +1,75 @@
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+
+// What the kubelet reports about a container's previous end. Under restartPolicy Always the container is
+// back (or backing off) by the time anyone looks, so the end it came to is in lastState, not state.
+
+export interface Termination {
+  exitCode: number;
+  reason?: string;
+  signal?: number;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export interface ContainerHistory {
+  restartCount: number;
+  lastTermination?: Termination;
+}
+
+/** Init containers first, then the app containers: names are unique across both in a pod. */
+export function allContainerStatuses(pod: V1Pod): V1ContainerStatus[] {
+  return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+}
+
+/** The status of one container, init container or not. */
+export function containerStatus(pod: V1Pod, container: string): V1ContainerStatus | undefined {
+  return allContainerStatuses(pod).find((status) => status.name === container);
+}
+
+export function containerHistory(pod: V1Pod, container: string): ContainerHistory {
+  return historyOf(containerStatus(pod, container));
+}
+
+export function historyOf(status: V1ContainerStatus | undefined): ContainerHistory {
+  const terminated = status?.lastState?.terminated;
+  return {
+    restartCount: status?.restartCount ?? 0,
+    lastTermination: terminated === undefined ? undefined : {
+      exitCode: terminated.exitCode,
+      reason: terminated.reason,
+      signal: terminated.signal,
+      startedAt: isoOf(terminated.startedAt),
+      finishedAt: isoOf(terminated.finishedAt),
+    },
+  };
+}
+
+function isoOf(time: Date | undefined): string | undefined {
+  return time === undefined ? undefined : new Date(time).toISOString();
+}
+
+/** How long the container ran before that end, in seconds (API times have one-second resolution). */
+export function ranSeconds(termination: Termination | undefined): number | undefined {
+  if (termination?.startedAt === undefined || termination.finishedAt === undefined) return undefined;
+  return (Date.parse(termination.finishedAt) - Date.parse(termination.startedAt)) / 1000;
+}
+
+/** 137 = 128 + SIGKILL, the exit code of a process the kernel's OOM killer ended. */
+export const OOM_EXIT_CODE = 137;
+
+export function wasKilledForMemory(history: ContainerHistory): boolean {
+  return history.restartCount > 0 && history.lastTermination?.exitCode === OOM_EXIT_CODE;
+}
+
+/**
+ * Seconds from the container's start to the pod turning Ready: how long a probe that gates readiness had
+ * been passing when the pod got there (API times have one-second resolution).
+ */
+export function readySinceStart(pod: V1Pod, container: string): number {
+  const startedAt = containerStatus(pod, container)?.state?.running?.startedAt;
+  const readyAt = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True')?.lastTransitionTime;
+  if (startedAt === undefined || readyAt === undefined) {
+    throw new Error(`pod ${pod.metadata?.name}: no start time or Ready transition for container ${container}`);
+  }
+  return (new Date(readyAt).getTime() - new Date(startedAt).getTime()) / 1000;
+}

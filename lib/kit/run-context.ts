@@ -1,0 +1,62 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { HarnessError } from './errors.ts';
+
+/** The images the workloads run (manifests' ${AGNHOST_IMAGE} and ${BUSYBOX_IMAGE}). */
+export type WorkloadImages = { agnhost: string; busybox: string };
+
+/** What the global setup hands to the test workers (they are separate processes). */
+export interface RunContext {
+  runId: string;
+  kubeconfigPath: string;
+  context?: string;
+  images: WorkloadImages;
+  mode: 'kind' | 'existing';
+  offline: boolean;
+  clusterName?: string;
+  /** This run created the kind cluster (and so may delete it). */
+  createdCluster: boolean;
+  keepCluster: boolean;
+  reportsDir: string;
+  /** The kind config the cluster was made from (assumed kind-config.yaml for an existing cluster). */
+  kindConfigPath: string;
+  startedAt: string;
+  /** The process that owns this run's namespaces: the Jest parent, which outlives every worker. */
+  owner: { host: string; pid: number };
+}
+
+export const RUN_FILE_ENV = 'WC_RUN_FILE';
+
+export function defaultRunFile(reportsDir = process.env.WC_REPORTS_DIR ?? 'reports'): string {
+  return resolve(reportsDir, '.run.json');
+}
+
+export function writeRunContext(run: RunContext, file = join(run.reportsDir, '.run.json')): string {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(run, null, 2)}\n`);
+  renameSync(tmp, file);
+  process.env[RUN_FILE_ENV] = file;
+  return file;
+}
+
+let cached: RunContext | undefined;
+
+export function currentRun(): RunContext {
+  if (cached) return cached;
+  const file = process.env[RUN_FILE_ENV] ?? defaultRunFile();
+  try {
+    cached = JSON.parse(readFileSync(file, 'utf8')) as RunContext;
+  } catch (err) {
+    throw new HarnessError('reading the run context', `cannot read ${file}`,
+      'run cluster tests through Jest\'s "cluster" project (npm test), whose global setup writes it', { cause: err });
+  }
+  return cached;
+}
+
+/** A run id unique enough across runs and short enough to fit in namespace names. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(2, 12); // yymmddhhmm
+  const random = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0');
+  return `${stamp}-${random}`;
+}

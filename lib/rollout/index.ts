@@ -1,0 +1,7 @@
+// The rollout wing's entry, for tests/rolling-update.test.ts: the check end to end, the reference
+// workload, and "bring your own workload" (its settings are parsed on the run side, with every WC_*).
+export { rolloutCheck } from './check.ts';
+export type { CheckResult } from './check.ts';
+export { agnhostWorkload } from './spec.ts';
+export type { WorkloadSpec } from './spec.ts';
+export { byoRequested, byoWorkload } from '../run/config-rollout.ts';

@@ -1,0 +1,71 @@
+// The short human summary of one rollout check, for reports/ and GitHub's step summary.
+import type { GracefulVerdict } from '../graceful.ts';
+import type { RolloutOutcome } from '../outcome.ts';
+
+export interface MarkdownInput {
+  outcome: RolloutOutcome;
+  title: string;
+  from: string;
+  to: string;
+  loadWhere: string;
+  target: string;
+  oldPods: GracefulVerdict[];
+  /** File names (relative to the summary) of the ledger and the picture. */
+  files: { json: string; svg: string };
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function causes(c: Record<string, number>): string {
+  const entries = Object.entries(c);
+  return entries.length ? entries.map(([k, v]) => `${k} ${n(v)}`).join(', ') : '–';
+}
+
+const STARTUP_EVENTS = new Set(['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started']);
+
+/** The events that tell how a pod stopped (Killing, Unhealthy while draining, FailedPreStopHook, ...). */
+function stopEvents(events: readonly string[] | undefined): string {
+  const stop = (events ?? []).filter((e) => !STARTUP_EVENTS.has(e));
+  return stop.length ? stop.join(', ') : '–';
+}
+
+export function rolloutMarkdown(m: MarkdownInput): string {
+  const o = m.outcome;
+  const modeRows = Object.entries(o.byMode).map(([mode, f]) => [
+    mode,
+    n(f.total),
+    n(f.failed),
+    causes(f.failuresByCause),
+    String(f.disruptionSeconds),
+    f.ratePerSecond.toFixed(1),
+    `${f.latencyMs.p50.toFixed(1)} / ${f.latencyMs.p99.toFixed(1)} / ${f.latencyMs.max.toFixed(1)}`,
+    o.endsOnNewVersion[mode as keyof typeof o.endsOnNewVersion] ? 'yes' : 'no',
+  ]);
+  const podRows = m.oldPods.map((p) => [
+    `\`${p.pod}\``,
+    p.exitCode === undefined ? '?' : String(p.exitCode),
+    p.exitAfterSeconds === undefined ? '?' : `${p.exitAfterSeconds} s`,
+    p.gracePeriodSeconds === undefined ? '?' : `${p.gracePeriodSeconds} s`,
+    stopEvents(p.events),
+    p.graceful ? 'yes' : `no: ${p.why}`,
+  ]);
+  return [
+    `### ${m.title}`,
+    '',
+    `${m.from} → ${m.to}, load from ${m.loadWhere} to ${m.target}; rollout took ${o.rolloutSeconds} s ` +
+      `(patch to last old pod gone); ${n(o.overall.failed)} of ${n(o.overall.total)} requests failed, ` +
+      `${o.overall.disruptionSeconds} s of disruption.`,
+    '',
+    table(['mode', 'requests', 'failed', 'causes', 'disruption s', 'req/s', 'latency p50 / p99 / max ms', `ends on ${m.to}`], modeRows),
+    '',
+    table(['old pod', 'exit code', 'exited after delete', 'grace period', 'stop events', 'graceful'], podRows),
+    '',
+    `Ledger: \`${m.files.json}\` · timeline: \`${m.files.svg}\``,
+    '',
+  ].join('\n');
+}

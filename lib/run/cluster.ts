@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import type { HarnessConfig, WorkloadImages } from './config.ts';
+import { waitClusterReady } from './cluster-ready.ts';
+import { checkDocker, ensureImage, imagePresent } from './docker.ts';
+import { HarnessError } from '../kit/errors.ts';
+import { KindCli } from './kind.ts';
+import { checkHostPortsFree } from './kind-config.ts';
+import { connect } from '../kit/kube.ts';
+import type { OfflineArtefacts } from './offline.ts';
+import { buildOfflineArtefacts, readArtefacts } from './offline.ts';
+import { checkReachable } from './reachability.ts';
+
+/** The cluster a run uses, and whether this run owns its life. */
+export interface ClusterHandle {
+  mode: 'kind' | 'existing';
+  kubeconfigPath: string;
+  context?: string;
+  clusterName?: string;
+  kindBin?: string;
+  /** This run created the kind cluster: it may delete it (unless keepCluster). */
+  createdCluster: boolean;
+  keepCluster: boolean;
+  images: WorkloadImages;
+  serverVersion?: string;
+  /** The kind config the cluster was made from (for its host port mappings). */
+  kindConfigPath: string;
+}
+
+export interface BringUpOptions {
+  log: (line: string) => void;
+  /** Called just before `kind create cluster`, so an interrupt during creation can delete it. */
+  onCreating?: (handle: ClusterHandle) => void;
+}
+
+/** Offline images replace the defaults, never an image the user set explicitly. */
+export function resolveImages(config: HarnessConfig, artefacts?: OfflineArtefacts): WorkloadImages {
+  if (!artefacts) return config.images;
+  return {
+    agnhost: config.imageOverrides.agnhost ?? artefacts.images.agnhost,
+    busybox: config.imageOverrides.busybox ?? artefacts.images.busybox,
+  };
+}
+
+export function kubeconfigFor(config: HarnessConfig): string {
+  return join(config.cacheDir, 'kubeconfig', `${config.clusterName}.yaml`);
+}
+
+const IMAGE_VARIABLES: Record<keyof WorkloadImages, string> = { agnhost: 'WC_AGNHOST_IMAGE', busybox: 'WC_BUSYBOX_IMAGE' };
+
+async function loadImages(kind: KindCli, clusterName: string, images: WorkloadImages, offline: boolean,
+  log: (line: string) => void): Promise<void> {
+  for (const [key, image] of Object.entries(images) as Array<[keyof WorkloadImages, string]>) {
+    if (offline) {
+      if (!await imagePresent(image)) {
+        throw new HarnessError('loading workload images', `${image} is not in the local Docker engine`,
+          'rebuild the offline artefacts: npm run offline:build');
+      }
+    } else {
+      await ensureImage(image, IMAGE_VARIABLES[key]);
+    }
+    log(`[wc] loading ${image} into kind cluster ${clusterName}`);
+    await kind.loadImage(clusterName, image);
+  }
+}
+
+/**
+ * Existing mode: check the cluster answers, touch nothing else. Kind mode: create the cluster (or reuse
+ * one of the same name), wait until it is ready, load the workload images.
+ */
+export async function bringUpCluster(config: HarnessConfig, options: BringUpOptions): Promise<ClusterHandle> {
+  const { log } = options;
+  if (config.mode === 'existing') {
+    const kubeconfigPath = config.kubeconfigPath!;
+    const kube = connect(kubeconfigPath, config.context);
+    const serverVersion = await checkReachable(kube);
+    log(`[wc] using existing cluster (context ${config.context}, Kubernetes ${serverVersion}); it will not be created or deleted`);
+    const images = resolveImages(config, config.offline ? readArtefacts(config.cacheDir) : undefined);
+    return {
+      mode: 'existing', kubeconfigPath, ...(config.context ? { context: config.context } : {}),
+      createdCluster: false, keepCluster: true, images, serverVersion, kindConfigPath: config.kindConfigPath,
+    };
+  }
+
+  const artefacts = config.offline ? await buildOfflineArtefacts(config.cacheDir) : undefined;
+  const kind = new KindCli(artefacts?.kind ?? 'kind');
+  await checkDocker();
+  await kind.check();
+  const kubeconfigPath = kubeconfigFor(config);
+  const context = `kind-${config.clusterName}`;
+  const handle: ClusterHandle = {
+    mode: 'kind', kubeconfigPath, context, clusterName: config.clusterName, kindBin: kind.bin,
+    createdCluster: false, keepCluster: config.keepCluster, images: resolveImages(config, artefacts),
+    kindConfigPath: config.kindConfigPath,
+  };
+  if ((await kind.clusters()).includes(config.clusterName)) {
+    log(`[wc] reusing kind cluster ${config.clusterName} (a reused cluster is never deleted)`);
+    await kind.exportKubeconfig(config.clusterName, kubeconfigPath);
+  } else {
+    await checkHostPortsFree(config.kindConfigPath);
+    log(`[wc] creating kind cluster ${config.clusterName}`);
+    handle.createdCluster = true;
+    options.onCreating?.(handle);
+    await kind.create(config.clusterName, config.kindConfigPath, kubeconfigPath, config.nodeImage ?? artefacts?.nodeImage ?? config.pinnedNodeImage);
+  }
+  const kube = connect(kubeconfigPath, context);
+  handle.serverVersion = await checkReachable(kube, 30_000);
+  await waitClusterReady(kube, log);
+  await loadImages(kind, config.clusterName, handle.images, config.offline, log);
+  return handle;
+}
+
+/** Deletes the kind cluster if, and only if, this run created it and was not asked to keep it. */
+export async function tearDownCluster(handle: ClusterHandle, log: (line: string) => void): Promise<void> {
+  if (handle.mode !== 'kind' || !handle.clusterName) return;
+  if (!handle.createdCluster) {
+    log(`[wc] leaving kind cluster ${handle.clusterName} as it was (this run did not create it)`);
+    return;
+  }
+  if (handle.keepCluster) {
+    log(`[wc] keeping kind cluster ${handle.clusterName} (WC_KEEP_CLUSTER); kubeconfig: ${handle.kubeconfigPath}`);
+    return;
+  }
+  log(`[wc] deleting kind cluster ${handle.clusterName}`);
+  await new KindCli(handle.kindBin).delete(handle.clusterName, handle.kubeconfigPath);
+}

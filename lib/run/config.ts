@@ -1,0 +1,107 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { HarnessError } from '../kit/errors.ts';
+import type { WorkloadImages } from '../kit/run-context.ts';
+import { chooseContext, readKubeconfigSummary } from './kubeconfig.ts';
+import { readVersions, REPO_ROOT, requireVersion } from './versions.ts';
+
+export type { WorkloadImages };
+
+export interface HarnessConfig {
+  mode: 'kind' | 'existing';
+  offline: boolean;
+  clusterName: string;
+  kindConfigPath: string;
+  keepCluster: boolean;
+  kubeconfigPath?: string;
+  context?: string;
+  allowNonKind: boolean;
+  /** Images the workloads run; in offline mode the global setup replaces the ones not overridden. */
+  images: WorkloadImages;
+  /** Which images the user set explicitly (WC_AGNHOST_IMAGE, WC_BUSYBOX_IMAGE): never replaced. */
+  imageOverrides: Partial<WorkloadImages>;
+  /** Node image the user asked for (WC_NODE_IMAGE); wins over the offline and the pinned one. */
+  nodeImage?: string;
+  /** The pinned node image for online kind mode (versions.env KIND_NODE_IMAGE). */
+  pinnedNodeImage?: string;
+  reportsDir: string;
+  cacheDir: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const STEP = 'reading the configuration';
+const KIND_NAME = /^[a-z0-9][a-z0-9.-]*$/;
+
+/** A boolean environment variable: unset/empty/0/false/no is off, 1/true/yes is on, anything else an error. */
+export function parseFlag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false;
+  if (raw === '1' || raw === 'true' || raw === 'yes') return true;
+  throw new HarnessError(STEP, `${name}=${env[name]} is not a boolean`, `set ${name}=1 to turn it on, or unset it`);
+}
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function expandPath(path: string, home: string, cwd: string): string {
+  const expanded = path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path;
+  return isAbsolute(expanded) ? expanded : resolve(cwd, expanded);
+}
+
+export interface LoadConfigOptions {
+  versions?: Record<string, string>;
+  cwd?: string;
+  home?: string;
+}
+
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): HarnessConfig {
+  const versions = options.versions ?? readVersions();
+  const cwd = options.cwd ?? process.cwd();
+  const home = options.home ?? homedir();
+
+  const offline = parseFlag(env, 'WC_OFFLINE');
+  const keepCluster = parseFlag(env, 'WC_KEEP_CLUSTER');
+  const allowNonKind = parseFlag(env, 'WC_ALLOW_NON_KIND');
+
+  const clusterName = nonEmpty(env, 'WC_CLUSTER_NAME') ?? 'workload-conformance';
+  if (!KIND_NAME.test(clusterName) || clusterName.length > 50) {
+    throw new HarnessError(STEP, `WC_CLUSTER_NAME="${clusterName}" is not a valid kind cluster name`,
+      'use lower-case letters, digits, "-" and "." (at most 50 characters)');
+  }
+
+  const imageOverrides: Partial<WorkloadImages> = {};
+  const agnhost = nonEmpty(env, 'WC_AGNHOST_IMAGE');
+  const busybox = nonEmpty(env, 'WC_BUSYBOX_IMAGE');
+  if (agnhost) imageOverrides.agnhost = agnhost;
+  if (busybox) imageOverrides.busybox = busybox;
+  const images: WorkloadImages = {
+    agnhost: agnhost ?? requireVersion(versions, 'AGNHOST_IMAGE'),
+    busybox: busybox ?? requireVersion(versions, 'BUSYBOX_IMAGE'),
+  };
+
+  const nodeImage = nonEmpty(env, 'WC_NODE_IMAGE');
+  const reportsDir = expandPath(nonEmpty(env, 'WC_REPORTS_DIR') ?? 'reports', home, cwd);
+  const cacheDir = expandPath(nonEmpty(env, 'WC_CACHE_DIR') ?? '~/.cache/workload-conformance', home, cwd);
+  const common = {
+    offline, clusterName, keepCluster, allowNonKind, images, imageOverrides, reportsDir, cacheDir,
+    kindConfigPath: expandPath(nonEmpty(env, 'WC_KIND_CONFIG') ?? join(REPO_ROOT, 'kind-config.yaml'), home, cwd),
+    ...(nodeImage ? { nodeImage } : {}),
+    ...(versions.KIND_NODE_IMAGE ? { pinnedNodeImage: versions.KIND_NODE_IMAGE } : {}),
+  };
+
+  const kubeconfig = nonEmpty(env, 'WC_KUBECONFIG');
+  const requestedContext = nonEmpty(env, 'WC_CONTEXT');
+  if (!kubeconfig) {
+    if (requestedContext) {
+      throw new HarnessError(STEP, `WC_CONTEXT=${requestedContext} is set but WC_KUBECONFIG is not`,
+        'set WC_KUBECONFIG to the kubeconfig that holds that context, or unset WC_CONTEXT');
+    }
+    return { mode: 'kind', ...common };
+  }
+  const kubeconfigPath = expandPath(kubeconfig, home, cwd);
+  const context = chooseContext(readKubeconfigSummary(kubeconfigPath), requestedContext, allowNonKind);
+  return { mode: 'existing', ...common, kubeconfigPath, context };
+}

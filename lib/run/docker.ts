@@ -1,0 +1,32 @@
+import type { CommandRunner } from './commands.ts';
+import { runCommand, tail } from './commands.ts';
+import { HarnessError } from '../kit/errors.ts';
+
+/** Docker must be installed and its engine answering; each failure has its own advice. */
+export async function checkDocker(run: CommandRunner = runCommand): Promise<void> {
+  const result = await run('docker', ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000 });
+  if (result.notFound) {
+    throw new HarnessError('checking docker', 'the docker CLI is not installed (not found on PATH)',
+      'install Docker (Debian: apt-get install docker.io) and start it, or use WC_OFFLINE=1 (its build installs and starts one), ' +
+      'or point WC_KUBECONFIG at an existing cluster');
+  }
+  if (result.exitCode !== 0) {
+    throw new HarnessError('checking docker', `the Docker engine is not reachable: ${tail(result.stderr, 2)}`,
+      'start the Docker engine (systemctl start docker, or dockerd &), or use WC_OFFLINE=1, whose build starts one');
+  }
+}
+
+export async function imagePresent(image: string, run: CommandRunner = runCommand): Promise<boolean> {
+  return (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', image])).exitCode === 0;
+}
+
+/** Makes the image available to `kind load`: pulled when it is not already in the local engine. */
+export async function ensureImage(image: string, variable: string, run: CommandRunner = runCommand): Promise<void> {
+  if (await imagePresent(image, run)) return;
+  const pulled = await run('docker', ['pull', image], { stream: true, timeoutMs: 10 * 60_000 });
+  if (pulled.exitCode !== 0) {
+    throw new HarnessError('pulling workload images', `cannot pull ${image}: ${tail(pulled.stderr, 2)}`,
+      `check the image name and your network, set ${variable} to an image you can pull or have loaded locally, ` +
+      'or use WC_OFFLINE=1 to build the workload images locally');
+  }
+}
