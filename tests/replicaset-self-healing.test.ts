@@ -8,7 +8,7 @@ const t = useTestNamespace('replicaset-self-healing');
 
 const REPLICAS = 3;
 // How long a deleted bare pod is watched for a replacement. A ReplicaSet creates one within about a second of
-// the delete (measured in the heal case, reported as replacementCreatedAfterSeconds); this is ten times that.
+// the delete (measured in the heal case, reported as replacementSeenAfterSeconds); this is ten times that.
 const NOT_REPLACED_WINDOW_MS = 10_000;
 
 const selector = (name: string): string => `app.kubernetes.io/name=${name}`;
@@ -24,8 +24,6 @@ async function readySet(name: string): Promise<{ uid: string; pods: Named[] }> {
 }
 
 const names = (list: Named[]): string[] => list.map((p) => p.metadata?.name ?? '').sort();
-const secondsSince = (fromMs: number, time: Date | undefined): number | undefined =>
-  (time === undefined ? undefined : (new Date(time).getTime() - fromMs) / 1000);
 
 let heal: Promise<void>;
 let adopt: Promise<void>;
@@ -38,10 +36,17 @@ beforeAll(async () => {
     const before = await readySet('heal');
     const victim = before.pods[0]!;
     const name = victim.metadata!.name!;
+    const original = new Set(names(before.pods));
+    const replaced = replacedUpTo(REPLICAS, before.uid, original);
+    let replacementSeenAtMs: number | undefined;
     const { result } = await waitFromNow({
       ...pods(t.kube, t.ns, { labelSelector: selector('heal') }),
       description: `ReplicaSet heal to replace pod ${name} and be back at ${REPLICAS} Ready pods`,
-      predicate: replacedUpTo(REPLICAS, before.uid, new Set(names(before.pods))), timeoutMs: 120_000,
+      predicate: (items) => {
+        if (replacementSeenAtMs === undefined && items.some((p) => !original.has(p.metadata?.name ?? ''))) replacementSeenAtMs = Date.now();
+        return replaced(items);
+      },
+      timeoutMs: 120_000,
     });
     const deletedAtMs = Date.now();
     await retrying(`deleting pod ${name}`, () => t.kube.core.deleteNamespacedPod({ name, namespace: t.ns }));
@@ -52,7 +57,7 @@ beforeAll(async () => {
     const replacement = fresh[0]!;
     Object.assign(seen, {
       deleted: { name, uid: victim.metadata?.uid }, replacement: { name: replacement.metadata?.name, uid: replacement.metadata?.uid },
-      replacementCreatedAfterSeconds: secondsSince(deletedAtMs, replacement.metadata?.creationTimestamp),
+      replacementSeenAfterSeconds: replacementSeenAtMs === undefined ? undefined : (replacementSeenAtMs - deletedAtMs) / 1000,
       backToReadyCountAfterSeconds: backToCountSeconds, readyReplicas: set.status?.readyReplicas,
     });
     expect(fresh).toHaveLength(1);

@@ -25,11 +25,11 @@ beforeAll(async () => {
   guarded = startCase(() => runCase(BEHAVIOUR, `load ${LOAD_SECONDS} s, startupProbe budget ${STARTUP_BUDGET_SECONDS} s`, async (seen) => {
     const pod = 'model-startup-probe';
     // Both waits observe from before the load ends, so the first ready state each sees is when it turned ready.
-    const [endpointReadySeenAtMs, [ready]] = await Promise.all([
+    const [endpointReadySeenAtMs, { ready, podReadySeenAtMs }] = await Promise.all([
       awaitServiceEndpoint(t, 'model', pod, (e) => e?.ready === true, 'as ready', 120_000).then(() => Date.now()),
-      awaitPod(t, pod, podReady(), `${pod} to load and turn Ready`, 120_000),
+      awaitPod(t, pod, podReady(), `${pod} to load and turn Ready`, 120_000)
+        .then(([first]) => ({ ready: first, podReadySeenAtMs: Date.now() })),
     ]);
-    const podReadySeenAtMs = Date.now();
     const marks = parseMarks(await containerLogText(t, pod, 'model'));
     const loadingAt = markAt(marks, 'loading');
     const loadedAt = markAt(marks, 'loaded');
