@@ -35,3 +35,12 @@ export * from './client.ts';
 // Recording what was seen (summary.json) and, for the harness's own tests, a namespace's diagnostics.
 export * from './report.ts';
 export { dumpNamespace } from './diagnostics.ts';
+
+// A pod's life (init containers, termination, replicas): written for the pod-life behaviours.
+export * from './background-case.ts';
+export * from './container-log.ts';
+export * from './init-containers.ts';
+export * from './lifecycle-marks.ts';
+export * from './pod-exit.ts';
+export * from './replicasets.ts';
+export * from './watch-first.ts';

@@ -1,0 +1,78 @@
+import {
+  awaitLivenessEvidence, awaitPod, awaitServiceEndpoint, containerHistory, containerLogText, containerRestarted, historyOf,
+  isPodReady, markAt, parseMarks, podReady, ranSeconds, readLivenessEvidence, readPod, readySinceStart, runCase,
+  startCase, useTestNamespace,
+} from '../lib/kit/index.ts';
+
+const BEHAVIOUR = 'A startupProbe shields a slow starter from its liveness probe';
+const t = useTestNamespace('slow-start');
+
+// Values from manifests/slow-start.yaml.
+const LOAD_SECONDS = 30;
+const STARTUP_BUDGET_SECONDS = 45; // periodSeconds 1 x failureThreshold 45
+const LIVENESS_BUDGET_SECONDS = 6; // periodSeconds 2 x failureThreshold 3
+// The app's own "loading"/"loaded" marks must be LOAD apart within this (sleep and process start).
+const LOAD_TOLERANCE_SECONDS = 1;
+// API times (startedAt, the Ready transition) have one-second resolution.
+const API_RESOLUTION_SECONDS = 1;
+
+let guarded: Promise<void>;
+let unguarded: Promise<void>;
+
+beforeAll(async () => {
+  await t.apply('slow-start.yaml');
+
+  guarded = startCase(() => runCase(BEHAVIOUR, `load ${LOAD_SECONDS} s, startupProbe budget ${STARTUP_BUDGET_SECONDS} s`, async (seen) => {
+    const pod = 'model-startup-probe';
+    // Both waits observe from before the load ends, so the first ready state each sees is when it turned ready.
+    const [endpointReadySeenAtMs, { ready, podReadySeenAtMs }] = await Promise.all([
+      awaitServiceEndpoint(t, 'model', pod, (e) => e?.ready === true, 'as ready', 120_000).then(() => Date.now()),
+      awaitPod(t, pod, podReady(), `${pod} to load and turn Ready`, 120_000)
+        .then(([first]) => ({ ready: first, podReadySeenAtMs: Date.now() })),
+    ]);
+    const marks = parseMarks(await containerLogText(t, pod, 'model'));
+    const loadingAt = markAt(marks, 'loading');
+    const loadedAt = markAt(marks, 'loaded');
+    const history = containerHistory(await readPod(t, pod), 'model');
+    const evidence = await readLivenessEvidence(t, pod);
+    const loadSeconds = ((loadedAt ?? NaN) - (loadingAt ?? NaN)) / 1000;
+    Object.assign(seen, {
+      loadSeconds, readyAfterStartSeconds: readySinceStart(ready!, 'model'),
+      endpointReadySecondsAfterLoaded: (endpointReadySeenAtMs - (loadedAt ?? NaN)) / 1000,
+      podReadySecondsAfterLoaded: (podReadySeenAtMs - (loadedAt ?? NaN)) / 1000,
+      restartCount: history.restartCount, killingEvents: evidence.killing, livenessFailures: evidence.unhealthy,
+    });
+    expect(Math.abs(loadSeconds - LOAD_SECONDS)).toBeLessThanOrEqual(LOAD_TOLERANCE_SECONDS);
+    expect(history.restartCount).toBe(0);
+    expect(evidence.killing).toEqual([]);
+    // Not ready before it had loaded: neither by the watches' first sight nor by the kubelet's own times.
+    expect(endpointReadySeenAtMs).toBeGreaterThanOrEqual(loadedAt!);
+    expect(podReadySeenAtMs).toBeGreaterThanOrEqual(loadedAt!);
+    expect(readySinceStart(ready!, 'model')).toBeGreaterThanOrEqual(LOAD_SECONDS - API_RESOLUTION_SECONDS);
+  }));
+
+  unguarded = startCase(() => runCase(BEHAVIOUR, `control: load ${LOAD_SECONDS} s, liveness only (budget ${LIVENESS_BUDGET_SECONDS} s)`, async (seen) => {
+    const pod = 'model-liveness-only';
+    const status = await awaitPod(t, pod, containerRestarted('model', 1), `${pod} to be killed by its liveness probe`, 120_000);
+    const evidence = await awaitLivenessEvidence(t, pod);
+    const previousLog = parseMarks(await containerLogText(t, pod, 'model', true)).map((m) => m.event);
+    const { restartCount, lastTermination } = historyOf(status);
+    const current = await readPod(t, pod);
+    Object.assign(seen, {
+      restartCount, lastTermination, killedAfterSeconds: ranSeconds(lastTermination), previousLog,
+      unhealthy: evidence.unhealthy, killing: evidence.killing, readyNow: isPodReady(current),
+    });
+    expect(restartCount).toBeGreaterThanOrEqual(1);
+    expect(evidence.killing[0]).toMatch(/failed liveness probe, will be restarted/);
+    // Killed while still loading: it never logged "loaded", so it never served.
+    expect(previousLog).toEqual(['loading']);
+    expect(ranSeconds(lastTermination)).toBeLessThan(LOAD_SECONDS);
+    expect(isPodReady(current)).toBe(false);
+  }));
+});
+
+test(`an app that needs ${LOAD_SECONDS} s to load, guarded by a startupProbe (budget ${STARTUP_BUDGET_SECONDS} s), is never restarted and turns Ready and a Service endpoint only after it has loaded`,
+  () => guarded);
+
+test(`the same app with only a liveness probe (budget ${LIVENESS_BUDGET_SECONDS} s) is killed and restarted before it has ever loaded or served`,
+  () => unguarded);

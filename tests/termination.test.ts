@@ -1,0 +1,155 @@
+import type { Exit, Mark } from '../lib/kit/index.ts';
+import {
+  awaitPod, deletePodAndCaptureExit, deleteToExitSeconds, execInPod, markAt, marksSince, orderViolation, parseMarks,
+  podReady, runCase, startCase, useTestNamespace,
+} from '../lib/kit/index.ts';
+
+const BEHAVIOUR = 'Deletion: preStop, SIGTERM and the grace period';
+const t = useTestNamespace('termination');
+
+// Values from manifests/termination.yaml.
+const TASK_SECONDS = 8;
+const LONG_GRACE_SECONDS = 20;
+const SHORT_GRACE_SECONDS = 3;
+const IGNORER_GRACE_SECONDS = 4;
+const HANDLER_GRACE_SECONDS = 30;
+// After a preStop hook that used up the grace period the kubelet still gives the container this long between
+// SIGTERM and SIGKILL (minimumGracePeriodInSeconds in kuberuntime_container.go).
+const KUBELET_MINIMUM_STOP_SECONDS = 2;
+// The grace period runs from when the kubelet acts on the delete, which it learns of through its watch (reported
+// as kubeletReactionSeconds: 0.2 s on an idle machine, 2-3 s on this shared 2-core one). That moment is not
+// observable to the second, but it is bracketed: no earlier than the delete call, no later than the kubelet's
+// first act the container saw (the preStop hook's first mark, or SIGTERM when there is no hook). A deadline
+// kept "G after the kubelet acted" therefore lies in [delete + G, first act + G]; the checks use that bracket.
+// Slack for the container's own marks: process start-up of the marking commands, the hook's 0.2 s poll.
+const MARK_TOLERANCE_SECONDS = 1;
+// Slack where one end is an API time: finishedAt has whole-second resolution (truncated).
+const API_TOLERANCE_SECONDS = 1.5;
+
+// Tells the worker to take its task (SIGUSR1 to PID 1) and returns once the worker has marked it started.
+const START_TASK = ['sh', '-c', 'kill -USR1 1 && until grep -q task-start /dev/termination-log; do sleep 0.1; done'];
+
+interface Ending {
+  exit: Exit;
+  marks: Mark[];
+  /** Delete to exit by the container's own last mark (sub-second), when it made one. */
+  deleteToLastMarkSeconds?: number;
+  /** Delete to exit by the runtime's finishedAt (whole seconds). */
+  deleteToFinishedSeconds?: number;
+}
+
+/** Waits for the pod to be ready (its traps set), starts its task if asked, deletes it, and reads its end. */
+async function deleteAndRead(pod: string, startTask: boolean): Promise<Ending> {
+  await awaitPod(t, pod, podReady(), `${pod} to have set its signal handlers (Ready)`);
+  if (startTask) {
+    const started = await execInPod(t.kube, t.ns, pod, 'worker', START_TASK, 30_000);
+    if (started.exitCode !== 0) throw new Error(`starting the task in ${pod} failed: ${started.stderr}`);
+  }
+  const exit = await deletePodAndCaptureExit(t, pod, 'worker');
+  const marks = parseMarks(exit.terminated.message);
+  const lastMark = marks.at(-1);
+  return {
+    exit, marks, deleteToFinishedSeconds: deleteToExitSeconds(exit),
+    deleteToLastMarkSeconds: lastMark?.event === 'exit' ? (lastMark.atMs - exit.deleteSentAtMs) / 1000 : undefined,
+  };
+}
+
+function report(seen: Record<string, unknown>, ending: Ending, graceSeconds: number, kubeletsFirstAct: string): void {
+  Object.assign(seen, {
+    kubeletReactionSeconds: ((markAt(ending.marks, kubeletsFirstAct) ?? NaN) - ending.exit.deleteSentAtMs) / 1000,
+    graceSeconds, deletionGracePeriodSeconds: ending.exit.deletionGracePeriodSeconds,
+    exitCode: ending.exit.terminated.exitCode, reason: ending.exit.terminated.reason,
+    deleteToExitSeconds: { byOwnExitMark: ending.deleteToLastMarkSeconds, byFinishedAt: ending.deleteToFinishedSeconds,
+      byWatch: (ending.exit.observedAtMs - ending.exit.deleteSentAtMs) / 1000 },
+    marksSecondsAfterDelete: marksSince(ending.marks, ending.exit.deleteSentAtMs),
+  });
+}
+
+/** Seconds from one mark to another (NaN when either is missing, which fails any comparison). */
+const between = (ending: Ending, from: string, to: string): number =>
+  ((markAt(ending.marks, to) ?? NaN) - (markAt(ending.marks, from) ?? NaN)) / 1000;
+
+/** Seconds from the delete call to a mark. */
+const sinceDelete = (ending: Ending, event: string): number =>
+  ((markAt(ending.marks, event) ?? NaN) - ending.exit.deleteSentAtMs) / 1000;
+
+/** Seconds from a mark to the runtime's finishedAt (whole seconds, truncated). */
+const markToFinished = (ending: Ending, from: string): number => {
+  const finished = ending.exit.terminated.finishedAt;
+  return ((finished === undefined ? NaN : new Date(finished).getTime()) - (markAt(ending.marks, from) ?? NaN)) / 1000;
+};
+
+let finishes: Promise<void>;
+let cutShort: Promise<void>;
+let handles: Promise<void>;
+let ignores: Promise<void>;
+
+beforeAll(async () => {
+  await t.apply('termination.yaml');
+
+  finishes = startCase(() => runCase(BEHAVIOUR, `task ${TASK_SECONDS} s, grace ${LONG_GRACE_SECONDS} s, preStop waits`, async (seen) => {
+    const ending = await deleteAndRead('worker-finishes', true);
+    report(seen, ending, LONG_GRACE_SECONDS, 'prestop-start');
+    const taskRanSeconds = between(ending, 'task-start', 'task-done');
+    const taskDoneToExit = between(ending, 'task-done', 'exit');
+    Object.assign(seen, { taskRanSeconds, taskDoneToExitSeconds: taskDoneToExit,
+      hookEndToSigtermSeconds: between(ending, 'prestop-end', 'sigterm') });
+    expect(ending.exit.terminated.exitCode).toBe(0);
+    // The hook started on the delete and ended when the task did; only then came SIGTERM, and the exit.
+    expect(orderViolation(ending.marks, ['task-start', 'prestop-start', 'task-done', 'prestop-end', 'sigterm', 'exit'])).toBeUndefined();
+    expect(Math.abs(taskRanSeconds - TASK_SECONDS)).toBeLessThanOrEqual(MARK_TOLERANCE_SECONDS);
+    // The pod lived as long as its task needed (started just before the delete), not to its 20 s deadline.
+    expect(taskDoneToExit).toBeLessThanOrEqual(API_TOLERANCE_SECONDS);
+    expect(ending.deleteToLastMarkSeconds).toBeLessThan(LONG_GRACE_SECONDS);
+  }));
+
+  cutShort = startCase(() => runCase(BEHAVIOUR, `control: task ${TASK_SECONDS} s, grace ${SHORT_GRACE_SECONDS} s`, async (seen) => {
+    const ending = await deleteAndRead('worker-cut-short', true);
+    report(seen, ending, SHORT_GRACE_SECONDS, 'prestop-start');
+    const sigterm = sinceDelete(ending, 'sigterm');
+    const sigtermToKill = markToFinished(ending, 'sigterm');
+    Object.assign(seen, { deleteToSigtermSeconds: sigterm, hookStartToSigtermSeconds: between(ending, 'prestop-start', 'sigterm'),
+      sigtermToKillSeconds: sigtermToKill, kubeletMinimumStopSeconds: KUBELET_MINIMUM_STOP_SECONDS });
+    expect(ending.exit.terminated.exitCode).toBe(137);
+    expect(markAt(ending.marks, 'task-done')).toBeUndefined();
+    expect(markAt(ending.marks, 'prestop-end')).toBeUndefined();
+    // The hook was still waiting when the grace period ran out: SIGTERM then, SIGKILL 2 s later.
+    expect(sigterm).toBeGreaterThanOrEqual(SHORT_GRACE_SECONDS);
+    expect(sigterm).toBeLessThanOrEqual(sinceDelete(ending, 'prestop-start') + SHORT_GRACE_SECONDS + MARK_TOLERANCE_SECONDS);
+    expect(Math.abs(sigtermToKill - KUBELET_MINIMUM_STOP_SECONDS)).toBeLessThanOrEqual(API_TOLERANCE_SECONDS);
+  }));
+
+  handles = startCase(() => runCase(BEHAVIOUR, `handles SIGTERM, grace ${HANDLER_GRACE_SECONDS} s`, async (seen) => {
+    const ending = await deleteAndRead('handles-sigterm', false);
+    report(seen, ending, HANDLER_GRACE_SECONDS, 'sigterm');
+    const sigtermToExit = between(ending, 'sigterm', 'exit');
+    Object.assign(seen, { sigtermToExitSeconds: sigtermToExit });
+    expect(ending.exit.terminated.exitCode).toBe(0);
+    expect(orderViolation(ending.marks, ['worker-start', 'sigterm', 'exit'])).toBeUndefined();
+    expect(sigtermToExit).toBeLessThanOrEqual(MARK_TOLERANCE_SECONDS);
+  }));
+
+  ignores = startCase(() => runCase(BEHAVIOUR, `control: ignores SIGTERM, grace ${IGNORER_GRACE_SECONDS} s`, async (seen) => {
+    const ending = await deleteAndRead('ignores-sigterm', false);
+    report(seen, ending, IGNORER_GRACE_SECONDS, 'sigterm-ignored');
+    const sigtermToKill = markToFinished(ending, 'sigterm-ignored');
+    Object.assign(seen, { sigtermToKillSeconds: sigtermToKill });
+    expect(ending.exit.terminated.exitCode).toBe(137);
+    // Killed G after the kubelet acted: no sooner than G after the delete (finishedAt is truncated, hence + 1 s),
+    // no later than G after SIGTERM arrived.
+    expect(ending.deleteToFinishedSeconds! + 1).toBeGreaterThanOrEqual(IGNORER_GRACE_SECONDS);
+    expect(Math.abs(sigtermToKill - IGNORER_GRACE_SECONDS)).toBeLessThanOrEqual(API_TOLERANCE_SECONDS);
+  }));
+});
+
+test(`a worker whose preStop hook waits for its ${TASK_SECONDS} s task, with a ${LONG_GRACE_SECONDS} s grace period, finishes the task and exits 0 within ${API_TOLERANCE_SECONDS} s of the task's end, SIGTERM coming only after the hook returned`,
+  () => finishes);
+
+test(`the same worker with a ${SHORT_GRACE_SECONDS} s grace period gets SIGTERM when its grace period ends (between ${SHORT_GRACE_SECONDS} s after the delete and ${SHORT_GRACE_SECONDS} s after its hook started, +${MARK_TOLERANCE_SECONDS} s) and is SIGKILLed (exit 137) ${KUBELET_MINIMUM_STOP_SECONDS} s later (±${API_TOLERANCE_SECONDS} s), its task unfinished`,
+  () => cutShort);
+
+test(`a process that handles SIGTERM exits 0 within ${MARK_TOLERANCE_SECONDS} s of receiving it, not at its ${HANDLER_GRACE_SECONDS} s deadline`,
+  () => handles);
+
+test(`a process that ignores SIGTERM is SIGKILLed (exit 137) only when its ${IGNORER_GRACE_SECONDS} s grace period has passed since SIGTERM (±${API_TOLERANCE_SECONDS} s)`,
+  () => ignores);
