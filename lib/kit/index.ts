@@ -27,3 +27,8 @@ export * from '../drivers/service-traffic.ts';
 export * from '../drivers/statefulsets.ts';
 export * from '../drivers/termination.ts';
 export * from '../drivers/volumes.ts';
+export * from './consistently.ts';
+export * from './pod-timeline.ts';
+export * from './readiness-gate.ts';
+export * from './statefulset-order.ts';
+export * from './statefulset-updates.ts';

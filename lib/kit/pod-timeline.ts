@@ -1,0 +1,37 @@
+// A running record of what happened to a set of pods — created, ready, not-ready, terminating, exited,
+// deleted — in the order the watch delivered it, with wall-clock times. It is the rollout check's pod
+// observer (lib/rollout/pod-observer.ts: list, then watch, re-list when the watch ends) with "version"
+// meaning whatever the caller says, e.g. a StatefulSet pod's controller-revision-hash.
+import type { V1Pod } from '@kubernetes/client-node';
+import type { Place } from '../drivers/place.ts';
+import type { PodEvent, PodEventKind } from '../rollout/pod-observer.ts';
+import { PodObserver } from '../rollout/pod-observer.ts';
+
+export type { PodEvent, PodEventKind };
+
+export interface PodTimeline {
+  /** In the order the watch delivered them: one watch stream, so in the API server's order. */
+  readonly events: readonly PodEvent[];
+  /** Wall-clock ms when the timeline started: the origin of `relative`. */
+  readonly startedAt: number;
+  /** The events with times in ms since the start, for reports. */
+  relative(): Array<Omit<PodEvent, 'at'> & { atMs: number }>;
+  stop(): void;
+}
+
+/**
+ * Starts recording the pods matching `labelSelector` (resolves once the first list is in, so anything
+ * created afterwards arrives as a watch event). Stop it when done: it watches until stopped.
+ */
+export async function startPodTimeline(place: Place, labelSelector: string,
+  versionOf?: (pod: V1Pod) => string | undefined): Promise<PodTimeline> {
+  const observer = new PodObserver(place.kube, place.ns, labelSelector, versionOf);
+  const startedAt = Date.now();
+  await observer.start();
+  return {
+    events: observer.events,
+    startedAt,
+    relative: () => observer.events.map(({ at, ...rest }) => ({ ...rest, atMs: Math.round(at - startedAt) })),
+    stop: () => observer.stop(),
+  };
+}
