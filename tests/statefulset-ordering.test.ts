@@ -1,8 +1,8 @@
 import type { PodTimeline } from '../lib/kit/index.ts';
 import {
-  ConsistentlyViolatedError, awaitPod, awaitStatefulSetReady, consistently, createdBeforePredecessorReady, gone,
+  ConsistentlyViolatedError, awaitPod, awaitStatefulSetReady, consistently, createdBeforePredecessorReady,
   openReadinessGate, orderOf, overlappingRemovals, patchStatefulSet, podRunning, pods, replicasPatch, runCase,
-  startPodTimeline, successorWhileHeld, useTestNamespace, waitFor,
+  startPodTimeline, successorWhileHeld, useTestNamespace,
 } from '../lib/kit/index.ts';
 
 // Each set's pods stay not-ready until the test creates /tmp/ready in them (manifests/statefulset-ordering.yaml).
@@ -51,18 +51,17 @@ async function createAndRelease(set: string, policy: string): Promise<Omit<Story
   return { timeline, hold, startedAt, allReadyMs: Date.now() - startedAt };
 }
 
-async function scaleToZero(set: string): Promise<number> {
+async function scaleToZero(set: string, timeline: PodTimeline): Promise<number> {
   const started = Date.now();
   await patchStatefulSet(t, set, replicasPatch(0));
-  await waitFor({ ...pods(t.kube, t.ns, { labelSelector: selector(set) }), description: `every pod of ${set} gone after scaling to 0`,
-    predicate: gone(), timeoutMs: 120_000 });
+  await timeline.until(`every pod of ${set} deleted after scaling to 0`, () => timeline.live().length === 0, 120_000);
   return Date.now() - started;
 }
 
 async function story(set: string, policy: string): Promise<Story> {
   const created = await createAndRelease(set, policy);
   try {
-    return { ...created, scaleDownMs: await scaleToZero(set) };
+    return { ...created, scaleDownMs: await scaleToZero(set, created.timeline) };
   } finally {
     created.timeline.stop();
   }

@@ -91,6 +91,10 @@ test.concurrent(`RollingUpdate with partition 2 updates only ordinal 2 while 0 a
       const rolled = await awaitStatefulSetReady(t, set, REPLICAS);
       const rollMs = Date.now() - lowered;
       const after = await replicas(set);
+      await timeline.until('every old pod replaced by a Ready one', (events) => {
+        const all = updateSteps(events, r1);
+        return all.length === REPLICAS && all.every((s) => s.replacementReady !== undefined);
+      });
       const steps = updateSteps(timeline.events, r1);
       Object.assign(seen, { control: control instanceof ConsistentlyViolatedError ? { violatedAfterMs: control.afterMs, reason: control.reason }
         : String(control), rollMs, after, updateOrder: steps.map((s) => s.pod), stepsStartedEarly: stepsStartedEarly(steps),

@@ -4,6 +4,7 @@
 // meaning whatever the caller says, e.g. a StatefulSet pod's controller-revision-hash.
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Place } from '../drivers/place.ts';
+import { pollUntil } from '../drivers/poll.ts';
 import type { PodEvent, PodEventKind } from '../rollout/pod-observer.ts';
 import { PodObserver } from '../rollout/pod-observer.ts';
 
@@ -16,6 +17,13 @@ export interface PodTimeline {
   readonly startedAt: number;
   /** The events with times in ms since the start, for reports. */
   relative(): Array<Omit<PodEvent, 'at'> & { atMs: number }>;
+  /** Names of the pods recorded and not yet seen deleted. */
+  live(): string[];
+  /**
+   * Resolves once the recorded events satisfy `done`. The timeline's watch is a stream of its own, which can
+   * trail another watch that already saw the end state: a verdict drawn from the timeline waits for it here.
+   */
+  until(description: string, done: (events: readonly PodEvent[]) => boolean, timeoutMs?: number): Promise<void>;
   stop(): void;
 }
 
@@ -32,6 +40,12 @@ export async function startPodTimeline(place: Place, labelSelector: string,
     events: observer.events,
     startedAt,
     relative: () => observer.events.map(({ at, ...rest }) => ({ ...rest, atMs: Math.round(at - startedAt) })),
+    live: () => [...observer.pods.values()].filter((p) => p.deletedAt === undefined).map((p) => p.name),
+    // Reads the in-memory record only (every 50 ms): what it reads was observed by the watch.
+    until: async (description, done, timeoutMs = 60_000) => {
+      await pollUntil({ description: `the pod timeline to show ${description}`, probe: async () => observer.events, done,
+        timeoutMs, intervalMs: 50, show: (events) => `${events.length} events, last ${JSON.stringify(events.at(-1))}` });
+    },
     stop: () => observer.stop(),
   };
 }
