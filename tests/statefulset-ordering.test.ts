@@ -95,7 +95,7 @@ test.concurrent(`OrderedReady: no pod N+1 exists while pod N is not Ready (none 
 });
 
 test.concurrent('Parallel (control): every pod is created while pod 0 is held not-ready, so the OrderedReady window check fails ' +
-  'naming pod 1; scale-down removes pods together, so the one-at-a-time check fails', async () => {
+  'naming a pod above ordinal 0; scale-down removes pods together, so the one-at-a-time check fails', async () => {
   await runCase(BEHAVIOUR, 'control: Parallel', async (seen) => {
     const s = await story('parallel', 'Parallel');
     observe(seen, s);
