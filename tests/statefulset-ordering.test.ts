@@ -1,7 +1,7 @@
 import type { PodTimeline } from '../lib/kit/index.ts';
 import {
   ConsistentlyViolatedError, awaitPod, awaitStatefulSetReady, consistently, createdBeforePredecessorReady,
-  openReadinessGate, orderOf, overlappingRemovals, patchStatefulSet, podRunning, pods, replicasPatch, runCase,
+  containerRunning, openReadinessGate, orderOf, overlappingRemovals, patchStatefulSet, pods, replicasPatch, runCase,
   startPodTimeline, successorWhileHeld, useTestNamespace,
 } from '../lib/kit/index.ts';
 
@@ -31,7 +31,7 @@ async function createAndRelease(set: string, policy: string): Promise<Omit<Story
   const timeline = await startPodTimeline(t, selector(set));
   const startedAt = Date.now();
   await t.apply('statefulset-ordering.yaml', { NAME: set, POLICY: policy });
-  await awaitPod(t, podName(set, 0), podRunning(), `pod ${podName(set, 0)} to run (held not-ready)`);
+  await awaitPod(t, podName(set, 0), containerRunning('app'), `pod ${podName(set, 0)}'s container to run (held not-ready)`);
   let hold: Story['hold'];
   try {
     const window = await consistently({ ...pods(t.kube, t.ns, { labelSelector: selector(set) }),
@@ -42,11 +42,9 @@ async function createAndRelease(set: string, policy: string): Promise<Omit<Story
     if (!(err instanceof ConsistentlyViolatedError)) throw err;
     hold = { held: false, error: err };
   }
-  // Release in ordinal order: pod N exists by then (after N-1 turned Ready under OrderedReady, at once under Parallel).
-  for (let ordinal = 0; ordinal < REPLICAS; ordinal++) {
-    await awaitPod(t, podName(set, ordinal), podRunning(), `pod ${podName(set, ordinal)} to run`);
-    await openReadinessGate(t, podName(set, ordinal));
-  }
+  // Release in ordinal order: each gate opens once its pod runs (after N-1 turned Ready under OrderedReady, at once
+  // under Parallel).
+  for (let ordinal = 0; ordinal < REPLICAS; ordinal++) await openReadinessGate(t, podName(set, ordinal));
   await awaitStatefulSetReady(t, set, REPLICAS);
   return { timeline, hold, startedAt, allReadyMs: Date.now() - startedAt };
 }
