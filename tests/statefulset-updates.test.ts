@@ -37,11 +37,15 @@ async function replica(pod: V1Pod): Promise<Replica> {
 const replicas = async (set: string): Promise<Replica[]> =>
   Promise.all(ORDINALS.map(async (i) => replica(await readPod(t, `${set}-${i}`))));
 
-/** Applies the set, waits for it, and returns its revision and replicas. */
-async function start(set: string, strategy: string): Promise<{ revision: string; before: Replica[] }> {
+/**
+ * Applies the set, waits for it, and returns its revision and replicas. Set-up, not the behaviour: three claims
+ * provisioned by local-path, which on a busy node has taken minutes, hence the long deadline.
+ */
+async function start(set: string, strategy: string): Promise<{ revision: string; before: Replica[]; setupMs: number }> {
+  const started = Date.now();
   await t.apply('statefulset-updates.yaml', { NAME: set, UPDATE_STRATEGY: strategy });
-  const ready = await awaitStatefulSetReady(t, set, REPLICAS);
-  return { revision: ready.status?.currentRevision ?? '', before: await replicas(set) };
+  const ready = await awaitStatefulSetReady(t, set, REPLICAS, 420_000);
+  return { revision: ready.status?.currentRevision ?? '', before: await replicas(set), setupMs: Date.now() - started };
 }
 
 /** Changes VERSION to v2; resolves with the new update revision once the controller has made it. */
@@ -65,8 +69,8 @@ test.concurrent(`RollingUpdate with partition 2 updates only ordinal 2 while 0 a
   '(control: the same window check fails once the partition is lowered, naming canary-1)', async () => {
   await runCase(BEHAVIOUR, 'RollingUpdate with partition (canary)', async (seen) => {
     const set = 'canary';
-    const { revision: r1, before } = await start(set, '{type: RollingUpdate, rollingUpdate: {partition: 2}}');
-    seen.before = before;
+    const { revision: r1, before, setupMs } = await start(set, '{type: RollingUpdate, rollingUpdate: {partition: 2}}');
+    Object.assign(seen, { setupMs, before });
     const timeline = await startPodTimeline(t, selector(set), revisionOf);
     try {
       const started = Date.now();
@@ -90,6 +94,7 @@ test.concurrent(`RollingUpdate with partition 2 updates only ordinal 2 while 0 a
       const control = await keep(set, below, r1, 120_000).then(() => undefined, (err: unknown) => err);
       const rolled = await awaitStatefulSetReady(t, set, REPLICAS);
       const rollMs = Date.now() - lowered;
+      seen.behaviourMs = Date.now() - started;
       const after = await replicas(set);
       await timeline.until('every old pod replaced by a Ready one', (events) => {
         const all = updateSteps(events, r1);
@@ -123,10 +128,11 @@ test.concurrent(`OnDelete: a template change replaces no pod (watched for ${WIND
   'revision test)', async () => {
   await runCase(BEHAVIOUR, 'OnDelete', async (seen) => {
     const set = 'ondelete';
-    const { revision: r1, before } = await start(set, '{type: OnDelete}');
+    const { revision: r1, before, setupMs } = await start(set, '{type: OnDelete}');
+    const changed = Date.now();
     const r2 = await changeTemplate(set, r1);
     const held = await keep(set, before, r1);
-    Object.assign(seen, { revisions: { old: r1, new: r2 }, before, window: held });
+    Object.assign(seen, { setupMs, revisions: { old: r1, new: r2 }, before, window: held });
 
     const { after: replacement, elapsedMs } = await deletePodAndAwaitReplacement(t, 'ondelete-1', 180_000);
     const others = before.filter((r) => r.pod !== 'ondelete-1');
@@ -135,7 +141,7 @@ test.concurrent(`OnDelete: a template change replaces no pod (watched for ${WIND
     const after = await replicas(set);
     // The revision half of the window check, applied to the replacement (its own uid, so only the revision counts).
     const violation = unchangedPod(new Map([['ondelete-1', replacement.metadata?.uid ?? '']]), r1)(replacement);
-    Object.assign(seen, { replacedInMs: elapsedMs, windowAfterDelete: heldAfter, after, controlViolation: violation,
+    Object.assign(seen, { replacedInMs: elapsedMs, windowAfterDelete: heldAfter, behaviourMs: Date.now() - changed, after, controlViolation: violation,
       status: { currentRevision: status.status?.currentRevision, updateRevision: status.status?.updateRevision,
         updatedReplicas: status.status?.updatedReplicas } });
     expect(violation).toBe(`ondelete-1 is on revision ${r2}, not ${r1}`);
