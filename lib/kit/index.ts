@@ -44,3 +44,9 @@ export * from './lifecycle-marks.ts';
 export * from './pod-exit.ts';
 export * from './replicasets.ts';
 export * from './watch-first.ts';
+
+// StatefulSets: creation/removal order from a pod timeline, revisions and partitions, a readiness gate.
+export * from './pod-timeline.ts';
+export * from './readiness-gate.ts';
+export * from './statefulset-order.ts';
+export * from './statefulset-updates.ts';

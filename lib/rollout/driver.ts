@@ -12,8 +12,8 @@ import { resolveAnswer, resolveAnswers, type Identity } from './ledger/resolve.t
 import type { RawLedger } from './ledger/types.ts';
 import type { LoadSettings, LoadSource } from './load/source.ts';
 import { judgeTermination, type GracefulVerdict } from './graceful.ts';
-import { PodObserver, type PodEvent } from './pod-observer.ts';
-import { NAME_LABEL, type WorkloadSpec } from './spec.ts';
+import { PodObserver, type PodEvent } from '../kit/pod-observer.ts';
+import { NAME_LABEL, VERSION_LABEL, type WorkloadSpec } from './spec.ts';
 import { describeProgress, minTotal, trafficMoved } from './traffic.ts';
 import { manifestVars, versionPatch } from './workload.ts';
 
@@ -73,7 +73,7 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
   const log = logOf(env);
   const { kube, ns } = env;
   const rolledOut = (generation: number, description: string) => waitRolledOut(env, spec, generation, description, timeoutMs);
-  const observer = new PodObserver(kube, ns, `${NAME_LABEL}=${spec.name}`);
+  const observer = new PodObserver(kube, ns, `${NAME_LABEL}=${spec.name}`, (pod) => pod.metadata?.labels?.[VERSION_LABEL]);
   let load: LoadSource | undefined;
   try {
     await deployWorkload(env, spec, timeoutMs);

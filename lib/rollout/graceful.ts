@@ -1,7 +1,7 @@
 // "Terminated gracefully": the container exited by itself after SIGTERM, before the grace period ran
 // out — exit 0, or 143 (the default action of the SIGTERM it was sent) — rather than being SIGKILLed at
 // the deadline (137) or crashing. The exit must also fall inside the grace period the pod was given.
-import type { PodRecord } from './pod-observer.ts';
+import type { PodRecord } from '../kit/pod-observer.ts';
 
 export interface GracefulVerdict {
   pod: string;

@@ -2,7 +2,7 @@ import { podLanes } from '../../lib/rollout/report/pod-lanes.ts';
 import { rolloutMarkdown, table } from '../../lib/rollout/report/rollout-markdown.ts';
 import { layoutMarkers, shortPodName, timelineSvg, versionColour, type TimelineInput } from '../../lib/rollout/report/rollout-timeline-svg.ts';
 import { escapeXml, linear, ticks } from '../../lib/rollout/report/svg.ts';
-import type { PodEvent } from '../../lib/rollout/pod-observer.ts';
+import type { PodEvent } from '../../lib/kit/pod-observer.ts';
 import type { RolloutOutcome } from '../../lib/rollout/outcome.ts';
 import { deriveFigures } from '../../lib/rollout/ledger/derive.ts';
 

@@ -1,6 +1,6 @@
 // Pod events → one lane per pod with the phases it went through, for the timeline picture.
 // A phase ends where the next begins; the last one runs to the end of the picture.
-import type { PodEvent } from '../pod-observer.ts';
+import type { PodEvent } from '../../kit/pod-observer.ts';
 
 export type LanePhase = 'starting' | 'ready' | 'not-ready' | 'draining' | 'exited';
 

@@ -2,11 +2,13 @@
 // when each became ready, started terminating, exited (and how) and disappeared — the pod half of the
 // timeline, and the evidence for "terminated gracefully". Unlike lib/wait (one condition, then done)
 // this keeps watching until stopped, re-listing when the watch ends or its resourceVersion expires.
+// Records are per pod uid, so a pod a StatefulSet recreates under the same name is a new record (and a
+// new 'created' event); `versionOf` says what "version" means for the workload (the rollout: its version label; a StatefulSet: the
+// controller-revision-hash).
 import type { V1Pod } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
-import { isPodReady } from '../kit/conditions.ts';
-import type { Kube } from '../kit/kube.ts';
-import { VERSION_LABEL } from './spec.ts';
+import { isPodReady } from './conditions.ts';
+import type { Kube } from './kube.ts';
 
 export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'deleted';
 
@@ -50,7 +52,9 @@ function terminationOf(pod: V1Pod): Termination | undefined {
   };
 }
 
+
 export class PodObserver {
+  /** By pod uid. */
   readonly pods = new Map<string, PodRecord>();
   readonly events: PodEvent[] = [];
   private abort?: AbortController;
@@ -58,19 +62,21 @@ export class PodObserver {
   private readonly kube: Kube;
   private readonly namespace: string;
   private readonly labelSelector: string;
+  private readonly versionOf: (pod: V1Pod) => string | undefined;
 
-  constructor(kube: Kube, namespace: string, labelSelector: string) {
+  constructor(kube: Kube, namespace: string, labelSelector: string, versionOf: (pod: V1Pod) => string | undefined) {
     this.kube = kube;
     this.namespace = namespace;
     this.labelSelector = labelSelector;
+    this.versionOf = versionOf;
   }
 
   async start(): Promise<void> {
     const list = await this.kube.core.listNamespacedPod({ namespace: this.namespace, labelSelector: this.labelSelector });
     for (const pod of list.items) this.observe(pod, false, true);
     // Pods that vanished while no watch was running.
-    const listed = new Set(list.items.map((p) => p.metadata!.name!));
-    for (const rec of this.pods.values()) if (!listed.has(rec.name) && rec.deletedAt === undefined) this.markDeleted(rec);
+    const listed = new Set(list.items.map((p) => p.metadata!.uid!));
+    for (const [uid, rec] of this.pods) if (!listed.has(uid) && rec.deletedAt === undefined) this.markDeleted(rec);
     await this.watchFrom(list.metadata?.resourceVersion);
   }
 
@@ -120,11 +126,13 @@ export class PodObserver {
 
   private observe(pod: V1Pod, deleted: boolean, fromList: boolean): void {
     const name = pod.metadata!.name!;
+    const uid = pod.metadata!.uid!;
     const now = epochNow();
-    let rec = this.pods.get(name);
+    let rec = this.pods.get(uid);
     if (!rec) {
-      rec = { name, ready: false, ...(pod.metadata?.labels?.[VERSION_LABEL] ? { version: pod.metadata.labels[VERSION_LABEL] } : {}) };
-      this.pods.set(name, rec);
+      const version = this.versionOf(pod);
+      rec = { name, ready: false, ...(version ? { version } : {}) };
+      this.pods.set(uid, rec);
       this.emit(rec, 'created', fromList ? (timeOf(pod.metadata?.creationTimestamp) ?? now) : now);
     }
     const ready = isPodReady(pod);
