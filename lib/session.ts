@@ -1,20 +1,25 @@
 import { rmSync } from 'node:fs';
 import type { ClusterHandle } from './cluster.ts';
 import { bringUpCluster, tearDownCluster } from './cluster.ts';
+import { clusterDeletionDecision, otherLiveRuns } from './cluster-sharing.ts';
 import type { HarnessConfig } from './config.ts';
 import { messageOf } from './errors.ts';
 import { connect } from './kube.ts';
-import { deleteRunNamespaces, thisProcessOwner } from './namespace.ts';
+import { sweepLeftovers } from './lease-sweep.ts';
+import { thisProcessOwner } from './namespace.ts';
 import { resetSummary, writeSummary } from './report.ts';
 import type { RunContext } from './run-context.ts';
 import { newRunId, RUN_FILE_ENV, writeRunContext } from './run-context.ts';
+import { removeRunNamespaces } from './run-cleanup.ts';
+import type { RunLease } from './run-lease.ts';
+import { acquireRunLease } from './run-lease.ts';
 import { onInterrupt } from './signals.ts';
-import { sweepLeftovers } from './sweeper.ts';
 
 /** What the global teardown (same process as the setup) needs from the setup. */
 interface LiveRun {
   run?: RunContext;
   cluster?: ClusterHandle;
+  lease?: RunLease;
   removeInterruptHandler: () => void;
 }
 
@@ -26,19 +31,28 @@ export const stderrLog: Log = (line) => {
   process.stderr.write(`${line}\n`);
 };
 
-/** Removes what this run made: its namespaces (pointless if the cluster goes too), then a cluster it created. */
+/**
+ * Removes what this run made: its namespaces, lease last (pointless if the cluster goes too), then a cluster
+ * it created, unless another run holds a lease on that cluster (see cluster-sharing.ts).
+ */
 async function cleanUp(live: LiveRun, log: Log): Promise<void> {
   const { cluster, run } = live;
-  const clusterGoes = cluster?.createdCluster && !cluster.keepCluster;
-  if (run && !clusterGoes) {
+  live.lease?.stop();
+  const kube = run ? connect(run.kubeconfigPath, run.context) : undefined;
+  const mayDelete = cluster?.mode === 'kind' && cluster.createdCluster && !cluster.keepCluster;
+  // Before the run (and its lease) exists the cluster is still being created: nobody else can be on it yet.
+  const decision = cluster && mayDelete && kube && run ? clusterDeletionDecision(cluster, await otherLiveRuns(kube, run.runId)) : undefined;
+  const clusterGoes = decision ? decision.delete : mayDelete;
+  if (run && kube && !clusterGoes) {
     try {
-      const names = await deleteRunNamespaces(connect(run.kubeconfigPath, run.context), run.runId, 120_000);
+      const names = await removeRunNamespaces(kube, run.runId, log, 120_000);
       if (names.length) log(`[wc] deleted this run's namespaces: ${names.join(', ')}`);
     } catch (err) {
       log(`[wc] could not delete this run's namespaces: ${messageOf(err)}`);
     }
   }
-  if (cluster) await tearDownCluster(cluster, log);
+  if (decision && !decision.delete) log(`[wc] ${decision.reason}`);
+  else if (cluster) await tearDownCluster(cluster, log);
 }
 
 /**
@@ -64,7 +78,10 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
       startedAt: new Date().toISOString(), owner,
     };
     live.run = run;
-    await sweepLeftovers(connect(run.kubeconfigPath, run.context), runId, owner, log);
+    const kube = connect(run.kubeconfigPath, run.context);
+    // The lease first: from here on, other runs' sweeps leave this run's namespaces alone.
+    live.lease = await acquireRunLease(kube, runId, owner, { log });
+    await sweepLeftovers(kube, runId, log);
     resetSummary(config.reportsDir);
     writeRunContext(run);
     log(`[wc] run ${runId}: images agnhost=${run.images.agnhost} busybox=${run.images.busybox}`);
