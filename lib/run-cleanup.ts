@@ -5,13 +5,16 @@ import { messageOf } from './errors.ts';
 import type { Kube } from './kube.ts';
 import { isNotFound, retrying } from './kube.ts';
 import { terminatingReport } from './lease-sweep.ts';
-import { deleteNamespaces, listRunNamespaces } from './namespace.ts';
-import { leaseNamespace } from './run-lease.ts';
+import { runSelector } from './labels.ts';
+import { deleteNamespaces } from './namespace.ts';
+import { leaseNamespace, ROLE_LABEL } from './run-lease.ts';
 
 export async function removeRunNamespaces(kube: Kube, runId: string, log: (line: string) => void,
   timeoutMs = 120_000): Promise<string[]> {
   const home = leaseNamespace(runId);
-  const names = (await listRunNamespaces(kube, runId)).filter((n) => n !== home);
+  // A namespace with a role (the lease's, the least-privilege account's) is removed by its owner, in order.
+  const list = await retrying('listing this run\'s namespaces', () => kube.core.listNamespace({ labelSelector: runSelector(runId) }));
+  const names = list.items.filter((n) => !n.metadata?.labels?.[ROLE_LABEL]).map((n) => n.metadata!.name!);
   try {
     await deleteNamespaces(kube, names, { timeoutMs });
   } catch (err) {

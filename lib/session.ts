@@ -3,9 +3,12 @@ import type { ClusterHandle } from './cluster.ts';
 import { bringUpCluster, tearDownCluster } from './cluster.ts';
 import { clusterDeletionDecision, otherLiveRuns } from './cluster-sharing.ts';
 import type { HarnessConfig } from './config.ts';
+import { parseFlag } from './config.ts';
 import { messageOf } from './errors.ts';
 import { connect } from './kube.ts';
 import { sweepLeftovers } from './lease-sweep.ts';
+import type { LeastPrivilege } from './least-privilege.ts';
+import { LEAST_PRIVILEGE_ENV, setUpLeastPrivilege, sweepIdentityLeftovers } from './least-privilege.ts';
 import { thisProcessOwner } from './namespace.ts';
 import { resetSummary, writeSummary } from './report.ts';
 import type { RunContext } from './run-context.ts';
@@ -20,6 +23,7 @@ interface LiveRun {
   run?: RunContext;
   cluster?: ClusterHandle;
   lease?: RunLease;
+  leastPrivilege?: LeastPrivilege;
   removeInterruptHandler: () => void;
 }
 
@@ -51,6 +55,7 @@ async function cleanUp(live: LiveRun, log: Log): Promise<void> {
       log(`[wc] could not delete this run's namespaces: ${messageOf(err)}`);
     }
   }
+  if (live.leastPrivilege && !clusterGoes) await live.leastPrivilege.tearDown(log);
   if (decision && !decision.delete) log(`[wc] ${decision.reason}`);
   else if (cluster) await tearDownCluster(cluster, log);
 }
@@ -69,8 +74,16 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
   try {
     const cluster = await bringUpCluster(config, { log, onCreating: (handle) => { live.cluster = handle; } });
     live.cluster = cluster;
+    // From here on the run acts through the least-privilege account, when asked to, and only through it.
+    let access: { kubeconfigPath: string; context?: string } = { kubeconfigPath: cluster.kubeconfigPath, ...(cluster.context ? { context: cluster.context } : {}) };
+    if (parseFlag(process.env, LEAST_PRIVILEGE_ENV)) {
+      const admin = connect(cluster.kubeconfigPath, cluster.context);
+      await sweepIdentityLeftovers(admin, runId, log);
+      live.leastPrivilege = await setUpLeastPrivilege(admin, runId, config.cacheDir, log);
+      access = live.leastPrivilege;
+    }
     const run: RunContext = {
-      runId, kubeconfigPath: cluster.kubeconfigPath, ...(cluster.context ? { context: cluster.context } : {}),
+      runId, kubeconfigPath: access.kubeconfigPath, ...(access.context ? { context: access.context } : {}),
       images: cluster.images, mode: cluster.mode, offline: config.offline,
       ...(cluster.clusterName ? { clusterName: cluster.clusterName } : {}),
       createdCluster: cluster.createdCluster, keepCluster: cluster.keepCluster, reportsDir: config.reportsDir,
