@@ -42,7 +42,7 @@ describe('docs/rbac.yaml', () => {
     const policy = byKind(renderRbac(text, 'r1')).ValidatingAdmissionPolicy!;
     expect(policy.spec.matchConstraints.namespaceSelector.matchExpressions).toEqual([
       { key: 'app.kubernetes.io/managed-by', operator: 'NotIn', values: ['workload-conformance'] }]);
-    expect(policy.spec.matchConstraints.resourceRules[0].operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+    expect(policy.spec.matchConstraints.resourceRules[0].operations).toEqual(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
     expect(policy.spec.validations).toEqual([expect.objectContaining({ expression: 'false' })]);
   });
 });
