@@ -62,10 +62,10 @@ fi
 log "stopping the Docker engine this build started (pid $DOCKERD_PID, args: ${DOCKERD_ARGS:-none})"
 kill -TERM "$DOCKERD_PID"
 for _ in $(seq 1 60); do
-  [ "$(process_start "$DOCKERD_PID")" = "$DOCKERD_START" ] || break
+  still_running "$DOCKERD_PID" "$DOCKERD_START" || break
   sleep 0.5
 done
-[ "$(process_start "$DOCKERD_PID")" != "$DOCKERD_START" ] ||
+! still_running "$DOCKERD_PID" "$DOCKERD_START" ||
   die "dockerd (pid $DOCKERD_PID) did not stop within 30 s of SIGTERM" "see $LOG_DIR/dockerd.log; then: kill -KILL $DOCKERD_PID"
 rm -f "$HOST_STATE"
 log "stopped. Nothing else to restore: the build wrote no Docker configuration file (the runtime shim was a flag of"

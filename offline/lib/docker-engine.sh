@@ -15,10 +15,14 @@ our_engine_running() {
   . "$HOST_STATE"
   [ -n "$DOCKERD_PID" ] && [ -r "/proc/$DOCKERD_PID/stat" ] || return 1
   [ "$(cat "/proc/$DOCKERD_PID/comm" 2>/dev/null)" = dockerd ] || return 1
-  [ "$(process_start "$DOCKERD_PID")" = "$DOCKERD_START" ]
+  still_running "$DOCKERD_PID" "$DOCKERD_START"
 }
 
 process_start() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
+# Still running as the process recorded: same start time, and not a zombie waiting for its parent.
+still_running() { # PID START
+  [ "$(process_start "$1")" = "$2" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
 
 # How to stop the running engine without touching anything else: ours by `npm run offline:down`, another
 # one by its own pid file (never a broad kill by name).
