@@ -66,7 +66,7 @@ describe('npm run offline:down', () => {
     const refused = await down();
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('wc-ci-control-plane (image)');
-    expect(refused.stderr).toMatch(/offline:down refused: 1 container\(s\) still run on the Docker engine this build started .*\n  fix: delete the kind cluster\(s\) first/);
+    expect(refused.stderr).toMatch(/offline:down refused: 1 container\(s\) still run on the Docker engine this build started .*\n {2}fix: delete the kind cluster\(s\) first/);
     expect(alive(engine)).toBe(true);
     const exited = new Promise((r) => engine.once('exit', r));
     expect((await down('--force')).status).toBe(0);
