@@ -7,9 +7,10 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { dirname, join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { pollUntil } from './drivers/poll.ts';
 import { HarnessError, messageOf } from './errors.ts';
 import type { Kube } from './kube.ts';
-import { isNotFound, retrying, statusOf } from './kube.ts';
+import { connect, isNotFound, retrying, statusOf } from './kube.ts';
 import { MANAGED_SELECTOR, RUN_LABEL } from './labels.ts';
 import { parseManifest } from './manifests.ts';
 import { sweepDecision } from './lease-sweep.ts';
@@ -99,6 +100,32 @@ function clusterAccess(admin: Kube): ClusterAccess {
     ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}) };
 }
 
+/** What the policy says when it refuses (docs/rbac.yaml's messageExpression begins so). */
+export const POLICY_REFUSAL = 'workload-conformance may change only namespaces labelled';
+
+/**
+ * The API server takes about a second to start enforcing a new admission policy. Until it refuses this
+ * account a namespace without the harness label (asked as a dry run: nothing is created), the run does
+ * not start: the confinement is observed, not assumed.
+ */
+async function policyInForce(account: Kube, name: string): Promise<void> {
+  await pollUntil({
+    description: `the admission policy ${name}-confine to refuse ${name} an unlabelled namespace`,
+    probe: async () => {
+      try {
+        await account.core.createNamespace({ body: { metadata: { name: `${name}-probe` } }, dryRun: 'All' });
+        return 'allowed';
+      } catch (err) {
+        const body = String((err as { body?: unknown }).body ?? messageOf(err));
+        if (body.includes(POLICY_REFUSAL)) return 'refused by the policy';
+        throw err;
+      }
+    },
+    done: (answer) => answer === 'refused by the policy',
+    timeoutMs: 30_000, intervalMs: 250, progressEveryMs: 0,
+  });
+}
+
 export interface LeastPrivilege {
   kubeconfigPath: string;
   context: string;
@@ -135,6 +162,7 @@ export async function setUpLeastPrivilege(admin: Kube, runId: string, cacheDir: 
     mkdirSync(dirname(kubeconfigPath), { recursive: true });
     writeFileSync(kubeconfigPath, tokenKubeconfig(clusterAccess(admin), token, name), { mode: 0o600 });
     chmodSync(kubeconfigPath, 0o600);
+    await policyInForce(connect(kubeconfigPath, name), name);
   } catch (err) {
     await tearDown(log);
     throw new HarnessError(STEP, `could not apply docs/rbac.yaml as ${name} and mint its token: ${messageOf(err)}`,

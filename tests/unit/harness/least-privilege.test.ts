@@ -16,7 +16,7 @@ describe('docs/rbac.yaml', () => {
     expect(all.some((r) => r.res === '*' || r.verbs.includes('*') || r.group === '*')).toBe(false);
     expect(all.some((r) => ['secrets', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'users', 'groups', 'serviceaccounts/token'].includes(r.res))).toBe(false);
     expect(all.some((r) => r.verbs.some((v) => ['escalate', 'bind', 'impersonate', 'deletecollection'].includes(v)))).toBe(false);
-    const clusterScopedWrites = all.filter((r) => ['namespaces', 'nodes'].includes(r.res) && r.verbs.some((v) => ['create', 'update', 'patch', 'delete'].includes(v)));
+    const clusterScopedWrites = all.filter((r) => ['namespaces', 'nodes', 'storageclasses', 'apiservices'].includes(r.res) && r.verbs.some((v) => ['create', 'update', 'patch', 'delete'].includes(v)));
     expect(clusterScopedWrites.map((r) => r.res)).toEqual(['namespaces']);
     expect(all.find((r) => r.res === 'nodes')!.verbs).toEqual(['get', 'list', 'watch']);
   });
