@@ -81,6 +81,8 @@ preload_images() { # BASE_TAG FINAL_TAG IMAGE[=NAME_IN_NODE]...
       ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned --all-platforms --no-unpack --digests /kind/images.tar
       printf "%s" "$RENAMES" | while read -r src dest; do
         ctr --namespace=k8s.io images tag --force "$src" "$dest" >/dev/null || exit 1
+        # A new name does not carry the labels of the import: pinned keeps the kubelet image GC off it.
+        ctr --namespace=k8s.io images label "$dest" io.cri-containerd.pinned=pinned >/dev/null || exit 1
         ctr --namespace=k8s.io images rm "$src" >/dev/null || exit 1
       done
       ctr --namespace=k8s.io images list -q
