@@ -25,6 +25,9 @@ export const IDENTITY_ROLE = 'identity';
 /** Long enough for the slowest full run; the token dies with its ServiceAccount at the end anyway. */
 const TOKEN_SECONDS = 4 * 60 * 60;
 const STEP = 'setting up the least-privilege ServiceAccount';
+const ADMIN_NEEDED = 'WC_LEAST_PRIVILEGE=1 sets the account up, so it needs a cluster admin\'s credentials (it creates a ServiceAccount, ' +
+  'a ClusterRole, a binding, an admission policy and a token); to run as an account set up already, leave WC_LEAST_PRIVILEGE unset ' +
+  'and point WC_KUBECONFIG/WC_CONTEXT at its kubeconfig';
 
 export function identityName(runId: string): string {
   return `wc-lp-${runId}`;
@@ -149,6 +152,8 @@ export async function setUpLeastPrivilege(admin: Kube, runId: string, cacheDir: 
   const objects = renderRbac(readFileSync(RBAC_FILE, 'utf8'), runId);
   const name = identityName(runId);
   const kubeconfigPath = join(cacheDir, 'kubeconfig', `${name}.yaml`);
+  // Named after the admin's context (kind-<cluster>-wc-lp-<runId>): the same cluster, as another user.
+  const context = `${admin.kc.getCurrentContext()}-${name}`;
   const tearDown = async (say: (line: string) => void): Promise<void> => {
     rmSync(kubeconfigPath, { force: true });
     await deleteAll(admin, objects, say);
@@ -160,20 +165,20 @@ export async function setUpLeastPrivilege(admin: Kube, runId: string, cacheDir: 
     const token = request.status?.token;
     if (!token) throw new Error('the TokenRequest answer holds no token');
     mkdirSync(dirname(kubeconfigPath), { recursive: true });
-    writeFileSync(kubeconfigPath, tokenKubeconfig(clusterAccess(admin), token, name), { mode: 0o600 });
+    writeFileSync(kubeconfigPath, tokenKubeconfig(clusterAccess(admin), token, context), { mode: 0o600 });
     chmodSync(kubeconfigPath, 0o600);
-    await policyInForce(connect(kubeconfigPath, name), name);
+    await policyInForce(connect(kubeconfigPath, context), name);
   } catch (err) {
     await tearDown(log);
     throw new HarnessError(STEP, `could not apply docs/rbac.yaml as ${name} and mint its token: ${messageOf(err)}`,
       statusOf(err) === 403
-        ? 'WC_LEAST_PRIVILEGE=1 needs credentials that may create ClusterRoles, bindings, admission policies and tokens (a cluster admin\'s)'
+        ? ADMIN_NEEDED
         : 'check that the cluster serves admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy (Kubernetes 1.30+)',
       { cause: err });
   }
   const user = serviceAccountUser(name, name);
   log(`[wc] least privilege: the suite runs as ${user}, bound only to docs/rbac.yaml (ClusterRole ${name}); kubeconfig ${kubeconfigPath}`);
-  return { kubeconfigPath, context: name, user, tearDown };
+  return { kubeconfigPath, context, user, tearDown };
 }
 
 /** Cluster-scoped kinds of docs/rbac.yaml, which no namespace deletion removes. */
@@ -193,7 +198,11 @@ export async function sweepIdentityLeftovers(admin: Kube, runId: string, log: (l
   const now = new Date();
   const leases = await readRunLeases(admin, now);
   for (const [apiVersion, kind] of CLUSTER_KINDS) {
-    const list = await retrying(`listing ${kind}s`, () => admin.objects.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, MANAGED_SELECTOR));
+    const list = await retrying(`listing ${kind}s`, () => admin.objects.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, MANAGED_SELECTOR))
+      .catch((err: unknown) => {
+        throw new HarnessError(STEP, `the credentials in ${admin.kubeconfigPath} (context ${admin.kc.getCurrentContext()}) cannot list ${kind}s: ${messageOf(err)}`,
+          statusOf(err) === 403 ? ADMIN_NEEDED : 'check that the cluster is healthy', { cause: err });
+      });
     for (const obj of list.items) {
       const decision = sweepDecision({ metadata: obj.metadata ?? {} }, { runId, leases, now });
       if (!decision.sweep) continue;

@@ -68,6 +68,7 @@ async function cleanUp(live: LiveRun, log: Log): Promise<void> {
 export async function startRun(config: HarnessConfig, log: Log = stderrLog): Promise<RunContext> {
   const runId = newRunId();
   const owner = thisProcessOwner();
+  const leastPrivilege = parseFlag(process.env, LEAST_PRIVILEGE_ENV);
   const live: LiveRun = { removeInterruptHandler: () => undefined };
   live.removeInterruptHandler = onInterrupt(() => cleanUp(live, log), { log });
   (globalThis as Holder)[LIVE_RUN] = live;
@@ -76,7 +77,7 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
     live.cluster = cluster;
     // From here on the run acts through the least-privilege account, when asked to, and only through it.
     let access: { kubeconfigPath: string; context?: string } = { kubeconfigPath: cluster.kubeconfigPath, ...(cluster.context ? { context: cluster.context } : {}) };
-    if (parseFlag(process.env, LEAST_PRIVILEGE_ENV)) {
+    if (leastPrivilege) {
       const admin = connect(cluster.kubeconfigPath, cluster.context);
       await sweepIdentityLeftovers(admin, runId, log);
       live.leastPrivilege = await setUpLeastPrivilege(admin, runId, config.cacheDir, log);
