@@ -154,18 +154,25 @@ export async function setUpLeastPrivilege(admin: Kube, runId: string, cacheDir: 
   const kubeconfigPath = join(cacheDir, 'kubeconfig', `${name}.yaml`);
   // Named after the admin's context (kind-<cluster>-wc-lp-<runId>): the same cluster, as another user.
   const context = `${admin.kc.getCurrentContext()}-${name}`;
+  const created: KubernetesObject[] = [];
+  let wroteKubeconfig = false;
   const tearDown = async (say: (line: string) => void): Promise<void> => {
-    rmSync(kubeconfigPath, { force: true });
-    await deleteAll(admin, objects, say);
+    if (wroteKubeconfig) rmSync(kubeconfigPath, { force: true });
+    // Only what this run created: a name that already existed (a clash) is someone else's.
+    await deleteAll(admin, created, say);
   };
   try {
-    for (const obj of objects) await retrying(`creating ${obj.kind} ${obj.metadata?.name}`, () => admin.objects.create(obj));
+    for (const obj of objects) {
+      await retrying(`creating ${obj.kind} ${obj.metadata?.name}`, () => admin.objects.create(obj));
+      created.push(obj);
+    }
     const request = await retrying('requesting a ServiceAccount token', () => admin.core.createNamespacedServiceAccountToken({
       name, namespace: name, body: { spec: { audiences: [], expirationSeconds: TOKEN_SECONDS } } }));
     const token = request.status?.token;
     if (!token) throw new Error('the TokenRequest answer holds no token');
     mkdirSync(dirname(kubeconfigPath), { recursive: true });
     writeFileSync(kubeconfigPath, tokenKubeconfig(clusterAccess(admin), token, context), { mode: 0o600 });
+    wroteKubeconfig = true;
     chmodSync(kubeconfigPath, 0o600);
     await policyInForce(connect(kubeconfigPath, context), name);
   } catch (err) {
