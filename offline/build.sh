@@ -48,8 +48,9 @@ KINDNETD_IMAGE=$IMAGE_PREFIX/kindnetd:$KUBERNETES_VERSION-$(key_of "path:$KUBE_B
 LPP_IMAGE=$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION
 timed workload-images build_workload_images
 build_node_image
+mapfile -t upstream_local_images < <(upstream_images | while read -r i; do upstream_local "$i"; done)
 prune_superseded_images "$NODE_IMAGE" "$NODE_BASE_IMAGE" "$IPTABLES_BASE_IMAGE" "$KINDNETD_IMAGE" "$LPP_IMAGE" \
-  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL"
+  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "${upstream_local_images[@]}"
 
 cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
 {

@@ -99,7 +99,7 @@ test.concurrent('Parallel (control): every pod is created while pod 0 is held no
     observe(seen, s);
     expect(s.hold).toMatchObject({ held: false });
     if (s.hold.held) return;
-    expect(s.hold.error.object).toMatch(/^pod\/parallel-[12] /);
+    expect(s.hold.error.message).toMatch(/\nobject:\npod\/parallel-[12] /);
     expect([...orderOf(s.timeline.events, 'created')].sort()).toEqual(['parallel-0', 'parallel-1', 'parallel-2']);
     expect(createdBeforePredecessorReady(s.timeline.events).map((e) => e.pod).sort()).toEqual(['parallel-1', 'parallel-2']);
     expect(overlappingRemovals(s.timeline.events).length).toBeGreaterThan(0);

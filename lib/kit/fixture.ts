@@ -6,6 +6,7 @@ import type { Kube } from './kube.ts';
 import { connect } from './kube.ts';
 import { applyObjects, loadManifest } from './manifests.ts';
 import { createNamespace, deleteNamespaces } from './namespace.ts';
+import type { PodSecurityLevel } from './pod-security.ts';
 import type { RunContext, WorkloadImages } from './run-context.ts';
 import { currentRun } from './run-context.ts';
 import { abandonWaits } from './wait.ts';
@@ -39,7 +40,8 @@ const log = (line: string): void => {
  * One namespace for the test file: created before its tests, and after them (when a test failed)
  * diagnosed into reports/<ns>/ and then deleted — diagnostics first, since deletion destroys the evidence.
  */
-export function useTestNamespace(behaviour: string): TestNamespace {
+export function useTestNamespace(behaviour: string,
+  options: { /** Only for a behaviour that cannot be shown under restricted; say why at the call. */ podSecurity?: PodSecurityLevel } = {}): TestNamespace {
   let state: { ns: string; kube: Kube; run: RunContext } | undefined;
   const need = (): NonNullable<typeof state> => {
     if (!state) throw new Error(`useTestNamespace('${behaviour}'): the namespace exists only inside tests and hooks`);
@@ -49,7 +51,7 @@ export function useTestNamespace(behaviour: string): TestNamespace {
   beforeAll(async () => {
     const run = currentRun();
     const kube = connect(run.kubeconfigPath, run.context);
-    const ns = await createNamespace(kube, behaviour, run.runId, run.owner);
+    const ns = await createNamespace(kube, behaviour, run.runId, run.owner, options.podSecurity);
     state = { ns, kube, run };
   });
 

@@ -4,7 +4,7 @@ export const MANAGED_BY_VALUE = 'workload-conformance';
 export const RUN_LABEL = 'workload-conformance.io/run';
 export const BEHAVIOUR_LABEL = 'workload-conformance.io/behaviour';
 
-/** Annotations on harness namespaces naming the process that owns them (see sweeper.ts). */
+/** Annotations on harness namespaces naming the process that made them (for people; liveness is the run lease, run-lease.ts). */
 export const OWNER_HOST_ANNOTATION = 'workload-conformance.io/owner-host';
 export const OWNER_PID_ANNOTATION = 'workload-conformance.io/owner-pid';
 

@@ -4,6 +4,8 @@ import { gone, present } from './conditions.ts';
 import type { Kube } from './kube.ts';
 import { isNotFound, retrying } from './kube.ts';
 import { BEHAVIOUR_LABEL, OWNER_HOST_ANNOTATION, OWNER_PID_ANNOTATION, runLabels, runSelector } from './labels.ts';
+import type { PodSecurityLevel } from './pod-security.ts';
+import { podSecurityLabels } from './pod-security.ts';
 import { namespaces, serviceAccounts } from './sources.ts';
 import { waitFor } from './wait.ts';
 
@@ -23,19 +25,26 @@ export function namespaceName(behaviour: string, runId: string): string {
   return `wc-${slug.slice(0, room).replace(/-+$/, '')}-${runId}`;
 }
 
-export function namespaceObject(name: string, behaviour: string, runId: string, owner: NamespaceOwner): V1Namespace {
+/**
+ * The namespace enforces Pod Security `restricted` (and warns and audits it): every workload the suite
+ * runs must be admitted on a cluster whose platform team enforces it. A behaviour that cannot be shown
+ * under restricted passes a lower level, and says why where it does.
+ */
+export function namespaceObject(name: string, behaviour: string, runId: string, owner: NamespaceOwner,
+  podSecurity: PodSecurityLevel = 'restricted'): V1Namespace {
   return {
     metadata: {
       name,
-      labels: { ...runLabels(runId), [BEHAVIOUR_LABEL]: behaviour.slice(0, 63) },
+      labels: { ...runLabels(runId), [BEHAVIOUR_LABEL]: behaviour.slice(0, 63), ...podSecurityLabels(podSecurity) },
       annotations: { [OWNER_HOST_ANNOTATION]: owner.host, [OWNER_PID_ANNOTATION]: String(owner.pid) },
     },
   };
 }
 
-export async function createNamespace(kube: Kube, behaviour: string, runId: string, owner: NamespaceOwner): Promise<string> {
+export async function createNamespace(kube: Kube, behaviour: string, runId: string, owner: NamespaceOwner,
+  podSecurity: PodSecurityLevel = 'restricted'): Promise<string> {
   const name = namespaceName(behaviour, runId);
-  const body = namespaceObject(name, behaviour, runId, owner);
+  const body = namespaceObject(name, behaviour, runId, owner, podSecurity);
   await retrying(`creating namespace ${name}`, () => kube.core.createNamespace({ body }));
   // Pods are refused until the controller manager has given the namespace its default ServiceAccount.
   await waitFor({

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { HarnessConfig, WorkloadImages } from './config.ts';
+import { guardExistingCluster } from './cluster-identity.ts';
 import { waitClusterReady } from './cluster-ready.ts';
 import { checkDocker, ensureImage, imagePresent } from './docker.ts';
 import { HarnessError } from '../kit/errors.ts';
@@ -73,6 +74,7 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     const kubeconfigPath = config.kubeconfigPath!;
     const kube = connect(kubeconfigPath, config.context);
     const serverVersion = await checkReachable(kube);
+    await guardExistingCluster(kube, config.allowNonKind, log);
     log(`[wc] using existing cluster (context ${config.context}, Kubernetes ${serverVersion}); it will not be created or deleted`);
     const images = resolveImages(config, config.offline ? readArtefacts(config.cacheDir) : undefined);
     return {

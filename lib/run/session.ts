@@ -1,20 +1,29 @@
 import { rmSync } from 'node:fs';
 import type { ClusterHandle } from './cluster.ts';
 import { bringUpCluster, tearDownCluster } from './cluster.ts';
+import { clusterDeletionDecision, otherLiveRuns } from './cluster-sharing.ts';
 import type { HarnessConfig } from './config.ts';
+import { parseFlag } from './config.ts';
 import { messageOf } from '../kit/errors.ts';
 import { connect } from '../kit/kube.ts';
-import { deleteRunNamespaces, thisProcessOwner } from '../kit/namespace.ts';
+import { sweepLeftovers } from './lease-sweep.ts';
+import type { LeastPrivilege } from './least-privilege.ts';
+import { LEAST_PRIVILEGE_ENV, setUpLeastPrivilege, sweepIdentityLeftovers } from './least-privilege.ts';
+import { thisProcessOwner } from '../kit/namespace.ts';
 import { resetSummary, writeSummary } from '../kit/report.ts';
 import type { RunContext } from '../kit/run-context.ts';
 import { newRunId, RUN_FILE_ENV, writeRunContext } from '../kit/run-context.ts';
+import { removeRunNamespaces } from './run-cleanup.ts';
+import type { RunLease } from './run-lease.ts';
+import { acquireRunLease } from './run-lease.ts';
 import { onInterrupt } from './signals.ts';
-import { sweepLeftovers } from './sweeper.ts';
 
 /** What the global teardown (same process as the setup) needs from the setup. */
 interface LiveRun {
   run?: RunContext;
   cluster?: ClusterHandle;
+  lease?: RunLease;
+  leastPrivilege?: LeastPrivilege;
   removeInterruptHandler: () => void;
 }
 
@@ -26,19 +35,29 @@ export const stderrLog: Log = (line) => {
   process.stderr.write(`${line}\n`);
 };
 
-/** Removes what this run made: its namespaces (pointless if the cluster goes too), then a cluster it created. */
+/**
+ * Removes what this run made: its namespaces, lease last (pointless if the cluster goes too), then a cluster
+ * it created, unless another run holds a lease on that cluster (see cluster-sharing.ts).
+ */
 async function cleanUp(live: LiveRun, log: Log): Promise<void> {
   const { cluster, run } = live;
-  const clusterGoes = cluster?.createdCluster && !cluster.keepCluster;
-  if (run && !clusterGoes) {
+  live.lease?.stop();
+  const kube = run ? connect(run.kubeconfigPath, run.context) : undefined;
+  const mayDelete = cluster?.mode === 'kind' && cluster.createdCluster && !cluster.keepCluster;
+  // Before the run (and its lease) exists the cluster is still being created: nobody else can be on it yet.
+  const decision = cluster && mayDelete && kube && run ? clusterDeletionDecision(cluster, await otherLiveRuns(kube, run.runId)) : undefined;
+  const clusterGoes = decision ? decision.delete : mayDelete;
+  if (run && kube && !clusterGoes) {
     try {
-      const names = await deleteRunNamespaces(connect(run.kubeconfigPath, run.context), run.runId, 120_000);
+      const names = await removeRunNamespaces(kube, run.runId, log, 120_000);
       if (names.length) log(`[wc] deleted this run's namespaces: ${names.join(', ')}`);
     } catch (err) {
       log(`[wc] could not delete this run's namespaces: ${messageOf(err)}`);
     }
   }
-  if (cluster) await tearDownCluster(cluster, log);
+  if (live.leastPrivilege && !clusterGoes) await live.leastPrivilege.tearDown(log);
+  if (decision && !decision.delete) log(`[wc] ${decision.reason}`);
+  else if (cluster) await tearDownCluster(cluster, log);
 }
 
 /**
@@ -49,14 +68,23 @@ async function cleanUp(live: LiveRun, log: Log): Promise<void> {
 export async function startRun(config: HarnessConfig, log: Log = stderrLog): Promise<RunContext> {
   const runId = newRunId();
   const owner = thisProcessOwner();
+  const leastPrivilege = parseFlag(process.env, LEAST_PRIVILEGE_ENV);
   const live: LiveRun = { removeInterruptHandler: () => undefined };
   live.removeInterruptHandler = onInterrupt(() => cleanUp(live, log), { log });
   (globalThis as Holder)[LIVE_RUN] = live;
   try {
     const cluster = await bringUpCluster(config, { log, onCreating: (handle) => { live.cluster = handle; } });
     live.cluster = cluster;
+    // From here on the run acts through the least-privilege account, when asked to, and only through it.
+    let access: { kubeconfigPath: string; context?: string } = { kubeconfigPath: cluster.kubeconfigPath, ...(cluster.context ? { context: cluster.context } : {}) };
+    if (leastPrivilege) {
+      const admin = connect(cluster.kubeconfigPath, cluster.context);
+      await sweepIdentityLeftovers(admin, runId, log);
+      live.leastPrivilege = await setUpLeastPrivilege(admin, runId, config.cacheDir, log);
+      access = live.leastPrivilege;
+    }
     const run: RunContext = {
-      runId, kubeconfigPath: cluster.kubeconfigPath, ...(cluster.context ? { context: cluster.context } : {}),
+      runId, kubeconfigPath: access.kubeconfigPath, ...(access.context ? { context: access.context } : {}),
       images: cluster.images, mode: cluster.mode, offline: config.offline,
       ...(cluster.clusterName ? { clusterName: cluster.clusterName } : {}),
       createdCluster: cluster.createdCluster, keepCluster: cluster.keepCluster, reportsDir: config.reportsDir,
@@ -64,7 +92,10 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
       startedAt: new Date().toISOString(), owner,
     };
     live.run = run;
-    await sweepLeftovers(connect(run.kubeconfigPath, run.context), runId, owner, log);
+    const kube = connect(run.kubeconfigPath, run.context);
+    // The lease first: from here on, other runs' sweeps leave this run's namespaces alone.
+    live.lease = await acquireRunLease(kube, runId, owner, { log });
+    await sweepLeftovers(kube, runId, log);
     resetSummary(config.reportsDir);
     writeRunContext(run);
     log(`[wc] run ${runId}: images agnhost=${run.images.agnhost} busybox=${run.images.busybox}`);

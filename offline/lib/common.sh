@@ -16,7 +16,7 @@ log() { printf '[offline %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # die WHAT HOW: the one message a user sees when a step cannot go on.
 die() {
-  printf '\noffline build failed: %s\n  fix: %s\n' "$1" "$2" >&2
+  printf '\n%s: %s\n  fix: %s\n' "${DIE_PREFIX:-offline build failed}" "$1" "$2" >&2
   exit 1
 }
 

@@ -59,19 +59,31 @@ build_workload_images() {
   return $rc
 }
 
-# Every image the node must hold before kubeadm runs, named as kubeadm and the add-on manifests ask.
+# Images kubeadm and kind's containerd config ask for by their official names. On the host they exist only
+# under this project's prefix (upstream_local), so the local engine never holds an image under an official
+# name that is not the official image; they get their official names inside the node (preload_images).
+upstream_images() {
+  local c
+  for c in kube-apiserver kube-controller-manager kube-scheduler kube-proxy; do echo "registry.k8s.io/$c:$KUBERNETES_VERSION"; done
+  echo "registry.k8s.io/etcd:${ETCD_VERSION#v}-0"
+  echo "registry.k8s.io/coredns/coredns:$COREDNS_VERSION"
+  echo "$PAUSE_IMAGE"
+}
+upstream_local() { printf '%s/upstream/%s\n' "$IMAGE_PREFIX" "$1"; }
+
+# Every image the node must hold before kubeadm runs (see upstream_images for their names).
 build_node_images() {
   local v=$KUBERNETES_VERSION
   debian_base_image iptables "$IPTABLES_PACKAGES"
   IPTABLES_BASE_IMAGE=$BASE_IMAGE
   local c
   for c in kube-apiserver kube-controller-manager kube-scheduler; do
-    build_image "registry.k8s.io/$c:$v" scratch "[\"/usr/local/bin/$c\"]" "$KUBE_BIN_DIR/$c:/usr/local/bin/$c" || return 1
+    build_image "$(upstream_local "registry.k8s.io/$c:$v")" scratch "[\"/usr/local/bin/$c\"]" "$KUBE_BIN_DIR/$c:/usr/local/bin/$c" || return 1
   done
-  build_image "registry.k8s.io/kube-proxy:$v" "$IPTABLES_BASE_IMAGE" '["/usr/local/bin/kube-proxy"]' "$KUBE_BIN_DIR/kube-proxy:/usr/local/bin/kube-proxy" &&
-  build_image "registry.k8s.io/etcd:${ETCD_VERSION#v}-0" scratch '["/usr/local/bin/etcd"]' "$ETCD_BIN_DIR/etcd:/usr/local/bin/etcd" &&
-  build_image "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" scratch '["/coredns"]' "$COREDNS_BIN_DIR/coredns:/coredns" &&
-  build_image "$PAUSE_IMAGE" scratch '["/pause"]' "$KUBE_BIN_DIR/pause:/pause" &&
+  build_image "$(upstream_local "registry.k8s.io/kube-proxy:$v")" "$IPTABLES_BASE_IMAGE" '["/usr/local/bin/kube-proxy"]' "$KUBE_BIN_DIR/kube-proxy:/usr/local/bin/kube-proxy" &&
+  build_image "$(upstream_local "registry.k8s.io/etcd:${ETCD_VERSION#v}-0")" scratch '["/usr/local/bin/etcd"]' "$ETCD_BIN_DIR/etcd:/usr/local/bin/etcd" &&
+  build_image "$(upstream_local "registry.k8s.io/coredns/coredns:$COREDNS_VERSION")" scratch '["/coredns"]' "$COREDNS_BIN_DIR/coredns:/coredns" &&
+  build_image "$(upstream_local "$PAUSE_IMAGE")" scratch '["/pause"]' "$KUBE_BIN_DIR/pause:/pause" &&
   build_image "$KINDNETD_IMAGE" "$IPTABLES_BASE_IMAGE" '["/usr/local/bin/kindnetd"]' "$KUBE_BIN_DIR/kindnetd:/usr/local/bin/kindnetd" &&
   build_image "$LPP_IMAGE" scratch '["/usr/local/bin/local-path-provisioner"]' "$LPP_BIN_DIR/local-path-provisioner:/usr/local/bin/local-path-provisioner"
 }

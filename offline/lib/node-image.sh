@@ -61,19 +61,30 @@ DOCKERFILE
 }
 
 # Loads IMAGES into the node's containerd the way kind's node-image build does: containerd started
-# in a build container, `ctr import` without unpacking, then the container committed.
-preload_images() { # BASE_TAG FINAL_TAG IMAGE...
-  local base=$1 final=$2 id
+# in a build container, `ctr import` without unpacking, then the container committed. IMAGE=NAME loads
+# IMAGE and names it NAME inside the node only (its host name is dropped there).
+preload_images() { # BASE_TAG FINAL_TAG IMAGE[=NAME_IN_NODE]...
+  local base=$1 final=$2 id spec sources=() renames=''
   shift 2
+  for spec in "$@"; do
+    sources+=("${spec%%=*}")
+    [ "$spec" = "${spec#*=}" ] || renames+="${spec%%=*} ${spec#*=}"$'\n'
+  done
   id=$(docker run -d --entrypoint=sleep --security-opt seccomp=unconfined "$base" infinity) || return 1
   # shellcheck disable=SC2064
   trap "docker rm -f -v '$id' >/dev/null 2>&1" RETURN
-  docker save "$@" | docker exec -i "$id" sh -c 'cat > /kind/images.tar' &&
-    docker exec "$id" bash -c '
+  docker save "${sources[@]}" | docker exec -i "$id" sh -c 'cat > /kind/images.tar' &&
+    docker exec -e RENAMES="$renames" "$id" bash -c '
       set -e
       nohup containerd >/var/log/containerd-build.log 2>&1 &
       for i in $(seq 1 50); do [ -S /run/containerd/containerd.sock ] && ctr version >/dev/null 2>&1 && break; sleep 0.2; done
       ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned --all-platforms --no-unpack --digests /kind/images.tar
+      printf "%s" "$RENAMES" | while read -r src dest; do
+        ctr --namespace=k8s.io images tag --force "$src" "$dest" >/dev/null || exit 1
+        # A new name does not carry the labels of the import: pinned keeps the kubelet image GC off it.
+        ctr --namespace=k8s.io images label "$dest" io.cri-containerd.pinned=pinned >/dev/null || exit 1
+        ctr --namespace=k8s.io images rm "$src" >/dev/null || exit 1
+      done
       ctr --namespace=k8s.io images list -q
       pkill containerd; while pgrep -x containerd >/dev/null; do sleep 0.2; done
       rm -f /kind/images.tar /var/log/containerd-build.log' &&
@@ -88,10 +99,10 @@ build_node_image() {
   debian_base_image node "$NODE_PACKAGES"
   NODE_BASE_IMAGE=$BASE_IMAGE
   build_node_images || die "building the node's component images failed" "see the output above"
-  images=("registry.k8s.io/kube-apiserver:$KUBERNETES_VERSION" "registry.k8s.io/kube-controller-manager:$KUBERNETES_VERSION"
-    "registry.k8s.io/kube-scheduler:$KUBERNETES_VERSION" "registry.k8s.io/kube-proxy:$KUBERNETES_VERSION"
-    "registry.k8s.io/etcd:${ETCD_VERSION#v}-0" "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" "$PAUSE_IMAGE"
-    "$KINDNETD_IMAGE" "$LPP_IMAGE" "$BUSYBOX_LOCAL")
+  images=()
+  local official
+  while read -r official; do images+=("$(upstream_local "$official")=$official"); done < <(upstream_images)
+  images+=("$KINDNETD_IMAGE" "$LPP_IMAGE" "$BUSYBOX_LOCAL")
   key=$(key_of "$NODE_BASE_IMAGE" "path:$KUBE_BIN_DIR" "path:$ETCD_BIN_DIR" "path:$COREDNS_BIN_DIR" "path:$LPP_BIN_DIR" "path:$RUNTIME_BIN_DIR" \
     "$OFFLINE_DIR/node" "$OFFLINE_DIR/lib/node-image.sh" "$OFFLINE_DIR/lib/images.sh" "$OFFLINE_DIR/lib/rootfs.sh" \
     "$(lacks_cap_sys_resource && echo shim)")

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { RBAC_FILE, renderRbac, tokenKubeconfig } from '../../../lib/run/least-privilege.ts';
+
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads deep into plain YAML objects
+const byKind = (objects: ReturnType<typeof renderRbac>) => Object.fromEntries(objects.map((o) => [o.kind!, o as unknown as Record<string, any>]));
+
+describe('docs/rbac.yaml', () => {
+  const text = readFileSync(RBAC_FILE, 'utf8');
+
+  it('must grant no wildcard, no secrets, no RBAC or admission writes, no impersonation and no cluster-scoped write but namespaces', () => {
+    const role = byKind(renderRbac(text, 'r1')).ClusterRole!;
+    const rules = role.rules as Rule[];
+    const all = rules.flatMap((r) => r.resources.map((res) => ({ group: r.apiGroups[0], res, verbs: r.verbs })));
+    expect(all.some((r) => r.res === '*' || r.verbs.includes('*') || r.group === '*')).toBe(false);
+    expect(all.some((r) => ['secrets', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'users', 'groups', 'serviceaccounts/token'].includes(r.res))).toBe(false);
+    expect(all.some((r) => r.verbs.some((v) => ['escalate', 'bind', 'impersonate', 'deletecollection'].includes(v)))).toBe(false);
+    const clusterScopedWrites = all.filter((r) => ['namespaces', 'nodes', 'storageclasses', 'apiservices'].includes(r.res) && r.verbs.some((v) => ['create', 'update', 'patch', 'delete'].includes(v)));
+    expect(clusterScopedWrites.map((r) => r.res)).toEqual(['namespaces']);
+    expect(all.find((r) => r.res === 'nodes')!.verbs).toEqual(['get', 'list', 'watch']);
+  });
+
+  it('must be applied under names unique to the run, every reference renamed with it, every object labelled with the run', () => {
+    const objects = renderRbac(text, '2611231100-ab12');
+    const k = byKind(objects);
+    const name = 'wc-lp-2611231100-ab12';
+    expect(k.Namespace!.metadata.name).toBe(name);
+    expect(k.Namespace!.metadata.labels).toMatchObject({ 'workload-conformance.io/role': 'identity', 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(k.ServiceAccount!.metadata).toMatchObject({ name, namespace: name });
+    expect(k.ClusterRole!.metadata.name).toBe(name);
+    expect(k.ClusterRoleBinding!.roleRef.name).toBe(name);
+    expect(k.ClusterRoleBinding!.subjects).toEqual([{ kind: 'ServiceAccount', name, namespace: name }]);
+    expect(k.ValidatingAdmissionPolicy!.metadata.name).toBe(`${name}-confine`);
+    expect(k.ValidatingAdmissionPolicy!.spec.matchConditions[0].expression).toBe(`request.userInfo.username == 'system:serviceaccount:${name}:${name}'`);
+    expect(k.ValidatingAdmissionPolicyBinding!.spec.policyName).toBe(`${name}-confine`);
+    for (const o of objects) expect(o.metadata?.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'workload-conformance', 'workload-conformance.io/run': '2611231100-ab12' });
+    expect(JSON.stringify(objects)).not.toMatch(/"(name|namespace|policyName)":"workload-conformance|:workload-conformance:/);
+  });
+
+  it('must confine the account\'s writes to namespaces labelled as the suite\'s, and only this account\'s', () => {
+    const policy = byKind(renderRbac(text, 'r1')).ValidatingAdmissionPolicy!;
+    expect(policy.spec.matchConstraints.namespaceSelector.matchExpressions).toEqual([
+      { key: 'app.kubernetes.io/managed-by', operator: 'NotIn', values: ['workload-conformance'] }]);
+    expect(policy.spec.matchConstraints.resourceRules[0].operations).toEqual(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
+    expect(policy.spec.validations).toEqual([expect.objectContaining({ expression: 'false' })]);
+  });
+});
+
+describe('the token kubeconfig', () => {
+  it('must hold the server, its CA and the token only', () => {
+    const config = parse(tokenKubeconfig({ server: 'https://127.0.0.1:6443', caData: 'Q0E=' }, 'tok', 'wc-lp-r1'));
+    expect(config).toEqual({ apiVersion: 'v1', kind: 'Config', 'current-context': 'wc-lp-r1',
+      clusters: [{ name: 'wc-lp-r1', cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': 'Q0E=' } }],
+      users: [{ name: 'wc-lp-r1', user: { token: 'tok' } }],
+      contexts: [{ name: 'wc-lp-r1', context: { cluster: 'wc-lp-r1', user: 'wc-lp-r1' } }] });
+  });
+});
