@@ -77,10 +77,3 @@ export async function listRunNamespaces(kube: Kube, runId: string): Promise<stri
   const list = await retrying('listing this run\'s namespaces', () => kube.core.listNamespace({ labelSelector: runSelector(runId) }));
   return list.items.map((n) => n.metadata?.name).filter((n): n is string => Boolean(n));
 }
-
-/** Removes every namespace of this run, wherever it was created (any worker). */
-export async function deleteRunNamespaces(kube: Kube, runId: string, timeoutMs?: number): Promise<string[]> {
-  const names = await listRunNamespaces(kube, runId);
-  await deleteNamespaces(kube, names, { timeoutMs });
-  return names;
-}
