@@ -7,7 +7,7 @@ import type { LivenessEvidence } from './probe-events.ts';
 import { livenessEvidence, showsLivenessRestart } from './probe-events.ts';
 
 /** The core/v1 events about one pod (the kubelet records probe failures and kills there). */
-function podEvents(place: Place, pod: string): WaitSource<CoreV1Event> {
+export function podEvents(place: Place, pod: string): WaitSource<CoreV1Event> {
   const query = { fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod}` };
   return {
     kind: 'Event', watch: place.kube.watch, watchQuery: query,
