@@ -4,7 +4,8 @@ import { HarnessError } from './errors.ts';
 import { chooseContext, readKubeconfigSummary } from './kubeconfig.ts';
 import { readVersions, REPO_ROOT, requireVersion } from './versions.ts';
 
-export type WorkloadImages = { agnhost: string; busybox: string };
+/** metrics-server is the cluster add-on the autoscaling test installs when the cluster lacks one. */
+export type WorkloadImages = { agnhost: string; busybox: string; metricsServer?: string };
 
 export interface HarnessConfig {
   mode: 'kind' | 'existing';
@@ -76,9 +77,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const busybox = nonEmpty(env, 'WC_BUSYBOX_IMAGE');
   if (agnhost) imageOverrides.agnhost = agnhost;
   if (busybox) imageOverrides.busybox = busybox;
+  const metricsServer = nonEmpty(env, 'WC_METRICS_SERVER_IMAGE');
+  if (metricsServer) imageOverrides.metricsServer = metricsServer;
+  const pinnedMetricsServer = metricsServer ?? versions.METRICS_SERVER_IMAGE;
   const images: WorkloadImages = {
     agnhost: agnhost ?? requireVersion(versions, 'AGNHOST_IMAGE'),
     busybox: busybox ?? requireVersion(versions, 'BUSYBOX_IMAGE'),
+    ...(pinnedMetricsServer ? { metricsServer: pinnedMetricsServer } : {}),
   };
 
   const nodeImage = nonEmpty(env, 'WC_NODE_IMAGE');
