@@ -1,6 +1,7 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { podEvents } from '../drivers/pod-events.ts';
 import type { Place } from '../drivers/place.ts';
+import { retrying } from '../kube.ts';
 import { pods } from '../sources.ts';
 import { waitFor } from '../wait.ts';
 import type { Holds } from './consistently.ts';
@@ -92,4 +93,10 @@ export function awaitFailedScheduling(place: Place, pod: string, resource: Sched
     },
     timeoutMs,
   });
+}
+
+/** The FailedScheduling event as it stands now (its count grows with every failed scheduling attempt). */
+export async function readFailedScheduling(place: Place, pod: string, resource: SchedulingResource): Promise<FailedScheduling | undefined> {
+  const { items } = await retrying(`listing the events of pod ${pod}`, podEvents(place, pod).list);
+  return failedSchedulingFor(items, pod, resource);
 }
