@@ -35,3 +35,5 @@ export * from './cpu-usage.ts';
 export * from './container-limits.ts';
 export * from './oom-score.ts';
 export * from './qos-evidence.ts';
+export * from './metrics-server.ts';
+export * from './autoscaling.ts';
