@@ -12,6 +12,7 @@ set -euo pipefail
 . "$OFFLINE_DIR/lib/rootfs.sh"
 . "$OFFLINE_DIR/lib/images.sh"
 . "$OFFLINE_DIR/lib/node-image.sh"
+. "$OFFLINE_DIR/lib/metrics-server.sh"
 
 if [ "${1:-}" = "--rebuild" ]; then
   log "removing cached artefacts in $OFFLINE_CACHE and this project's local images"
@@ -47,10 +48,11 @@ build_node_runtime
 KINDNETD_IMAGE=$IMAGE_PREFIX/kindnetd:$KUBERNETES_VERSION-$(key_of "path:$KUBE_BIN_DIR")
 LPP_IMAGE=$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION
 timed workload-images build_workload_images
+build_metrics_server
 build_node_image
 mapfile -t upstream_local_images < <(upstream_images | while read -r i; do upstream_local "$i"; done)
 prune_superseded_images "$NODE_IMAGE" "$NODE_BASE_IMAGE" "$IPTABLES_BASE_IMAGE" "$KINDNETD_IMAGE" "$LPP_IMAGE" \
-  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "${upstream_local_images[@]}"
+  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "$METRICS_SERVER_LOCAL" "${upstream_local_images[@]}"
 
 cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
 {
@@ -58,7 +60,8 @@ cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
   "nodeImage": "$NODE_IMAGE",
   "images": {
     "agnhost": "$AGNHOST_LOCAL",
-    "busybox": "$BUSYBOX_LOCAL"
+    "busybox": "$BUSYBOX_LOCAL",
+    "metricsServer": "$METRICS_SERVER_LOCAL"
   }
 }
 JSON

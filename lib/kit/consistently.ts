@@ -1,6 +1,6 @@
 import type { AnyObject } from './describe.ts';
 import { summarizeObject } from './describe.ts';
-import type { Predicate, WaitSource } from './wait.ts';
+import type { Predicate, WaitOutcome, WaitSource } from './wait.ts';
 import { waitFor, WaitTimeoutError } from './wait.ts';
 
 /**
@@ -16,6 +16,11 @@ import { waitFor, WaitTimeoutError } from './wait.ts';
  * - `predicate(items)`: about the set, in waitFor's terms ({done: true, value} = holds now, {done: false,
  *   note} = broken, {fatal} = broken for good), for promises such as "no successor is created".
  */
+/** A promise's verdict on one state, for checks shared by a wait and a window: holds (with what was seen) or why not. */
+export type Holds<V> = { holds: true; value: V } | { holds: false; reason: string };
+export const holdsAsOutcome = <V>(verdict: Holds<V>): WaitOutcome<V> =>
+  verdict.holds ? { done: true, value: verdict.value } : { done: false, note: verdict.reason };
+
 interface ConsistentlyBase<T> extends WaitSource<T> {
   /** What must stay true, in words: it heads the error. */
   description: string;

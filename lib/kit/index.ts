@@ -50,3 +50,15 @@ export * from './pod-timeline.ts';
 export * from './readiness-gate.ts';
 export * from './statefulset-order.ts';
 export * from './statefulset-updates.ts';
+
+// Resources and scheduling: quantities, node allocatable, Unschedulable, CPU accounting, cgroup limits,
+// oom_score_adj and QoS evidence, the metrics API and HPAs.
+export * from './quantities.ts';
+export * from './node-resources.ts';
+export * from './unschedulable.ts';
+export * from './cpu-usage.ts';
+export * from './container-limits.ts';
+export * from './oom-score.ts';
+export * from './qos-evidence.ts';
+export * from './metrics-api.ts';
+export * from './autoscaling.ts';

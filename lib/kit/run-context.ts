@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { HarnessError } from './errors.ts';
 
 /** The images the workloads run (manifests' ${AGNHOST_IMAGE} and ${BUSYBOX_IMAGE}). */
-export type WorkloadImages = { agnhost: string; busybox: string };
+/** metrics-server is the cluster add-on the setup installs when the cluster lacks the metrics API. */
+export type WorkloadImages = { agnhost: string; busybox: string; metricsServer?: string };
 
 /** What the global setup hands to the test workers (they are separate processes). */
 export interface RunContext {

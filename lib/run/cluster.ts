@@ -36,9 +36,12 @@ export interface BringUpOptions {
 /** Offline images replace the defaults, never an image the user set explicitly. */
 export function resolveImages(config: HarnessConfig, artefacts?: OfflineArtefacts): WorkloadImages {
   if (!artefacts) return config.images;
+  // Artefacts built before metrics-server joined them lack it: the pinned name stands in (and is not found).
+  const metricsServer = config.imageOverrides.metricsServer ?? artefacts.images.metricsServer ?? config.images.metricsServer;
   return {
     agnhost: config.imageOverrides.agnhost ?? artefacts.images.agnhost,
     busybox: config.imageOverrides.busybox ?? artefacts.images.busybox,
+    ...(metricsServer ? { metricsServer } : {}),
   };
 }
 
@@ -46,7 +49,9 @@ export function kubeconfigFor(config: HarnessConfig): string {
   return join(config.cacheDir, 'kubeconfig', `${config.clusterName}.yaml`);
 }
 
-const IMAGE_VARIABLES: Record<keyof WorkloadImages, string> = { agnhost: 'WC_AGNHOST_IMAGE', busybox: 'WC_BUSYBOX_IMAGE' };
+const IMAGE_VARIABLES: Record<keyof WorkloadImages, string> = {
+  agnhost: 'WC_AGNHOST_IMAGE', busybox: 'WC_BUSYBOX_IMAGE', metricsServer: 'WC_METRICS_SERVER_IMAGE',
+};
 
 async function loadImages(kind: KindCli, clusterName: string, images: WorkloadImages, offline: boolean,
   log: (line: string) => void): Promise<void> {

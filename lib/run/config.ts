@@ -77,9 +77,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const busybox = nonEmpty(env, 'WC_BUSYBOX_IMAGE');
   if (agnhost) imageOverrides.agnhost = agnhost;
   if (busybox) imageOverrides.busybox = busybox;
+  const metricsServer = nonEmpty(env, 'WC_METRICS_SERVER_IMAGE');
+  if (metricsServer) imageOverrides.metricsServer = metricsServer;
+  const pinnedMetricsServer = metricsServer ?? versions.METRICS_SERVER_IMAGE;
   const images: WorkloadImages = {
     agnhost: agnhost ?? requireVersion(versions, 'AGNHOST_IMAGE'),
     busybox: busybox ?? requireVersion(versions, 'BUSYBOX_IMAGE'),
+    ...(pinnedMetricsServer ? { metricsServer: pinnedMetricsServer } : {}),
   };
 
   const nodeImage = nonEmpty(env, 'WC_NODE_IMAGE');

@@ -16,6 +16,7 @@ import { newRunId, RUN_FILE_ENV, writeRunContext } from '../kit/run-context.ts';
 import { removeRunNamespaces } from './run-cleanup.ts';
 import type { RunLease } from './run-lease.ts';
 import { acquireRunLease } from './run-lease.ts';
+import { ensureMetricsServer } from './metrics-server.ts';
 import { onInterrupt } from './signals.ts';
 
 /** What the global teardown (same process as the setup) needs from the setup. */
@@ -24,6 +25,8 @@ interface LiveRun {
   cluster?: ClusterHandle;
   lease?: RunLease;
   leastPrivilege?: LeastPrivilege;
+  /** The metrics-server install, running beside the tests (the autoscaling file waits for the API itself). */
+  addOns?: Promise<void>;
   removeInterruptHandler: () => void;
 }
 
@@ -75,10 +78,15 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
   try {
     const cluster = await bringUpCluster(config, { log, onCreating: (handle) => { live.cluster = handle; } });
     live.cluster = cluster;
+    // metrics-server is cluster-scoped: installed (when the cluster lacks the metrics API) with the credentials
+    // the run was given, before it may switch to the least-privilege account, and in the background: only the
+    // autoscaling behaviour needs it, and it waits for the API by watch.
+    const admin = connect(cluster.kubeconfigPath, cluster.context);
+    live.addOns = ensureMetricsServer(admin, cluster.images.metricsServer, runId, log).then(() => undefined,
+      (err: unknown) => log(`[wc] metrics-server could not be installed (the autoscaling behaviour will fail): ${messageOf(err)}`));
     // From here on the run acts through the least-privilege account, when asked to, and only through it.
     let access: { kubeconfigPath: string; context?: string } = { kubeconfigPath: cluster.kubeconfigPath, ...(cluster.context ? { context: cluster.context } : {}) };
     if (leastPrivilege) {
-      const admin = connect(cluster.kubeconfigPath, cluster.context);
       await sweepIdentityLeftovers(admin, runId, log);
       live.leastPrivilege = await setUpLeastPrivilege(admin, runId, config.cacheDir, log);
       access = live.leastPrivilege;
@@ -117,6 +125,7 @@ export async function finishRun(log: Log = stderrLog): Promise<void> {
       const summary = writeSummary(live.run.reportsDir, live.run.runId);
       log(`[wc] summary: ${summary.totals.passed} passed, ${summary.totals.failed} failed -> ${live.run.reportsDir}/summary.json`);
     }
+    await live.addOns;
     await cleanUp(live, log);
   } finally {
     // The run file describes a live run only; left behind it would mislead the next reader.

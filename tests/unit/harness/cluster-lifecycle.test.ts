@@ -57,4 +57,13 @@ describe('workload images', () => {
   it('must use the pinned images online', () => {
     expect(resolveImages(loadConfig({}, { versions }))).toEqual({ agnhost: 'registry/agnhost:1', busybox: 'registry/busybox:1' });
   });
+
+  it('must take metrics-server from the artefacts, an override first, and the pin when older artefacts lack it', () => {
+    const pinned = { ...versions, METRICS_SERVER_IMAGE: 'registry/metrics-server:1' };
+    const withMetrics = { ...artefacts, images: { ...artefacts.images, metricsServer: 'localhost/metrics-server:x' } };
+    expect(resolveImages(loadConfig({ WC_OFFLINE: '1' }, { versions: pinned }), withMetrics).metricsServer).toBe('localhost/metrics-server:x');
+    expect(resolveImages(loadConfig({ WC_OFFLINE: '1', WC_METRICS_SERVER_IMAGE: 'mine/ms:2' }, { versions: pinned }), withMetrics)
+      .metricsServer).toBe('mine/ms:2');
+    expect(resolveImages(loadConfig({ WC_OFFLINE: '1' }, { versions: pinned }), artefacts).metricsServer).toBe('registry/metrics-server:1');
+  });
 });

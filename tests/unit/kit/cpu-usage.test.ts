@@ -1,0 +1,36 @@
+import { cpuWindowCommand, parseCpuSample, parseCpuWindow } from '../../../lib/kit/cpu-usage.ts';
+
+const v1 = (uptime: string, usage: number, periods: number, throttled: number, throttledNs: number, quota = 20000) =>
+  `uptime ${uptime}\ncgroup v1\nnr_periods ${periods}\nnr_throttled ${throttled}\nthrottled_time ${throttledNs}\n` +
+  `usage_ns ${usage}\ncfs_quota_us ${quota}\ncfs_period_us 100000\n`;
+
+describe('CPU accounting from a container\'s cgroup', () => {
+  test('a cgroup v1 window: CPU time over wall time in millicores, throttled periods and time, the quota', () => {
+    const window = parseCpuWindow(`${v1('100.00', 5e9, 300, 290, 20e9)}---\n${v1('110.00', 7.02e9, 400, 389, 28e9)}`);
+    expect(window).toEqual({ cgroup: 'v1', wallSeconds: 10, cpuSeconds: 2.02, usedMillicores: 202, periods: 100,
+      throttledPeriods: 99, throttledSeconds: 8, quotaMillicores: 200 });
+  });
+
+  test('no quota (-1) means no limit', () => {
+    expect(parseCpuSample(v1('1.5', 1, 0, 0, 0, -1)).quotaCores).toBeUndefined();
+  });
+
+  test('a cgroup v2 sample: usage and throttled time in microseconds, cpu.max quota over period', () => {
+    const text = 'uptime 50.25\ncgroup v2\nusage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 10\n' +
+      'nr_throttled 4\nthrottled_usec 2000\nnr_bursts 0\nburst_usec 0\ncpu.max 20000 100000\n';
+    expect(parseCpuSample(text)).toEqual({ cgroup: 'v2', uptimeSeconds: 50.25, usageNs: 1.5e6, periods: 10,
+      throttledPeriods: 4, throttledNs: 2e6, quotaCores: 0.2 });
+    expect(parseCpuSample(text.replace('cpu.max 20000 100000', 'cpu.max max 100000')).quotaCores).toBeUndefined();
+  });
+
+  test('a sample missing a figure, or output that is not two samples, is an error, not a zero', () => {
+    expect(() => parseCpuSample('uptime 1\ncgroup v1\nnr_periods 1\n')).toThrow(/no numeric cfs_quota_us/);
+    expect(() => parseCpuSample('uptime 1\n')).toThrow(/names no cgroup version/);
+    expect(() => parseCpuWindow(v1('1', 1, 1, 1, 1))).toThrow(/two cgroup samples/);
+  });
+
+  test('the command samples twice around a sleep of the window', () => {
+    const [, , script] = cpuWindowCommand(10);
+    expect(script).toMatch(/sample; echo ---; sleep 10; sample$/);
+  });
+});

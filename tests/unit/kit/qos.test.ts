@@ -1,0 +1,108 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { expectedCpuWeight, parseContainerLimits, tierOfCgroupPath } from '../../../lib/kit/container-limits.ts';
+import { clampedOomScoreAdj, kubeletOomScoreAdj, lacksCapSysResource, serverIsLocal } from '../../../lib/kit/oom-score.ts';
+import { oomScoreAdjFor, qosEvidence, qosMismatches } from '../../../lib/kit/qos-evidence.ts';
+
+const GiB = 2 ** 30;
+const MiB = 2 ** 20;
+
+describe('container limits read inside a container', () => {
+  test('cgroup v1: unlimited memory is the largest page-aligned counter; the path is the memory line', () => {
+    const text = 'oom_score_adj 1000\ncgroup v1\npath /kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/x\n' +
+      'memory_limit 9223372036854771712\ncpu_weight 2\n';
+    expect(parseContainerLimits(text)).toEqual({ cgroup: 'v1', oomScoreAdj: 1000, cpuWeight: 2,
+      cgroupPath: '/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/x' });
+    expect(parseContainerLimits(text.replace('9223372036854771712', '67108864')).memoryLimitBytes).toBe(64 * MiB);
+  });
+
+  test('cgroup v2: "max" is unlimited, an empty path (private cgroup namespace) reads as /', () => {
+    expect(parseContainerLimits('oom_score_adj -997\ncgroup v2\npath \nmemory_limit max\ncpu_weight 4\n'))
+      .toEqual({ cgroup: 'v2', oomScoreAdj: -997, cgroupPath: '/', cpuWeight: 4 });
+  });
+
+  test('a reading without a figure is an error', () => {
+    expect(() => parseContainerLimits('cgroup v1\npath /\nmemory_limit 1\ncpu_weight 2\n')).toThrow(/no numeric oom_score_adj/);
+  });
+
+  test('the QoS tier shows in the path with either cgroup driver; outside the kubelet\'s hierarchy it is unknown', () => {
+    expect(tierOfCgroupPath('/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/p.slice/c.scope')).toBe('Burstable');
+    expect(tierOfCgroupPath('/kubepods/besteffort/podabc/123')).toBe('BestEffort');
+    expect(tierOfCgroupPath('/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-pod1.slice/c.scope')).toBe('Guaranteed');
+    expect(tierOfCgroupPath('/')).toBeUndefined();
+  });
+
+  test('CPU weight from the request: 1024 shares per core, at least 2; v2 converts as runc does', () => {
+    expect(expectedCpuWeight(100, 'v1')).toBe(102);
+    expect(expectedCpuWeight(0, 'v1')).toBe(2);
+    expect(expectedCpuWeight(0, 'v2')).toBe(1);
+    expect(expectedCpuWeight(1000, 'v2')).toBe(39);
+  });
+});
+
+describe('oom_score_adj', () => {
+  test('the kubelet\'s values: Guaranteed -997, BestEffort 1000, Burstable from the memory request, within 3..999', () => {
+    expect(kubeletOomScoreAdj('Guaranteed', 64 * MiB, 24 * GiB)).toBe(-997);
+    expect(kubeletOomScoreAdj('BestEffort', 0, 24 * GiB)).toBe(1000);
+    expect(kubeletOomScoreAdj('Burstable', 256 * MiB, 24 * GiB)).toBe(990);
+    expect(kubeletOomScoreAdj('Burstable', 6 * GiB, 24 * GiB)).toBe(750);
+    expect(kubeletOomScoreAdj('Burstable', 0, 24 * GiB)).toBe(999);
+    expect(kubeletOomScoreAdj('Burstable', 24 * GiB, 24 * GiB)).toBe(3);
+  });
+
+  test('a runtime that raises negatives to 0 changes Guaranteed only', () => {
+    expect(clampedOomScoreAdj(-997)).toBe(0);
+    expect(clampedOomScoreAdj(990)).toBe(990);
+  });
+
+  test('CAP_SYS_RESOURCE is bit 24 of the bounding set', () => {
+    expect(lacksCapSysResource(() => 'Name:\tx\nCapBnd:\t000001fffeffffff\n')).toBe(true);
+    expect(lacksCapSysResource(() => 'CapBnd:\t000001ffffffffff\n')).toBe(false);
+    expect(lacksCapSysResource(() => { throw new Error('no /proc'); })).toBe(false);
+  });
+
+  test('a local API server means the node shares this host\'s capabilities', () => {
+    expect(serverIsLocal('https://127.0.0.1:40111')).toBe(true);
+    expect(serverIsLocal('https://[::1]:6443')).toBe(true);
+    expect(serverIsLocal('https://10.0.0.5:6443')).toBe(false);
+    expect(serverIsLocal(undefined)).toBe(false);
+  });
+});
+
+describe('QoS evidence', () => {
+  const pod = (qosClass: string, resources: Record<string, Record<string, string>>): V1Pod =>
+    ({ metadata: { name: 'p' }, spec: { containers: [{ name: 'idle', resources }] }, status: { qosClass } });
+  const guaranteed = pod('Guaranteed', { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } });
+  const limits = (oomScoreAdj: number, path: string, memoryLimitBytes?: number, cpuWeight = 102) =>
+    ({ cgroup: 'v1' as const, oomScoreAdj, cgroupPath: path, cpuWeight, ...(memoryLimitBytes ? { memoryLimitBytes } : {}) });
+  const gPath = '/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-podx.slice/c.scope';
+
+  test('a Guaranteed pod on a clamping node shows 0 and passes; the same figures on an unadapted node do not', () => {
+    const clamped = qosEvidence(guaranteed, 'idle', limits(0, gPath, 64 * MiB), 24 * GiB, true);
+    expect(qosMismatches(clamped, 'Guaranteed')).toEqual([]);
+    expect(oomScoreAdjFor(clamped, 'Guaranteed')).toEqual({ kubelet: -997, here: 0 });
+    const unadapted = qosEvidence(guaranteed, 'idle', limits(0, gPath, 64 * MiB), 24 * GiB, false);
+    expect(qosMismatches(unadapted, 'Guaranteed')).toEqual(['oom_score_adj is 0, not Guaranteed\'s -997']);
+  });
+
+  test('a Burstable pod asked about as Guaranteed names every figure that differs', () => {
+    const almost = pod('Burstable', { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } });
+    const evidence = qosEvidence(almost, 'idle',
+      limits(998, '/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/p/c', 64 * MiB, 51), 24 * GiB, true);
+    expect(qosMismatches(evidence, 'Burstable')).toEqual([]);
+    expect(qosMismatches(evidence, 'Guaranteed')).toEqual([
+      'status.qosClass is Burstable, not Guaranteed',
+      expect.stringMatching(/^runs in the Burstable cgroup tier/),
+      'oom_score_adj is 998, not Guaranteed\'s 0 (the kubelet\'s -997, raised to 0 by this node\'s runtime)',
+    ]);
+  });
+
+  test('memory limit and CPU weight must be what the container spec asks; a limit alone sets the request', () => {
+    const limitOnly = pod('Guaranteed', { limits: { cpu: '100m', memory: '64Mi' } });
+    const evidence = qosEvidence(limitOnly, 'idle', limits(0, gPath, undefined, 2), 24 * GiB, true);
+    expect(evidence.memoryRequestBytes).toBe(64 * MiB);
+    expect(qosMismatches(evidence, 'Guaranteed')).toEqual([
+      'the cgroup memory limit is unlimited, not the container\'s 67108864',
+      'the CPU weight is 2, not 102 (from the CPU request)',
+    ]);
+  });
+});
