@@ -11,6 +11,7 @@ set -euo pipefail
 . "$OFFLINE_DIR/lib/go-build.sh"
 . "$OFFLINE_DIR/lib/rootfs.sh"
 . "$OFFLINE_DIR/lib/images.sh"
+. "$OFFLINE_DIR/lib/drain-server.sh"
 . "$OFFLINE_DIR/lib/node-image.sh"
 
 if [ "${1:-}" = "--rebuild" ]; then
@@ -44,12 +45,14 @@ build_etcd
 build_coredns
 build_local_path_provisioner
 build_node_runtime
+build_drain_server
 KINDNETD_IMAGE=$IMAGE_PREFIX/kindnetd:$KUBERNETES_VERSION-$(key_of "path:$KUBE_BIN_DIR")
 LPP_IMAGE=$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION
 timed workload-images build_workload_images
+timed drain-server-image build_drain_server_image
 build_node_image
 prune_superseded_images "$NODE_IMAGE" "$NODE_BASE_IMAGE" "$IPTABLES_BASE_IMAGE" "$KINDNETD_IMAGE" "$LPP_IMAGE" \
-  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL"
+  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "$DRAIN_SERVER_LOCAL"
 
 cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
 {
@@ -57,7 +60,8 @@ cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
   "nodeImage": "$NODE_IMAGE",
   "images": {
     "agnhost": "$AGNHOST_LOCAL",
-    "busybox": "$BUSYBOX_LOCAL"
+    "busybox": "$BUSYBOX_LOCAL",
+    "drainServer": "$DRAIN_SERVER_LOCAL"
   }
 }
 JSON

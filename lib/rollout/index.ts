@@ -2,6 +2,8 @@
 // workload, and "bring your own workload" (its settings are parsed on the run side, with every WC_*).
 export { rolloutCheck } from './check.ts';
 export type { CheckResult } from './check.ts';
-export { agnhostWorkload } from './spec.ts';
+export { agnhostWorkload, drainServerWorkload } from './spec.ts';
+export { CONNECTION_MODES, STRICT_MODES } from './ledger/types.ts';
+export type { ConnectionMode } from './ledger/types.ts';
 export type { WorkloadSpec } from './spec.ts';
 export { byoRequested, byoWorkload } from '../run/config-rollout.ts';

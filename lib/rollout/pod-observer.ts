@@ -6,6 +6,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
 import { isPodReady } from '../kit/conditions.ts';
 import type { Kube } from '../kit/kube.ts';
+import { podTrouble } from './pod-trouble.ts';
 import { VERSION_LABEL } from './spec.ts';
 
 export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'deleted';
@@ -58,6 +59,17 @@ export class PodObserver {
   private readonly kube: Kube;
   private readonly namespace: string;
   private readonly labelSelector: string;
+  /** The first pod seen that cannot run (pod-trouble.ts), and who wants to hear of it. */
+  trouble: string | undefined;
+  private readonly troubleListeners: ((reason: string) => void)[] = [];
+
+  /** Resolves with the first trouble seen (at once if already seen); never otherwise. */
+  troubleSeen(): Promise<string> {
+    return new Promise((resolve) => {
+      if (this.trouble) resolve(this.trouble);
+      else this.troubleListeners.push(resolve);
+    });
+  }
 
   constructor(kube: Kube, namespace: string, labelSelector: string) {
     this.kube = kube;
@@ -126,6 +138,11 @@ export class PodObserver {
       rec = { name, ready: false, ...(pod.metadata?.labels?.[VERSION_LABEL] ? { version: pod.metadata.labels[VERSION_LABEL] } : {}) };
       this.pods.set(name, rec);
       this.emit(rec, 'created', fromList ? (timeOf(pod.metadata?.creationTimestamp) ?? now) : now);
+    }
+    const trouble = deleted ? undefined : podTrouble(pod);
+    if (trouble && !this.trouble) {
+      this.trouble = trouble;
+      for (const listener of this.troubleListeners.splice(0)) listener(trouble);
     }
     const ready = isPodReady(pod);
     if (ready !== rec.ready) {

@@ -35,9 +35,11 @@ export interface BringUpOptions {
 /** Offline images replace the defaults, never an image the user set explicitly. */
 export function resolveImages(config: HarnessConfig, artefacts?: OfflineArtefacts): WorkloadImages {
   if (!artefacts) return config.images;
+  const drainServer = config.imageOverrides.drainServer ?? artefacts.images.drainServer;
   return {
     agnhost: config.imageOverrides.agnhost ?? artefacts.images.agnhost,
     busybox: config.imageOverrides.busybox ?? artefacts.images.busybox,
+    ...(drainServer ? { drainServer } : {}),
   };
 }
 
@@ -45,7 +47,7 @@ export function kubeconfigFor(config: HarnessConfig): string {
   return join(config.cacheDir, 'kubeconfig', `${config.clusterName}.yaml`);
 }
 
-const IMAGE_VARIABLES: Record<keyof WorkloadImages, string> = { agnhost: 'WC_AGNHOST_IMAGE', busybox: 'WC_BUSYBOX_IMAGE' };
+const IMAGE_VARIABLES: Record<keyof WorkloadImages, string> = { agnhost: 'WC_AGNHOST_IMAGE', busybox: 'WC_BUSYBOX_IMAGE', drainServer: 'WC_DRAIN_SERVER_IMAGE' };
 
 async function loadImages(kind: KindCli, clusterName: string, images: WorkloadImages, offline: boolean,
   log: (line: string) => void): Promise<void> {

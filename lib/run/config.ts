@@ -77,9 +77,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const busybox = nonEmpty(env, 'WC_BUSYBOX_IMAGE');
   if (agnhost) imageOverrides.agnhost = agnhost;
   if (busybox) imageOverrides.busybox = busybox;
+  const drainServer = nonEmpty(env, 'WC_DRAIN_SERVER_IMAGE');
+  if (drainServer) imageOverrides.drainServer = drainServer;
   const images: WorkloadImages = {
     agnhost: agnhost ?? requireVersion(versions, 'AGNHOST_IMAGE'),
     busybox: busybox ?? requireVersion(versions, 'BUSYBOX_IMAGE'),
+    ...(drainServer ? { drainServer } : {}),
   };
 
   const nodeImage = nonEmpty(env, 'WC_NODE_IMAGE');

@@ -1,0 +1,23 @@
+// Fail fast when a rolled workload's pods cannot run: an image that cannot be pulled, a pod the scheduler
+// cannot place (the kit's blockedReason), or a container that crash-loops or cannot be started. Without
+// this a broken workload is a 5-minute "available 0/3" timeout instead of an immediate, named failure.
+import type { V1Pod } from '@kubernetes/client-node';
+import { blockedReason } from '../kit/conditions.ts';
+
+const CRASHING = new Set(['CrashLoopBackOff', 'RunContainerError', 'CreateContainerError']);
+
+/** Why this (not terminating) pod of the workload will not serve, or undefined. */
+export function podTrouble(pod: V1Pod): string | undefined {
+  if (pod.metadata?.deletionTimestamp) return undefined;
+  const blocked = blockedReason(pod);
+  if (blocked) return blocked;
+  for (const c of pod.status?.containerStatuses ?? []) {
+    const waiting = c.state?.waiting;
+    if (waiting?.reason && CRASHING.has(waiting.reason)) {
+      const last = c.lastState?.terminated;
+      const exit = last ? `; last exit ${last.exitCode}${last.reason ? ` (${last.reason})` : ''}` : '';
+      return `pod ${pod.metadata?.name} container ${c.name} is ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}${exit}`;
+    }
+  }
+  return undefined;
+}
