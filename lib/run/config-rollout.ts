@@ -123,8 +123,6 @@ function readFile(file: string, p: Problems): FileConfig {
 /** An integer setting from the environment (a string) or the file (already type-checked). */
 function intOf(name: string, raw: string | number | undefined, fallback: number, p: Problems): number {
   if (raw === undefined || raw === '') return fallback;
-  // A file value of the wrong type was reported by checkKeys already: one line per mistake.
-  if (typeof raw !== 'string' && !(Number.isInteger(raw) && raw > 0)) return fallback;
   const n = typeof raw === 'number' ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n <= 0) {
     p.add(`${name} must be a positive integer, got "${raw}"`);
@@ -132,6 +130,9 @@ function intOf(name: string, raw: string | number | undefined, fallback: number,
   }
   return n;
 }
+
+/** A file's integer field, or undefined when it is absent or was already reported as the wrong type. */
+const fileInt = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
 
 function argsFromEnv(raw: string, p: Problems): string[] | undefined {
   let value: unknown;
@@ -165,11 +166,11 @@ export function byoWorkload(env: Env = process.env): WorkloadSpec {
   } catch (err) {
     p.add((err as Error).message);
   }
-  const args = env.WC_ROLLOUT_ARGS ? argsFromEnv(env.WC_ROLLOUT_ARGS, p) : file.args;
-  const port = intOf(env.WC_ROLLOUT_PORT !== undefined ? 'WC_ROLLOUT_PORT' : 'port', env.WC_ROLLOUT_PORT ?? file.port, 8080, p);
-  const replicas = intOf('replicas', file.replicas, 3, p);
-  const grace = intOf('terminationGracePeriodSeconds', file.terminationGracePeriodSeconds, 30, p);
-  const preStopRaw = env.WC_ROLLOUT_PRESTOP_SLEEP ?? file.preStopSleepSeconds;
+  const args = env.WC_ROLLOUT_ARGS ? argsFromEnv(env.WC_ROLLOUT_ARGS, p) : Array.isArray(file.args) ? file.args : undefined;
+  const port = intOf(env.WC_ROLLOUT_PORT !== undefined ? 'WC_ROLLOUT_PORT' : 'port', env.WC_ROLLOUT_PORT ?? fileInt(file.port), 8080, p);
+  const replicas = intOf('replicas', fileInt(file.replicas), 3, p);
+  const grace = intOf('terminationGracePeriodSeconds', fileInt(file.terminationGracePeriodSeconds), 30, p);
+  const preStopRaw = env.WC_ROLLOUT_PRESTOP_SLEEP ?? fileInt(file.preStopSleepSeconds);
   const preStop = preStopRaw === undefined || preStopRaw === '' ? undefined
     : intOf(env.WC_ROLLOUT_PRESTOP_SLEEP !== undefined ? 'WC_ROLLOUT_PRESTOP_SLEEP' : 'preStopSleepSeconds', preStopRaw, 1, p);
   p.throwIfAny();

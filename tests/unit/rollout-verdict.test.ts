@@ -97,3 +97,21 @@ describe('judgeTermination with events', () => {
     expect(judgeTermination(pod, ['Killing', 'FailedPreStopHook'])).toMatchObject({ graceful: false, why: 'event FailedPreStopHook' });
   });
 });
+
+describe('zeroLossVerdict and the load rule', () => {
+  const thin = { windowSeconds: 10, offeredPerSecond: 200, sentInWindow: 100, achievedPerSecond: 10, fraction: 0.05, maxSendGapMs: 5000, maxSendGapAt: 0, ok: false, problem: 'fresh: too thin' };
+  it('a zero-loss run whose load was too thin is "load too thin to judge", never passed', () => {
+    const v = zeroLossVerdict(outcome(Array.from({ length: 10 }, (_, i) => ok(i)), { load: { fresh: thin } }), 10, 'v2');
+    expect(v).toMatchObject({ ok: false, kind: 'load-too-thin' });
+    expect(v.message).toMatch(/^load too thin to judge: fresh: too thin/);
+  });
+  it('a configured mode without records is too thin to judge', () => {
+    const v = zeroLossVerdict(outcome(Array.from({ length: 10 }, (_, i) => ok(i)), { modesWithoutRecords: ['keepalive'] }), 10, 'v2');
+    expect(v).toMatchObject({ ok: false, kind: 'load-too-thin' });
+    expect(v.message).toMatch(/keepalive: no requests recorded/);
+  });
+  it('losses with enough load are "lost"', () => {
+    const records = [...Array.from({ length: 10 }, (_, i) => ok(i)), { mode: 'fresh' as const, start: 9, end: 10, error: 'reset-reused-before-answer' as const }];
+    expect(zeroLossVerdict(outcome(records), 10, 'v2').kind).toBe('lost');
+  });
+});
