@@ -12,6 +12,7 @@ set -euo pipefail
 . "$OFFLINE_DIR/lib/rootfs.sh"
 . "$OFFLINE_DIR/lib/images.sh"
 . "$OFFLINE_DIR/lib/drain-server.sh"
+. "$OFFLINE_DIR/lib/loadgen-image.sh"
 . "$OFFLINE_DIR/lib/node-image.sh"
 
 if [ "${1:-}" = "--rebuild" ]; then
@@ -51,8 +52,9 @@ LPP_IMAGE=$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION
 timed workload-images build_workload_images
 timed drain-server-image build_drain_server_image
 build_node_image
+timed loadgen-image build_loadgen_image
 prune_superseded_images "$NODE_IMAGE" "$NODE_BASE_IMAGE" "$IPTABLES_BASE_IMAGE" "$KINDNETD_IMAGE" "$LPP_IMAGE" \
-  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "$DRAIN_SERVER_LOCAL"
+  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "$DRAIN_SERVER_LOCAL" "$LOADGEN_LOCAL"
 
 cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
 {
@@ -61,7 +63,8 @@ cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
   "images": {
     "agnhost": "$AGNHOST_LOCAL",
     "busybox": "$BUSYBOX_LOCAL",
-    "drainServer": "$DRAIN_SERVER_LOCAL"
+    "drainServer": "$DRAIN_SERVER_LOCAL",
+    "loadgen": "$LOADGEN_LOCAL"
   }
 }
 JSON

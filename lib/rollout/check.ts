@@ -19,7 +19,7 @@ export interface CheckResult {
 }
 
 export async function rolloutCheck(t: TestNamespace, caseName: string, title: string, spec: WorkloadSpec,
-  settings: RolloutSettings = rolloutSettings(process.env, t.run.kindConfigPath)): Promise<CheckResult> {
+  settings: RolloutSettings = rolloutSettings(process.env, t.run.kindConfigPath, t.run.images.loadgen)): Promise<CheckResult> {
   const { kube, ns } = t;
   const { plan } = settings;
   const apply = (file: string, vars: Record<string, string>) => t.apply(file, vars);

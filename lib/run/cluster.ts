@@ -36,10 +36,12 @@ export interface BringUpOptions {
 export function resolveImages(config: HarnessConfig, artefacts?: OfflineArtefacts): WorkloadImages {
   if (!artefacts) return config.images;
   const drainServer = config.imageOverrides.drainServer ?? artefacts.images.drainServer;
+  const { loadgen } = artefacts.images;
   return {
     agnhost: config.imageOverrides.agnhost ?? artefacts.images.agnhost,
     busybox: config.imageOverrides.busybox ?? artefacts.images.busybox,
     ...(drainServer ? { drainServer } : {}),
+    ...(loadgen ? { loadgen } : {}),
   };
 }
 
@@ -47,7 +49,7 @@ export function kubeconfigFor(config: HarnessConfig): string {
   return join(config.cacheDir, 'kubeconfig', `${config.clusterName}.yaml`);
 }
 
-const IMAGE_VARIABLES: Record<keyof WorkloadImages, string> = { agnhost: 'WC_AGNHOST_IMAGE', busybox: 'WC_BUSYBOX_IMAGE', drainServer: 'WC_DRAIN_SERVER_IMAGE' };
+const IMAGE_VARIABLES: Record<keyof WorkloadImages, string> = { agnhost: 'WC_AGNHOST_IMAGE', busybox: 'WC_BUSYBOX_IMAGE', drainServer: 'WC_DRAIN_SERVER_IMAGE', loadgen: 'WC_LOADGEN_IMAGE' };
 
 async function loadImages(kind: KindCli, clusterName: string, images: WorkloadImages, offline: boolean,
   log: (line: string) => void): Promise<void> {

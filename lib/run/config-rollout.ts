@@ -268,11 +268,12 @@ export function hostTargetFor(env: Env, kindConfigPath?: string): string {
   return `http://127.0.0.1:${NODE_PORT}`;
 }
 
-export function rolloutSettings(env: Env = process.env, kindConfigPath?: string): RolloutSettings {
+export function rolloutSettings(env: Env = process.env, kindConfigPath?: string, offlineLoadgenImage?: string): RolloutSettings {
   return {
     plan: loadPlanFromEnv(env),
     where: parseLoadWhere(env.WC_ROLLOUT_LOAD),
     hostTarget: hostTargetFor(env, kindConfigPath),
-    loadgenImage: env.WC_LOADGEN_IMAGE ?? `docker.io/library/node:${readVersions().NODE_VERSION ?? '24'}-slim`,
+    // The offline build's Node image (loaded into kind with the workload images), else a stock one to pull.
+    loadgenImage: env.WC_LOADGEN_IMAGE || offlineLoadgenImage || `docker.io/library/node:${readVersions().NODE_VERSION ?? '24'}-slim`,
   };
 }
