@@ -38,3 +38,8 @@ export async function rolloutCheck(t: TestNamespace, caseName: string, title: st
   const files = await writeRolloutReport(t.run.reportsDir, title, run, outcome);
   return { run, outcome, verdict: zeroLossVerdict(outcome, plan.minRequestsPerMode, spec.to.name), files };
 }
+
+/** The same settings with the load forced into the in-cluster generator pod (WC_ROLLOUT_LOAD=pod). */
+export function inClusterLoad(t: TestNamespace): RolloutSettings {
+  return { ...rolloutSettings(process.env, t.run.kindConfigPath, t.run.images.loadgen), where: 'pod' };
+}

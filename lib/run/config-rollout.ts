@@ -217,9 +217,10 @@ export function loadPlanFromEnv(env: Env = process.env): LoadPlan {
   const plan: LoadPlan = {
     modes,
     ratePerSecond,
-    // Room for slow answers: at 200 req/s with answers taking up to 1 s on a starved 2-core machine (measured:
-    // fresh connections average 0.5-0.9 s during a rollout there), 64 in flight capped the rate at ~90 req/s.
-    concurrency: Math.round(positive(env, 'WC_ROLLOUT_CONCURRENCY', 256, p)),
+    // An open-loop generator must not throttle itself: at 200 req/s, answers averaging 0.5-0.9 s on a starved
+    // 2-core machine (measured) and connections to a vanished pod hanging for seconds filled 64, then 256
+    // slots (sends stopped for 2.3 s). Pooled keep-alive connections are opened only as needed.
+    concurrency: Math.round(positive(env, 'WC_ROLLOUT_CONCURRENCY', 1024, p)),
     // Long enough that a starved 2-core runner's slowest answers (p99 about 1 s, max about 2 s measured) are
     // not counted as lost; short enough to catch a connection black-holed to a vanished pod (SYN retries).
     timeoutMs: positive(env, 'WC_ROLLOUT_TIMEOUT_MS', 10_000, p),
