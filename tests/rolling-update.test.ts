@@ -51,38 +51,32 @@ function assertLossCaught(r: CheckResult): void {
   }
 }
 
-test('a rollout of a drained workload (readiness 503 at SIGTERM, 5 s drain answering Connection: close) loses none of >= 10,000 requests per mode, fresh connections and strict keep-alive (no client retry or rotation), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window; it ends on the new version and every old pod exits gracefully', async () => {
-  await runCase(BEHAVIOUR, 'drained workload (drain-server --drain=5s)', async (observations) => {
-    const r = await rolloutCheck(t, 'drained', 'Rolling update: drained workload', drainServer(5, 'drained'));
+/** One case: roll the reference workload (drained or not) with the load on the host or in a pod. */
+async function referenceCase(caseName: string, slug: string, drainSeconds: number, inPod: boolean,
+  judge: (r: CheckResult) => void): Promise<void> {
+  await runCase(BEHAVIOUR, caseName, async (observations) => {
+    const r = await rolloutCheck(t, slug, `Rolling update: ${caseName}`, drainServer(drainSeconds, slug), ...(inPod ? [inClusterLoad(t)] : []));
     seen(observations, r);
-    assertZeroLoss(r);
+    judge(r);
   });
+}
+
+test('a rollout of a drained workload (readiness 503 at SIGTERM, 5 s drain answering Connection: close) loses none of >= 10,000 requests per mode, fresh connections and strict keep-alive (no client retry or rotation), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window; it ends on the new version and every old pod exits gracefully', async () => {
+  await referenceCase('drained workload (drain-server --drain=5s)', 'drained', 5, false, assertZeroLoss);
 }, CASE_TIMEOUT_MS);
 
 test('negative control: the same check catches a workload that exits at once on SIGTERM (no drain) by reporting lost requests in both the fresh and the strict keep-alive mode', async () => {
-  await runCase(BEHAVIOUR, 'negative control: undrained workload (drain-server --drain=0s)', async (observations) => {
-    const r = await rolloutCheck(t, 'undrained', 'Rolling update: undrained workload (negative control)', drainServer(0, 'undrained'));
-    seen(observations, r);
-    assertLossCaught(r);
-  });
+  await referenceCase('negative control: undrained workload (drain-server --drain=0s)', 'undrained', 0, false, assertLossCaught);
 }, CASE_TIMEOUT_MS);
 
 // The same two cases with the generator inside the cluster (WC_ROLLOUT_LOAD=pod), the path for clusters whose
 // NodePort this machine cannot reach: requests go to the Service's cluster DNS name, through kube-proxy.
 test('with the load generator in a pod inside the cluster: the drained workload loses none of >= 10,000 requests per mode (fresh and strict keep-alive), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window', async () => {
-  await runCase(BEHAVIOUR, 'drained workload, in-cluster generator', async (observations) => {
-    const r = await rolloutCheck(t, 'drained-pod', 'Rolling update: drained workload, in-cluster generator', drainServer(5, 'drained-pod'), inClusterLoad(t));
-    seen(observations, r);
-    assertZeroLoss(r);
-  });
+  await referenceCase('drained workload, in-cluster generator', 'drained-pod', 5, true, assertZeroLoss);
 }, CASE_TIMEOUT_MS);
 
 test('negative control with the load generator in a pod inside the cluster: the undrained workload is caught losing requests in both modes', async () => {
-  await runCase(BEHAVIOUR, 'negative control: undrained workload, in-cluster generator', async (observations) => {
-    const r = await rolloutCheck(t, 'undrained-pod', 'Rolling update: undrained workload, in-cluster generator (negative control)', drainServer(0, 'undrained-pod'), inClusterLoad(t));
-    seen(observations, r);
-    assertLossCaught(r);
-  });
+  await referenceCase('negative control: undrained workload, in-cluster generator', 'undrained-pod', 0, true, assertLossCaught);
 }, CASE_TIMEOUT_MS);
 
 (byoRequested() ? test : test.skip)('your workload (WC_ROLLOUT_CONFIG / WC_ROLLOUT_IMAGE) rolls without losing a request', async () => {
