@@ -1,4 +1,4 @@
-// The load generator in the test process: one undici generator per connection mode, all writing to one
+// The load generator in the test process: one generator per connection mode, all writing to one
 // recorder so they share a time axis.
 import { Recorder } from '../ledger/recorder.ts';
 import { startLoad } from './generator.ts';
