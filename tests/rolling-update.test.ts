@@ -27,6 +27,7 @@ function seen(observations: Record<string, unknown>, r: CheckResult): void {
       rolloutWindow: r.outcome.load[mode as keyof typeof r.outcome.load],
     }])),
     rolloutSeconds: r.outcome.rolloutSeconds,
+    generatorEventLoopBlockedMaxMs: r.outcome.generatorBlockedMaxMs,
     oldPodsGraceful: `${r.outcome.oldPodsGraceful}/${r.outcome.oldPodsTotal}`,
     loadFrom: r.run.loadWhere,
     ledger: r.files.json,

@@ -14,6 +14,8 @@ export interface RolloutOutcome {
   endsOnNewVersion: Partial<Record<ConnectionMode, boolean>>;
   /** The load rule per mode over the rollout window (load-rule.ts). */
   load: Partial<Record<ConnectionMode, ModeLoad>>;
+  /** The longest the generator's event loop was blocked, ms (absent when not measured). */
+  generatorBlockedMaxMs?: number;
   /** Modes the plan asked for that recorded no request at all. */
   modesWithoutRecords: ConnectionMode[];
   /** From the patch to the moment the last old pod was gone, seconds. */
@@ -45,6 +47,7 @@ export function rolloutOutcome(caseName: string, run: RolloutRun): RolloutOutcom
     endsOnNewVersion: ends,
     load,
     modesWithoutRecords: run.plan.modes.filter((m) => !groups.has(m)),
+    ...(run.ledger.eventLoopBlockedMaxMs !== undefined ? { generatorBlockedMaxMs: run.ledger.eventLoopBlockedMaxMs } : {}),
     rolloutSeconds: Math.round(run.phases.oldPodsGoneAt - run.phases.patchedAt) / 1000,
     oldPodsGraceful: run.oldPods.filter((p) => p.graceful).length,
     oldPodsTotal: run.oldPods.length,

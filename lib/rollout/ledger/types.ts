@@ -59,4 +59,9 @@ export interface RawLedger {
   startedAtEpochMs: number;
   target: string;
   records: RequestRecord[];
+  /**
+   * The longest the generator's own event loop was blocked (ms): a send gap as long as this was the
+   * generator (or its starved machine) stalling, not the workload.
+   */
+  eventLoopBlockedMaxMs?: number;
 }
