@@ -1,10 +1,12 @@
 // Fail fast when a rolled workload's pods cannot run: an image that cannot be pulled, a pod the scheduler
-// cannot place (the kit's blockedReason), or a container that crash-loops or cannot be started. Without
+// cannot place (the kit's blockedReason), or a container in CrashLoopBackOff. Without
 // this a broken workload is a 5-minute "available 0/3" timeout instead of an immediate, named failure.
 import type { V1Pod } from '@kubernetes/client-node';
 import { blockedReason } from '../kit/conditions.ts';
 
-const CRASHING = new Set(['CrashLoopBackOff', 'RunContainerError', 'CreateContainerError']);
+// Only the kubelet's own verdict that a container keeps failing: a single RunContainerError can be transient
+// (seen here: runc "unable to freeze" on a starved node, gone at the next attempt).
+const CRASHING = new Set(['CrashLoopBackOff']);
 
 /** Why this (not terminating) pod of the workload will not serve, or undefined. */
 export function podTrouble(pod: V1Pod): string | undefined {

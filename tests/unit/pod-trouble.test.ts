@@ -20,7 +20,8 @@ describe('podTrouble: a rolled pod that cannot run fails the check at once, with
     expect(podTrouble(pod({ conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes: Insufficient cpu' }] })))
       .toBe('pod web-1 is Unschedulable: 0/1 nodes: Insufficient cpu');
   });
-  it('leaves healthy, starting and terminating pods alone', () => {
+  it('leaves healthy, starting, once-failed and terminating pods alone', () => {
+    expect(podTrouble(pod({ containerStatuses: [{ name: 'app', image: 'x', imageID: '', ready: false, restartCount: 1, state: { waiting: { reason: 'RunContainerError', message: 'unable to freeze' } } }] }))).toBeUndefined();
     expect(podTrouble(pod({ phase: 'Running' }))).toBeUndefined();
     expect(podTrouble(pod({ containerStatuses: [{ name: 'app', image: 'x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] }))).toBeUndefined();
     expect(podTrouble(pod({ containerStatuses: [{ name: 'app', image: 'x', imageID: '', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] }, true))).toBeUndefined();

@@ -39,8 +39,12 @@ type Attempt = { status: number; answer: string | undefined } | { error: ErrorKi
 
 function newAgent(mode: ConnectionMode, concurrency: number): http.Agent {
   const keepAlive = mode !== 'fresh';
-  // LIFO hands out the most recently used connection: the one least likely to have been closed by now.
-  return new http.Agent({ keepAlive, maxSockets: concurrency, maxFreeSockets: concurrency, scheduling: 'lifo' });
+  // FIFO hands out the connection idle the longest, so every pooled connection carries requests in turn and a
+  // server that drains with `Connection: close` reaches each of them within its drain. With LIFO, connections
+  // opened during a burst sit idle until the server closes them at exit, and a request sent at that instant is
+  // reset on a reused connection (RFC 9112 §9.3.1's race; measured here: 1 of 10,032 with a 5 s drain); that
+  // race is what keepalive-retry-idempotent retries.
+  return new http.Agent({ keepAlive, maxSockets: concurrency, maxFreeSockets: concurrency, scheduling: 'fifo' });
 }
 
 /** A retired pool: its idle connections are closed now, its busy ones as soon as their answer is in. */
