@@ -20,6 +20,7 @@ import { deployWorkload, removeWorkload, runRollout, type RolloutEnv } from '../
 import { rolloutOutcome } from '../lib/rollout/outcome.ts';
 import { rolloutSettings } from '../lib/run/config-rollout.ts';
 import { agnhostWorkload } from '../lib/rollout/spec.ts';
+import type { ConnectionMode } from '../lib/rollout/ledger/types.ts';
 
 const env = process.env;
 const TARGET = rolloutSettings(env).hostTarget;
@@ -88,12 +89,12 @@ async function main(): Promise<void> {
     // 2. Disruption against drain delay: the full rollout check per delay, then the longest drain once more
     // with keep-alive connections reused without an age limit (netexec exits with them open).
     const cases = [
-      ...DELAYS.map((delay) => ({ delay, maxAge: basePlan.keepaliveMaxAgeMs, label: `${delay} s` })),
-      { delay: Math.max(...DELAYS), maxAge: 0, label: `${Math.max(...DELAYS)} s, keep-alive unbounded` },
+      ...DELAYS.map((delay) => ({ delay, modes: basePlan.modes, label: `${delay} s` })),
+      { delay: Math.max(...DELAYS), modes: ['fresh', 'keepalive-rotate-1s'] as ConnectionMode[], label: `${Math.max(...DELAYS)} s, keep-alive rotated after 1 s` },
     ];
-    for (const [i, { delay, maxAge, label }] of cases.entries()) {
+    for (const [i, { delay, modes, label }] of cases.entries()) {
       const spec = agnhostWorkload(cfg.images.agnhost, delay, `drain-${i}-${delay}`);
-      const plan = { ...basePlan, minRequestsPerMode: MIN_REQUESTS, keepaliveMaxAgeMs: maxAge };
+      const plan = { ...basePlan, minRequestsPerMode: MIN_REQUESTS, modes };
       log(`rollout with a ${label} drain`);
       const { value: run, cpuShare } = await measuringCpu(() => runRollout(renv, spec, plan));
       const o = rolloutOutcome(`bench-drain-${delay}`, run);
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
         drainRows.push([label, mode, String(f.total), String(f.failed), causes, String(f.disruptionSeconds), String(o.rolloutSeconds), f.ratePerSecond.toFixed(1)]);
       }
       drainRows.push([label, '(process CPU)', '', '', '', '', '', pct(cpuShare)]);
-      json.push({ phase: 'drain', delaySeconds: delay, keepaliveMaxAgeMs: maxAge, outcome: { ...o, timeline: undefined }, cpuShare });
+      json.push({ phase: 'drain', delaySeconds: delay, modes, outcome: { ...o, timeline: undefined }, cpuShare });
     }
   } finally {
     await deleteNamespaces(kube, [ns]).catch((err) => log(`could not delete ${ns}: ${String(err)}`));
@@ -117,8 +118,8 @@ async function main(): Promise<void> {
     table(['offered req/s', 'achieved req/s', 'per mode', 'failed', 'latency p50 / p99 ms', 'generator CPU'], capacityRows),
     '',
     `Disruption against drain delay (agnhost netexec --delay-shutdown, ${basePlan.ratePerSecond} req/s per mode, ` +
-      `at least ${MIN_REQUESTS} requests per mode, keep-alive connections retired after ${basePlan.keepaliveMaxAgeMs} ms ` +
-      'unless marked unbounded):',
+      `at least ${MIN_REQUESTS} requests per mode, strict keep-alive (connections reused until the server closes them) ` +
+      'except the row marked rotated):',
     '',
     table(['drain', 'mode', 'requests', 'failed', 'causes', 'disruption s', 'rollout s', 'req/s'], drainRows),
     '',

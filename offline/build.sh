@@ -11,6 +11,8 @@ set -euo pipefail
 . "$OFFLINE_DIR/lib/go-build.sh"
 . "$OFFLINE_DIR/lib/rootfs.sh"
 . "$OFFLINE_DIR/lib/images.sh"
+. "$OFFLINE_DIR/lib/drain-server.sh"
+. "$OFFLINE_DIR/lib/loadgen-image.sh"
 . "$OFFLINE_DIR/lib/node-image.sh"
 . "$OFFLINE_DIR/lib/metrics-server.sh"
 
@@ -45,14 +47,17 @@ build_etcd
 build_coredns
 build_local_path_provisioner
 build_node_runtime
+build_drain_server
 KINDNETD_IMAGE=$IMAGE_PREFIX/kindnetd:$KUBERNETES_VERSION-$(key_of "path:$KUBE_BIN_DIR")
 LPP_IMAGE=$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION
 timed workload-images build_workload_images
 build_metrics_server
+timed drain-server-image build_drain_server_image
 build_node_image
+timed loadgen-image build_loadgen_image
 mapfile -t upstream_local_images < <(upstream_images | while read -r i; do upstream_local "$i"; done)
 prune_superseded_images "$NODE_IMAGE" "$NODE_BASE_IMAGE" "$IPTABLES_BASE_IMAGE" "$KINDNETD_IMAGE" "$LPP_IMAGE" \
-  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "$METRICS_SERVER_LOCAL" "${upstream_local_images[@]}"
+  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "$METRICS_SERVER_LOCAL" "$DRAIN_SERVER_LOCAL" "$LOADGEN_LOCAL" "${upstream_local_images[@]}"
 
 cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
 {
@@ -61,7 +66,9 @@ cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
   "images": {
     "agnhost": "$AGNHOST_LOCAL",
     "busybox": "$BUSYBOX_LOCAL",
-    "metricsServer": "$METRICS_SERVER_LOCAL"
+    "metricsServer": "$METRICS_SERVER_LOCAL",
+    "drainServer": "$DRAIN_SERVER_LOCAL",
+    "loadgen": "$LOADGEN_LOCAL"
   }
 }
 JSON

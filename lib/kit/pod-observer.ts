@@ -9,6 +9,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
 import { isPodReady } from './conditions.ts';
 import type { Kube } from './kube.ts';
+import { podTrouble } from './pod-trouble.ts';
 
 export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'deleted';
 
@@ -63,6 +64,17 @@ export class PodObserver {
   private readonly namespace: string;
   private readonly labelSelector: string;
   private readonly versionOf: (pod: V1Pod) => string | undefined;
+  /** The first pod seen that cannot run (pod-trouble.ts), and who wants to hear of it. */
+  trouble: string | undefined;
+  private readonly troubleListeners: ((reason: string) => void)[] = [];
+
+  /** Resolves with the first trouble seen (at once if already seen); never otherwise. */
+  troubleSeen(): Promise<string> {
+    return new Promise((resolve) => {
+      if (this.trouble) resolve(this.trouble);
+      else this.troubleListeners.push(resolve);
+    });
+  }
 
   constructor(kube: Kube, namespace: string, labelSelector: string, versionOf: (pod: V1Pod) => string | undefined) {
     this.kube = kube;
@@ -134,6 +146,11 @@ export class PodObserver {
       rec = { name, ready: false, ...(version ? { version } : {}) };
       this.pods.set(uid, rec);
       this.emit(rec, 'created', fromList ? (timeOf(pod.metadata?.creationTimestamp) ?? now) : now);
+    }
+    const trouble = deleted ? undefined : podTrouble(pod);
+    if (trouble && !this.trouble) {
+      this.trouble = trouble;
+      for (const listener of this.troubleListeners.splice(0)) listener(trouble);
     }
     const ready = isPodReady(pod);
     if (ready !== rec.ready) {

@@ -120,17 +120,29 @@ export async function runCase<T>(behaviour: string, caseName: string,
   fn: (observations: Record<string, unknown>) => Promise<T>): Promise<T> {
   const observations: Record<string, unknown> = {};
   const started = performance.now();
+  let result: { ok: true; value: T } | { ok: false; err: unknown };
   try {
-    const value = await fn(observations);
-    recordBehaviour({ behaviour, case: caseName, verdict: 'passed', durationMs: Math.round(performance.now() - started), observations });
-    return value;
+    result = { ok: true, value: await fn(observations) };
   } catch (err) {
-    recordBehaviour({
-      behaviour, case: caseName, verdict: 'failed', durationMs: Math.round(performance.now() - started), observations,
-      failure: err instanceof Error ? err.message.split('\n').slice(0, 20).join('\n') : String(err),
-    });
-    throw err;
+    result = { ok: false, err };
   }
+  const durationMs = Math.round(performance.now() - started);
+  // A report that cannot be written (disk full) is said beside the case's own result, never instead of it.
+  let unwritten: string | undefined;
+  try {
+    recordBehaviour(result.ok
+      ? { behaviour, case: caseName, verdict: 'passed', durationMs, observations }
+      : { behaviour, case: caseName, verdict: 'failed', durationMs, observations,
+        failure: result.err instanceof Error ? result.err.message.split('\n').slice(0, 20).join('\n') : String(result.err) });
+  } catch (writeErr) {
+    unwritten = writeErr instanceof Error ? writeErr.message : String(writeErr);
+  }
+  if (!result.ok) {
+    if (unwritten && result.err instanceof Error) result.err.message += `\n(and its report could not be written: ${unwritten})`;
+    throw result.err;
+  }
+  if (unwritten) throw new Error(`the case PASSED, but its report could not be written: ${unwritten}`);
+  return result.value;
 }
 
 /** Forgets the entries of earlier runs (called by the global setup). */

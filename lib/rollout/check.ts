@@ -19,7 +19,7 @@ export interface CheckResult {
 }
 
 export async function rolloutCheck(t: TestNamespace, caseName: string, title: string, spec: WorkloadSpec,
-  settings: RolloutSettings = rolloutSettings()): Promise<CheckResult> {
+  settings: RolloutSettings = rolloutSettings(process.env, t.run.kindConfigPath, t.run.images.loadgen)): Promise<CheckResult> {
   const { kube, ns } = t;
   const { plan } = settings;
   const apply = (file: string, vars: Record<string, string>) => t.apply(file, vars);
@@ -37,4 +37,9 @@ export async function rolloutCheck(t: TestNamespace, caseName: string, title: st
   const outcome = rolloutOutcome(caseName, run);
   const files = await writeRolloutReport(t.run.reportsDir, title, run, outcome);
   return { run, outcome, verdict: zeroLossVerdict(outcome, plan.minRequestsPerMode, spec.to.name), files };
+}
+
+/** The same settings with the load forced into the in-cluster generator pod (WC_ROLLOUT_LOAD=pod). */
+export function inClusterLoad(t: TestNamespace): RolloutSettings {
+  return { ...rolloutSettings(process.env, t.run.kindConfigPath, t.run.images.loadgen), where: 'pod' };
 }

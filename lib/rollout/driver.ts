@@ -7,7 +7,8 @@ import type { Kube } from '../kit/kube.ts';
 import { pollUntil } from '../kit/poll.ts';
 import { deployments } from '../kit/sources.ts';
 import { TIMEOUTS } from '../kit/timeouts.ts';
-import { waitFor } from '../kit/wait.ts';
+import { abandonWaits, waitFor } from '../kit/wait.ts';
+import { WINDOW_TAIL_MS } from './load-rule.ts';
 import { resolveAnswer, resolveAnswers, type Identity } from './ledger/resolve.ts';
 import type { RawLedger } from './ledger/types.ts';
 import type { LoadSettings, LoadSource } from './load/source.ts';
@@ -34,6 +35,8 @@ export interface LoadPlan extends Omit<LoadSettings, 'target' | 'path' | 'identi
   warmupRequestsPerMode: number;
   /** How many most recent answers per mode must all come from the new version. */
   movedTailSize: number;
+  /** The load rule's send-gap bound, ms (load-rule.ts). */
+  maxSendGapMs: number;
 }
 
 /** Instants on the ledger's time axis (ms since the ledger epoch). */
@@ -43,6 +46,9 @@ export interface Phases {
   oldPodsGoneAt: number;
   trafficMovedAt: number;
   loadStoppedAt: number;
+  /** The rollout window the load rule judges: from the patch to the last old pod gone plus WINDOW_TAIL_MS. */
+  windowStartAt: number;
+  windowEndAt: number;
 }
 
 export interface RolloutRun {
@@ -59,25 +65,40 @@ const MANIFEST = 'rollout-workload.yaml';
 
 const logOf = (env: Pick<RolloutEnv, 'log'>) => env.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
 
-async function waitRolledOut(env: Pick<RolloutEnv, 'kube' | 'ns' | 'log'>, spec: WorkloadSpec, generation: number, description: string, timeoutMs: number) {
-  await waitFor({ ...deployments(env.kube, env.ns, { name: spec.name }), description, predicate: deploymentRolledOut(generation), timeoutMs, log: logOf(env) });
+/**
+ * Waits for the Deployment to roll out, failing at once (with the pod's reason) when one of its pods
+ * cannot pull, crash-loops or cannot be scheduled, as the observer watching the pods reports.
+ */
+async function waitRolledOut(env: Pick<RolloutEnv, 'kube' | 'ns' | 'log'>, spec: WorkloadSpec, generation: number, description: string,
+  timeoutMs: number, observer?: PodObserver) {
+  const rolled = waitFor({ ...deployments(env.kube, env.ns, { name: spec.name }), description, predicate: deploymentRolledOut(generation), timeoutMs, log: logOf(env) });
+  if (!observer) return void await rolled;
+  const trouble = observer.troubleSeen().then((reason) => reason);
+  const first = await Promise.race([rolled.then(() => undefined), trouble]);
+  if (first !== undefined) {
+    abandonWaits(`a pod of ${spec.name} cannot run`);
+    await rolled.catch(() => undefined);
+    throw new Error(`${description}: a pod of ${spec.name} cannot run, so the rollout cannot complete — ${first}`);
+  }
 }
 
 /** Creates the workload at its first version and waits until every replica is available. */
-export async function deployWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'apply' | 'log'>, spec: WorkloadSpec, timeoutMs: number = TIMEOUTS.rollout): Promise<void> {
+export async function deployWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'apply' | 'log'>, spec: WorkloadSpec, observer?: PodObserver,
+  timeoutMs: number = TIMEOUTS.rollout): Promise<void> {
   await env.apply(MANIFEST, manifestVars(spec));
-  await waitRolledOut(env, spec, 1, `${spec.name} ${spec.from.name}: ${spec.replicas} replicas available`, timeoutMs);
+  await waitRolledOut(env, spec, 1, `${spec.name} ${spec.from.name}: ${spec.replicas} replicas available`, timeoutMs, observer);
 }
 
 export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: LoadPlan, timeoutMs: number = TIMEOUTS.rollout): Promise<RolloutRun> {
   const log = logOf(env);
   const { kube, ns } = env;
-  const rolledOut = (generation: number, description: string) => waitRolledOut(env, spec, generation, description, timeoutMs);
   const observer = new PodObserver(kube, ns, `${NAME_LABEL}=${spec.name}`, (pod) => pod.metadata?.labels?.[VERSION_LABEL]);
+  const rolledOut = (generation: number, description: string) => waitRolledOut(env, spec, generation, description, timeoutMs, observer);
   let load: LoadSource | undefined;
   try {
-    await deployWorkload(env, spec, timeoutMs);
+    // Watching from before the workload exists: a pod that cannot run fails the check at once.
     await observer.start();
+    await deployWorkload(env, spec, observer, timeoutMs);
     const identity = (): Identity => ({ podVersions: observer.podVersions(), versions: [spec.from.name, spec.to.name] });
     const versionOf = (answer: string) => resolveAnswer(answer, identity()).version;
     load = await env.startLoad({ ...plan, path: spec.requestPath, identify: spec.identify }, spec.name);
@@ -101,6 +122,8 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
       intervalMs: 100,
     });
     const oldPodsGoneAt = onAxis(Date.now());
+    const windowEndAt = oldPodsGoneAt + WINDOW_TAIL_MS;
+    await until(`the load to run through the rollout window (${WINDOW_TAIL_MS} ms past the last ${spec.from.name} pod)`, () => onAxis(Date.now()) >= windowEndAt);
     await until(`the last ${plan.movedTailSize} answers of every mode from ${spec.to.name}`, () =>
       trafficMoved(source.progress(), spec.to.name, versionOf, plan.movedTailSize));
     const trafficMovedAt = onAxis(Date.now());
@@ -119,7 +142,7 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
       plan,
       loadWhere: source.where,
       ledger,
-      phases: { patchedAt, rolledOutAt, oldPodsGoneAt, trafficMovedAt, loadStoppedAt },
+      phases: { patchedAt, rolledOutAt, oldPodsGoneAt, trafficMovedAt, loadStoppedAt, windowStartAt: patchedAt, windowEndAt },
       podEvents: observer.events.map((e) => ({ ...e, at: onAxis(e.at) })),
       oldPods,
     };

@@ -1,7 +1,9 @@
 // The rollout wing's entry, for tests/rolling-update.test.ts: the check end to end, the reference
 // workload, and "bring your own workload" (its settings are parsed on the run side, with every WC_*).
-export { rolloutCheck } from './check.ts';
+export { inClusterLoad, rolloutCheck } from './check.ts';
 export type { CheckResult } from './check.ts';
-export { agnhostWorkload } from './spec.ts';
+export { agnhostWorkload, drainServerWorkload } from './spec.ts';
+export { CONNECTION_MODES, STRICT_MODES } from './ledger/types.ts';
+export type { ConnectionMode } from './ledger/types.ts';
 export type { WorkloadSpec } from './spec.ts';
 export { byoRequested, byoWorkload } from '../run/config-rollout.ts';

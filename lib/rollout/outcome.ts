@@ -5,12 +5,19 @@ import { byMode, deriveFigures, failureIntervals, tailAnsweredBy, versionTimelin
 import type { Interval } from './ledger/intervals.ts';
 import type { ConnectionMode } from './ledger/types.ts';
 import type { RolloutRun } from './driver.ts';
+import { judgeLoad, type ModeLoad } from './load-rule.ts';
 
 export interface RolloutOutcome {
   case: string;
   overall: Figures;
   byMode: Partial<Record<ConnectionMode, Figures>>;
   endsOnNewVersion: Partial<Record<ConnectionMode, boolean>>;
+  /** The load rule per mode over the rollout window (load-rule.ts). */
+  load: Partial<Record<ConnectionMode, ModeLoad>>;
+  /** The longest the generator's event loop was blocked, ms (absent when not measured). */
+  generatorBlockedMaxMs?: number;
+  /** Modes the plan asked for that recorded no request at all. */
+  modesWithoutRecords: ConnectionMode[];
   /** From the patch to the moment the last old pod was gone, seconds. */
   rolloutSeconds: number;
   oldPodsGraceful: number;
@@ -25,15 +32,22 @@ export function rolloutOutcome(caseName: string, run: RolloutRun): RolloutOutcom
   const records = run.ledger.records;
   const modes: RolloutOutcome['byMode'] = {};
   const ends: RolloutOutcome['endsOnNewVersion'] = {};
-  for (const [mode, group] of byMode(records)) {
+  const load: RolloutOutcome['load'] = {};
+  const rule = { offeredPerSecond: run.plan.ratePerSecond, maxSendGapMs: run.plan.maxSendGapMs };
+  const groups = byMode(records);
+  for (const [mode, group] of groups) {
     modes[mode] = deriveFigures(group);
     ends[mode] = tailAnsweredBy(group, run.spec.to.name, run.plan.movedTailSize);
+    load[mode] = judgeLoad(group, run.phases.windowStartAt, run.phases.windowEndAt, rule, mode);
   }
   return {
     case: caseName,
     overall: deriveFigures(records),
     byMode: modes,
     endsOnNewVersion: ends,
+    load,
+    modesWithoutRecords: run.plan.modes.filter((m) => !groups.has(m)),
+    ...(run.ledger.eventLoopBlockedMaxMs !== undefined ? { generatorBlockedMaxMs: run.ledger.eventLoopBlockedMaxMs } : {}),
     rolloutSeconds: Math.round(run.phases.oldPodsGoneAt - run.phases.patchedAt) / 1000,
     oldPodsGraceful: run.oldPods.filter((p) => p.graceful).length,
     oldPodsTotal: run.oldPods.length,
@@ -44,13 +58,15 @@ export function rolloutOutcome(caseName: string, run: RolloutRun): RolloutOutcom
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-export function modeLine(mode: string, f: Figures): string {
-  return `${mode}: ${n(f.failed)} of ${n(f.total)} failed, ${f.disruptionSeconds} s disrupted, ${f.ratePerSecond.toFixed(1)} req/s`;
+export function modeLine(mode: string, f: Figures, load?: ModeLoad): string {
+  const retried = f.retried ? `, ${n(f.retried)} retried` : '';
+  const window = load ? `; rollout window: ${n(load.sentInWindow)} sent, ${load.achievedPerSecond} of ${load.offeredPerSecond} req/s, max send gap ${load.maxSendGapMs} ms` : '';
+  return `${mode}: ${n(f.failed)} of ${n(f.total)} failed${retried}, ${f.disruptionSeconds} s disrupted, ${f.ratePerSecond.toFixed(1)} req/s${window}`;
 }
 
 /** One line with every count that matters, for failure messages and logs. */
 export function countsLine(o: RolloutOutcome): string {
-  const modes = Object.entries(o.byMode).map(([mode, f]) => modeLine(mode, f));
+  const modes = Object.entries(o.byMode).map(([mode, f]) => modeLine(mode, f, o.load[mode as ConnectionMode]));
   const ends = Object.entries(o.endsOnNewVersion).map(([mode, ok]) => `${mode} ${ok ? 'yes' : 'NO'}`).join(', ');
   return `${modes.join('; ')}; rollout ${o.rolloutSeconds} s; old pods graceful ${o.oldPodsGraceful}/${o.oldPodsTotal}; ends on new version: ${ends}`;
 }

@@ -32,16 +32,12 @@ export interface WorkloadSpec {
 export const VERSION_LABEL = 'workload-conformance.io/version';
 export const NAME_LABEL = 'app.kubernetes.io/name';
 
-/**
- * agnhost netexec, which on SIGTERM fails /readyz at once and keeps serving for `drainSeconds`, then
- * exits 0. With 0 it exits at once: the negative control. The UDP server stays on because /readyz
- * answers 412 until it is up. /hostname returns the pod name, which the API maps to a version.
- */
-export function agnhostWorkload(image: string, drainSeconds: number, name = 'web'): WorkloadSpec {
+/** A reference workload on port 8080 answering /hostname with the pod name, with a grace above its drain. */
+function referenceWorkload(name: string, image: string, args: string[], drainSeconds: number): WorkloadSpec {
   return {
     name,
     image,
-    args: ['netexec', '--http-port=8080', '--udp-port=8081', `--delay-shutdown=${drainSeconds}`],
+    args,
     port: 8080,
     readinessPath: '/readyz',
     requestPath: '/hostname',
@@ -52,4 +48,23 @@ export function agnhostWorkload(image: string, drainSeconds: number, name = 'web
     from: { name: 'v1' },
     to: { name: 'v2' },
   };
+}
+
+/**
+ * The reference workload: drain-server (offline/go/drain-server), this project's own small HTTP server.
+ * On SIGTERM it fails /readyz, keeps serving for `drainSeconds` answering with `Connection: close`, leaves
+ * idle keep-alive connections alone, then exits 0; with 0 it exits at once: the negative control.
+ * /hostname returns the pod name, which the API maps to a version.
+ */
+export function drainServerWorkload(image: string, drainSeconds: number, name = 'web'): WorkloadSpec {
+  return referenceWorkload(name, image, ['--port=8080', `--drain=${drainSeconds}s`], drainSeconds);
+}
+
+/**
+ * agnhost netexec, which on SIGTERM fails /readyz at once and keeps serving for `drainSeconds`, then
+ * exits 0 — but never closes keep-alive connections (see docs/rollout.md); the benchmark still uses it.
+ * With 0 it exits at once. The UDP server stays on because /readyz answers 412 until it is up.
+ */
+export function agnhostWorkload(image: string, drainSeconds: number, name = 'web'): WorkloadSpec {
+  return referenceWorkload(name, image, ['netexec', '--http-port=8080', '--udp-port=8081', `--delay-shutdown=${drainSeconds}`], drainSeconds);
 }

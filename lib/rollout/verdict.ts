@@ -1,17 +1,31 @@
-// The zero-loss promise as one verdict: enough requests in every mode, none failed, every mode ended
-// on the new version, every old pod terminated gracefully. Problems are listed with their counts so a
-// failed test (and its JUnit entry) says exactly what went wrong.
+// The zero-loss promise as one verdict, reached in this order (docs/rollout.md, "How the verdict is reached"):
+// 1. load too thin to judge: a configured mode recorded nothing, or over the rollout window a mode sent
+//    less than 95 % of its offered rate or paused longer than the send-gap bound (load-rule.ts);
+// 2. lost: a mode has failed requests, too few requests, or did not end on the new version, or an old pod
+//    did not terminate gracefully;
+// 3. zero loss otherwise.
+// Problems are listed with their counts so a failed test (and its JUnit entry) says exactly what went wrong.
 import type { RolloutOutcome } from './outcome.ts';
 import { countsLine } from './outcome.ts';
 
+export type VerdictKind = 'zero-loss' | 'lost' | 'load-too-thin';
+
 export interface Verdict {
   ok: boolean;
+  kind: VerdictKind;
   problems: string[];
   /** Counts line plus problems: the failure message. */
   message: string;
 }
 
 export function zeroLossVerdict(o: RolloutOutcome, minRequestsPerMode: number, newVersion: string): Verdict {
+  const thin: string[] = o.modesWithoutRecords.map((m) => `${m}: no requests recorded`);
+  for (const load of Object.values(o.load)) if (load.problem) thin.push(load.problem);
+  if (Object.keys(o.byMode).length === 0) thin.push('no requests were recorded');
+  if (thin.length && o.generatorBlockedMaxMs !== undefined) {
+    thin.push(`the generator's own event loop was blocked for up to ${o.generatorBlockedMaxMs} ms (a gap that long is the generator or its machine stalling, not the workload)`);
+  }
+
   const problems: string[] = [];
   for (const [mode, f] of Object.entries(o.byMode)) {
     if (f.total < minRequestsPerMode) problems.push(`${mode}: only ${f.total} requests (< ${minRequestsPerMode})`);
@@ -21,9 +35,12 @@ export function zeroLossVerdict(o: RolloutOutcome, minRequestsPerMode: number, n
     }
     if (!o.endsOnNewVersion[mode as keyof typeof o.endsOnNewVersion]) problems.push(`${mode}: the last answers did not all come from ${newVersion}`);
   }
-  if (Object.keys(o.byMode).length === 0) problems.push('no requests were recorded');
   if (o.oldPodsTotal === 0) problems.push('no old pod was observed terminating');
   if (o.oldPodsGraceful < o.oldPodsTotal) problems.push(`only ${o.oldPodsGraceful} of ${o.oldPodsTotal} old pods terminated gracefully`);
-  const ok = problems.length === 0;
-  return { ok, problems, message: `${ok ? 'zero loss' : `lost: ${problems.join('; ')}`} — ${countsLine(o)}` };
+
+  const kind: VerdictKind = thin.length ? 'load-too-thin' : problems.length ? 'lost' : 'zero-loss';
+  const listed = [...thin, ...problems];
+  const head = kind === 'zero-loss' ? 'zero loss' : kind === 'lost' ? `lost: ${problems.join('; ')}`
+    : `load too thin to judge: ${listed.join('; ')}`;
+  return { ok: kind === 'zero-loss', kind, problems: listed, message: `${head} — ${countsLine(o)}` };
 }

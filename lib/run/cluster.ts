@@ -38,10 +38,14 @@ export function resolveImages(config: HarnessConfig, artefacts?: OfflineArtefact
   if (!artefacts) return config.images;
   // Artefacts built before metrics-server joined them lack it: the pinned name stands in (and is not found).
   const metricsServer = config.imageOverrides.metricsServer ?? artefacts.images.metricsServer ?? config.images.metricsServer;
+  const drainServer = config.imageOverrides.drainServer ?? artefacts.images.drainServer;
+  const { loadgen } = artefacts.images;
   return {
     agnhost: config.imageOverrides.agnhost ?? artefacts.images.agnhost,
     busybox: config.imageOverrides.busybox ?? artefacts.images.busybox,
     ...(metricsServer ? { metricsServer } : {}),
+    ...(drainServer ? { drainServer } : {}),
+    ...(loadgen ? { loadgen } : {}),
   };
 }
 
@@ -51,6 +55,7 @@ export function kubeconfigFor(config: HarnessConfig): string {
 
 const IMAGE_VARIABLES: Record<keyof WorkloadImages, string> = {
   agnhost: 'WC_AGNHOST_IMAGE', busybox: 'WC_BUSYBOX_IMAGE', metricsServer: 'WC_METRICS_SERVER_IMAGE',
+  drainServer: 'WC_DRAIN_SERVER_IMAGE', loadgen: 'WC_LOADGEN_IMAGE',
 };
 
 async function loadImages(kind: KindCli, clusterName: string, images: WorkloadImages, offline: boolean,

@@ -80,10 +80,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const metricsServer = nonEmpty(env, 'WC_METRICS_SERVER_IMAGE');
   if (metricsServer) imageOverrides.metricsServer = metricsServer;
   const pinnedMetricsServer = metricsServer ?? versions.METRICS_SERVER_IMAGE;
+  const drainServer = nonEmpty(env, 'WC_DRAIN_SERVER_IMAGE');
+  if (drainServer) imageOverrides.drainServer = drainServer;
   const images: WorkloadImages = {
     agnhost: agnhost ?? requireVersion(versions, 'AGNHOST_IMAGE'),
     busybox: busybox ?? requireVersion(versions, 'BUSYBOX_IMAGE'),
     ...(pinnedMetricsServer ? { metricsServer: pinnedMetricsServer } : {}),
+    ...(drainServer ? { drainServer } : {}),
   };
 
   const nodeImage = nonEmpty(env, 'WC_NODE_IMAGE');

@@ -106,7 +106,7 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
     await sweepLeftovers(kube, runId, log);
     resetSummary(config.reportsDir);
     writeRunContext(run);
-    log(`[wc] run ${runId}: images agnhost=${run.images.agnhost} busybox=${run.images.busybox}`);
+    log(`[wc] run ${runId}: images agnhost=${run.images.agnhost} busybox=${run.images.busybox}${run.images.drainServer ? ` drain-server=${run.images.drainServer}` : ''}`);
     return run;
   } catch (err) {
     await cleanUp(live, log).catch((e: unknown) => log(`[wc] cleanup after the failure failed too: ${messageOf(e)}`));

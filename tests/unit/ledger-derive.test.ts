@@ -7,7 +7,7 @@ import type { RequestRecord } from '../../lib/rollout/ledger/types.ts';
 const ok = (start: number, end: number, version = 'v1', mode: RequestRecord['mode'] = 'fresh'): RequestRecord => ({
   mode, start, end, status: 200, version,
 });
-const fail = (start: number, end: number, error: RequestRecord['error'] = 'reset'): RequestRecord => ({
+const fail = (start: number, end: number, error: RequestRecord['error'] = 'reset-mid-response'): RequestRecord => ({
   mode: 'keepalive', start, end, error,
 });
 
@@ -40,7 +40,7 @@ describe('deriveFigures', () => {
     const f = deriveFigures(records);
     expect(f.total).toBe(5);
     expect(f.failed).toBe(3);
-    expect(f.failuresByCause).toEqual({ reset: 1, refused: 1, timeout: 1 });
+    expect(f.failuresByCause).toEqual({ 'reset-mid-response': 1, refused: 1, timeout: 1 });
     // [100,900] ∪ [2000,2500] = 800 + 500 ms
     expect(f.disruptionSeconds).toBe(1.3);
     expect(f.answersByVersion).toEqual({ v1: 1, v2: 1 });
@@ -103,7 +103,7 @@ describe('resolveAnswers', () => {
       { mode: 'fresh', start: 0, end: 1, status: 200, answer: 'web-abc' },
       { mode: 'fresh', start: 0, end: 1, status: 200, answer: 'v2' },
       { mode: 'fresh', start: 0, end: 1, status: 200, answer: 'someone-else' },
-      { mode: 'fresh', start: 0, end: 1, error: 'reset' },
+      { mode: 'fresh', start: 0, end: 1, error: 'reset-mid-response' },
     ];
     const resolved = resolveAnswers(raw, { podVersions: new Map([['web-abc', 'v1']]), versions: ['v1', 'v2'] });
     expect(resolved.map((r) => [r.pod, r.version])).toEqual([

@@ -5,10 +5,14 @@ import { answerOf, parseIdentify } from '../../lib/rollout/load/identify.ts';
 const sys = (code: string): Error => Object.assign(new Error(code), { code });
 
 describe('classifyError', () => {
-  it('maps socket and undici errors to reset / refused / timeout', () => {
+  it('maps socket errors to refused / timeout / reset, and a reset to where it struck', () => {
     expect(classifyError(sys('ECONNREFUSED'))).toBe('refused');
-    expect(classifyError(sys('ECONNRESET'))).toBe('reset');
-    expect(classifyError(new errors.SocketError('other side closed'))).toBe('reset');
+    expect(classifyError(sys('ECONNRESET'))).toBe('reset-new-connection');
+    expect(classifyError(sys('ECONNRESET'), { reusedConnection: true, answerStarted: false })).toBe('reset-reused-before-answer');
+    expect(classifyError(sys('EPIPE'), { reusedConnection: true, answerStarted: true })).toBe('reset-mid-response');
+    expect(classifyError(sys('ECONNRESET'), { reusedConnection: false, answerStarted: true })).toBe('reset-mid-response');
+    expect(classifyError(sys('WC_TIMEOUT'), { reusedConnection: true, answerStarted: false })).toBe('timeout');
+    expect(classifyError(new errors.SocketError('other side closed'))).toBe('reset-new-connection');
     expect(classifyError(new errors.HeadersTimeoutError())).toBe('timeout');
     expect(classifyError(new errors.ConnectTimeoutError())).toBe('timeout');
     expect(classifyError(new Error('x'))).toBe('other');

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byoRequested, byoWorkload } from '../../lib/run/config-rollout.ts';
-import { loadPlanFromEnv } from '../../lib/run/config-rollout.ts';
+import { hostTargetFor, loadPlanFromEnv } from '../../lib/run/config-rollout.ts';
 import { manifestVars } from '../../lib/rollout/workload.ts';
 import { agnhostWorkload } from '../../lib/rollout/spec.ts';
 import { loadManifest } from '../../lib/kit/manifests.ts';
@@ -36,7 +36,7 @@ describe('bring your own workload', () => {
 
   it('rejects what cannot work with one actionable message', () => {
     expect(() => byoWorkload({ WC_ROLLOUT_CONFIG: join(dir, 'missing.yaml') })).toThrow(/cannot read/);
-    expect(() => byoWorkload({ WC_ROLLOUT_IMAGE: 'a', WC_ROLLOUT_PORT: 'http' })).toThrow(/port must be a positive integer/);
+    expect(() => byoWorkload({ WC_ROLLOUT_IMAGE: 'a', WC_ROLLOUT_PORT: 'http' })).toThrow(/WC_ROLLOUT_PORT must be a positive integer, got "http"/);
     expect(() => byoWorkload({ WC_ROLLOUT_IMAGE: 'a', WC_ROLLOUT_IDENTIFY: 'json' })).toThrow(/identify/);
   });
 });
@@ -60,7 +60,76 @@ describe('rollout manifest', () => {
 describe('load plan', () => {
   it('defaults to two modes at 200 req/s and 10,000 requests each', () => {
     expect(loadPlanFromEnv({})).toMatchObject({ modes: ['fresh', 'keepalive'], ratePerSecond: 200, minRequestsPerMode: 10_000 });
-    expect(() => loadPlanFromEnv({ WC_ROLLOUT_MODES: 'http2' })).toThrow(/fresh and\/or keepalive/);
+    expect(() => loadPlanFromEnv({ WC_ROLLOUT_MODES: 'http2' })).toThrow(/"http2"; the modes are fresh, keepalive, keepalive-retry-idempotent, keepalive-rotate-1s/);
+    expect(loadPlanFromEnv({ WC_ROLLOUT_MODES: 'keepalive-retry-idempotent,keepalive-rotate-1s' }).modes).toEqual(['keepalive-retry-idempotent', 'keepalive-rotate-1s']);
+    expect(loadPlanFromEnv({}).maxSendGapMs).toBe(1000);
     expect(() => loadPlanFromEnv({ WC_ROLLOUT_RATE: '-1' })).toThrow(/positive/);
+  });
+});
+
+describe('rollout configuration mistakes: one clear line each', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wc-byo-bad-'));
+  const fileWith = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return { WC_ROLLOUT_CONFIG: path };
+  };
+  const message = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error('no error thrown');
+  };
+
+  it('names a misspelled (unknown) key instead of ignoring it', () => {
+    expect(message(() => byoWorkload(fileWith('typo.yaml', 'image: a\nreadinesPath: /ready\n')))).toMatch(/readinesPath is not a known field \(known: image, args, port/);
+    expect(message(() => byoWorkload(fileWith('typo-to.yaml', 'image: a\nto: { name: v2, imgae: b }\n')))).toMatch(/to\.imgae is not a known field/);
+  });
+  it('names a wrong type', () => {
+    expect(message(() => byoWorkload(fileWith('type.yaml', 'image: a\nport: "8080x"\n')))).toMatch(/port must be a positive integer, got string "8080x"/);
+    expect(message(() => byoWorkload(fileWith('args.yaml', 'image: a\nargs: --drain=5\n')))).toMatch(/args must be a list of strings, got string "--drain=5"/);
+    expect(message(() => byoWorkload(fileWith('env.yaml', 'image: a\nto: { name: v2, env: { X: 1 } }\n')))).toMatch(/to\.env must be a mapping of names to string values/);
+    expect(message(() => byoWorkload(fileWith('from.yaml', 'image: a\nfrom: v1\n')))).toMatch(/from must be a mapping, got string "v1"/);
+    expect(message(() => byoWorkload(fileWith('noname.yaml', 'image: a\nto: { image: b }\n')))).toMatch(/to\.name is missing/);
+  });
+  it('names bad YAML and bad JSON with the parser\'s own first line', () => {
+    expect(message(() => byoWorkload(fileWith('bad.yaml', 'image: [a\n')))).toMatch(/bad\.yaml is not valid YAML: /);
+    expect(message(() => byoWorkload(fileWith('bad.json', '{"image": "a",}')))).toMatch(/bad\.json is not valid JSON: /);
+    expect(message(() => byoWorkload(fileWith('list.yaml', '- a\n- b\n')))).toMatch(/must be a YAML\/JSON mapping of fields, got a list/);
+    expect(message(() => byoWorkload(fileWith('dup.yaml', 'image: a\nimage: b\n')))).toMatch(/not valid YAML: .*[Mm]ap keys must be unique/);
+  });
+  it('names a malformed WC_ROLLOUT_ARGS instead of a raw parse error', () => {
+    expect(message(() => byoWorkload({ WC_ROLLOUT_IMAGE: 'a', WC_ROLLOUT_ARGS: '--drain=5' }))).toMatch(/WC_ROLLOUT_ARGS must be a JSON array of strings .* is not JSON/);
+    expect(message(() => byoWorkload({ WC_ROLLOUT_IMAGE: 'a', WC_ROLLOUT_ARGS: '[5]' }))).toMatch(/WC_ROLLOUT_ARGS must be a JSON array of strings .*got a list/);
+    expect(byoWorkload({ WC_ROLLOUT_IMAGE: 'a', WC_ROLLOUT_ARGS: '["--drain=5s"]' }).args).toEqual(['--drain=5s']);
+  });
+  it('never turns a non-number into NaN', () => {
+    expect(message(() => loadPlanFromEnv({ WC_ROLLOUT_RATE: 'fast' }))).toMatch(/WC_ROLLOUT_RATE must be a positive number, got "fast"/);
+    expect(message(() => loadPlanFromEnv({ WC_ROLLOUT_MIN_REQUESTS: '1e4x' }))).toMatch(/WC_ROLLOUT_MIN_REQUESTS must be a positive number/);
+    expect(message(() => byoWorkload({ WC_ROLLOUT_IMAGE: 'a', WC_ROLLOUT_PRESTOP_SLEEP: 'five' }))).toMatch(/WC_ROLLOUT_PRESTOP_SLEEP must be a positive integer, got "five"/);
+  });
+  it('lists every mistake at once, and names the removed keep-alive age setting', () => {
+    const m = message(() => byoWorkload(fileWith('many.yaml', 'imag: a\nport: x\n')));
+    expect(m).toMatch(/3 mistakes/);
+    expect(m).toMatch(/imag is not a known field/);
+    expect(m).toMatch(/port must be a positive integer/);
+    expect(m).toMatch(/no image/);
+    expect(message(() => loadPlanFromEnv({ WC_ROLLOUT_KEEPALIVE_MAX_AGE_MS: '1000' }))).toMatch(/keepalive-rotate-1s/);
+  });
+});
+
+describe('host target', () => {
+  it('comes from the kind config\'s mapping of NodePort 30080, unless WC_ROLLOUT_TARGET says otherwise', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wc-kind-'));
+    const config = join(dir, 'kind.yaml');
+    writeFileSync(config, [
+      'kind: Cluster', 'apiVersion: kind.x-k8s.io/v1alpha4', 'nodes:', '  - role: control-plane', '    extraPortMappings:',
+      '      - { containerPort: 30080, hostPort: 31080, listenAddress: 127.0.0.1 }',
+    ].join('\n'));
+    expect(hostTargetFor({}, config)).toBe('http://127.0.0.1:31080');
+    expect(hostTargetFor({ WC_ROLLOUT_TARGET: 'http://10.0.0.1:80' }, config)).toBe('http://10.0.0.1:80');
+    expect(hostTargetFor({})).toBe('http://127.0.0.1:30080');
   });
 });

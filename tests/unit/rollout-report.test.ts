@@ -79,10 +79,10 @@ describe('timelineSvg', () => {
 });
 
 describe('rolloutMarkdown', () => {
-  const figures = deriveFigures([{ mode: 'fresh', start: 0, end: 2, status: 200, version: 'v2' }, { mode: 'fresh', start: 1, end: 5, error: 'reset' }]);
+  const figures = deriveFigures([{ mode: 'fresh', start: 0, end: 2, status: 200, version: 'v2' }, { mode: 'fresh', start: 1, end: 5, error: 'reset-new-connection' }]);
   const outcome: RolloutOutcome = {
     case: 'x', overall: figures, byMode: { fresh: figures }, endsOnNewVersion: { fresh: true },
-    rolloutSeconds: 12.5, oldPodsGraceful: 1, oldPodsTotal: 2, timeline: [], failures: [],
+    rolloutSeconds: 12.5, oldPodsGraceful: 1, oldPodsTotal: 2, timeline: [], failures: [], load: {}, modesWithoutRecords: [],
   };
   const md = rolloutMarkdown({
     outcome, title: 'Rolling update: x', from: 'v1', to: 'v2', loadWhere: 'host', target: 'http://127.0.0.1:30080',
@@ -96,7 +96,7 @@ describe('rolloutMarkdown', () => {
   it('carries the counts, causes, rollout time and each old pod verdict', () => {
     expect(md).toContain('### Rolling update: x');
     expect(md).toContain('rollout took 12.5 s');
-    expect(md).toContain('| fresh | 2 | 1 | reset 1 | 0.004 |');
+    expect(md).toContain('| fresh | 2 | 1 | reset-new-connection 1 | 0.004 |');
     expect(md).toContain('| `web-a` | 0 | 5 s | 15 s | Killing | yes |');
     expect(md).toContain('| `web-b` | 137 | ? | ? | – | no: exit code 137 |');
   });

@@ -14,7 +14,7 @@ function outcome(records: RequestRecord[], extra: Partial<RolloutOutcome> = {}):
   const f = deriveFigures(records);
   return {
     case: 'c', overall: f, byMode: { fresh: f }, endsOnNewVersion: { fresh: true }, rolloutSeconds: 10,
-    oldPodsGraceful: 3, oldPodsTotal: 3, timeline: [], failures: [], ...extra,
+    oldPodsGraceful: 3, oldPodsTotal: 3, timeline: [], failures: [], load: {}, modesWithoutRecords: [], ...extra,
   };
 }
 
@@ -68,7 +68,7 @@ describe('trafficMoved', () => {
 
 describe('pod protocol', () => {
   it('round-trips a ledger through log lines and finds the latest progress', () => {
-    const ledger = { startedAtEpochMs: 1, target: 'http://web', records: [ok(1), { mode: 'keepalive' as const, start: 2, end: 3, error: 'reset' as const }] };
+    const ledger = { startedAtEpochMs: 1, target: 'http://web', records: [ok(1), { mode: 'keepalive' as const, start: 2, end: 3, error: 'reset-reused-before-answer' as const }] };
     const log = [encodeProgress({ epochMs: 1, progress: {} }), encodeProgress({ epochMs: 1, progress: { fresh: { total: 2, failed: 0, tail: [] } } }), ...encodeLedger(ledger)].join('\n');
     expect(decodeLedger(log)).toEqual(ledger);
     expect(lastProgress(log)?.progress.fresh?.total).toBe(2);
@@ -95,5 +95,23 @@ describe('judgeTermination with events', () => {
   it('keeps the event reasons as evidence and fails a stop the kubelet reported trouble with', () => {
     expect(judgeTermination(pod, ['Scheduled', 'Started', 'Killing', 'Killing'])).toMatchObject({ graceful: true, events: ['Scheduled', 'Started', 'Killing'] });
     expect(judgeTermination(pod, ['Killing', 'FailedPreStopHook'])).toMatchObject({ graceful: false, why: 'event FailedPreStopHook' });
+  });
+});
+
+describe('zeroLossVerdict and the load rule', () => {
+  const thin = { windowSeconds: 10, offeredPerSecond: 200, sentInWindow: 100, achievedPerSecond: 10, fraction: 0.05, maxSendGapMs: 5000, maxSendGapAt: 0, ok: false, problem: 'fresh: too thin' };
+  it('a zero-loss run whose load was too thin is "load too thin to judge", never passed', () => {
+    const v = zeroLossVerdict(outcome(Array.from({ length: 10 }, (_, i) => ok(i)), { load: { fresh: thin } }), 10, 'v2');
+    expect(v).toMatchObject({ ok: false, kind: 'load-too-thin' });
+    expect(v.message).toMatch(/^load too thin to judge: fresh: too thin/);
+  });
+  it('a configured mode without records is too thin to judge', () => {
+    const v = zeroLossVerdict(outcome(Array.from({ length: 10 }, (_, i) => ok(i)), { modesWithoutRecords: ['keepalive'] }), 10, 'v2');
+    expect(v).toMatchObject({ ok: false, kind: 'load-too-thin' });
+    expect(v.message).toMatch(/keepalive: no requests recorded/);
+  });
+  it('losses with enough load are "lost"', () => {
+    const records = [...Array.from({ length: 10 }, (_, i) => ok(i)), { mode: 'fresh' as const, start: 9, end: 10, error: 'reset-reused-before-answer' as const }];
+    expect(zeroLossVerdict(outcome(records), 10, 'v2').kind).toBe('lost');
   });
 });

@@ -7,6 +7,8 @@ import { isFailure, type ConnectionMode, type RequestRecord } from './types.ts';
 export interface Figures {
   total: number;
   failed: number;
+  /** keepalive-retry-idempotent: requests retried once after a reset on a reused connection (retry.ts). */
+  retried: number;
   /** Failures by cause: error kinds, or `http-<status>` for non-2xx answers. */
   failuresByCause: Record<string, number>;
   /** Length of the union of [start, end] of every failed request, in seconds. */
@@ -58,6 +60,7 @@ export function deriveFigures(records: readonly RequestRecord[]): Figures {
   return {
     total: records.length,
     failed: failures.length,
+    retried: records.filter((r) => r.retried).length,
     failuresByCause,
     disruptionSeconds: round3(unionLength(failures.map((r): Interval => [r.start, r.end])) / 1000),
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0 },

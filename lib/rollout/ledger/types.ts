@@ -1,10 +1,32 @@
 // The ledger: one record per request the load generator sent. The same shape comes back whether the
 // generator ran in the test process or as a pod inside the cluster, so everything downstream is shared.
 
-export type ConnectionMode = 'fresh' | 'keepalive';
+/**
+ * How the client uses connections (docs/rollout.md, "Connection modes"):
+ * - `fresh`: a new TCP connection per request (`Connection: close`);
+ * - `keepalive`: strict keep-alive, a pool of connections reused until the server closes them, no retry;
+ * - `keepalive-retry-idempotent`: the same, but a request reset on a reused connection before any byte
+ *   of the answer is retried once on a new connection (RFC 9112 §9.3.1; browsers and Go's client do so);
+ *   every retry is recorded;
+ * - `keepalive-rotate-1s`: the client closes every connection after 1 s (gRPC MAX_CONNECTION_AGE style).
+ * The first two are strict: they are the default and the headline verdict.
+ */
+export const CONNECTION_MODES = ['fresh', 'keepalive', 'keepalive-retry-idempotent', 'keepalive-rotate-1s'] as const;
+export type ConnectionMode = (typeof CONNECTION_MODES)[number];
+export const STRICT_MODES: readonly ConnectionMode[] = ['fresh', 'keepalive'];
 
-/** Why a request got no HTTP answer. */
-export type ErrorKind = 'reset' | 'refused' | 'timeout' | 'other';
+/**
+ * Why a request got no HTTP answer:
+ * - `refused`: the connection was refused (or the host unreachable);
+ * - `timeout`: no answer (connect or response) within the request timeout;
+ * - `reset-new-connection`: reset/closed before any byte of the answer on a connection opened for it;
+ * - `reset-reused-before-answer`: reset/closed before any byte of the answer on a reused keep-alive
+ *   connection (the case RFC 9112 §9.3.1 lets a client retry automatically for idempotent requests);
+ * - `reset-mid-response`: reset/closed after some of the answer had arrived;
+ * - `other`: anything else.
+ * A non-2xx answer is not an error kind: it is counted as `http-<status>`.
+ */
+export type ErrorKind = 'refused' | 'timeout' | 'reset-new-connection' | 'reset-reused-before-answer' | 'reset-mid-response' | 'other';
 
 export interface RequestRecord {
   mode: ConnectionMode;
@@ -15,6 +37,11 @@ export interface RequestRecord {
   status?: number;
   /** Set when there was no HTTP answer. */
   error?: ErrorKind;
+  /**
+   * keepalive-retry-idempotent only: the first attempt failed with `reset-reused-before-answer` and this
+   * record is the outcome of the one retry on a new connection (status/error are the retry's).
+   */
+  retried?: true;
   /** What identified the answering instance (response body or header), as received. */
   answer?: string;
   /** Filled in by `resolveAnswers` from the pod→version map the API gave us. */
@@ -32,4 +59,9 @@ export interface RawLedger {
   startedAtEpochMs: number;
   target: string;
   records: RequestRecord[];
+  /**
+   * The longest the generator's own event loop was blocked (ms): a send gap as long as this was the
+   * generator (or its starved machine) stalling, not the workload.
+   */
+  eventLoopBlockedMaxMs?: number;
 }

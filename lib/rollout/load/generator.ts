@@ -1,13 +1,16 @@
-// The load generator: paced GET requests through undici, every one written to the ledger.
-// Connection modes: `fresh` opens a new TCP connection per request (each one is balanced anew by
-// kube-proxy and meets endpoint changes at connect time); `keepalive` reuses a pool of connections,
-// the classic source of resets when the pod behind a connection stops.
-import { Pool } from 'undici';
-import type { ConnectionMode } from '../ledger/types.ts';
+// The load generator: paced GET requests through Node's own HTTP client, every one written to the ledger.
+// Node's client says whether a request went out on a reused keep-alive connection (`reusedSocket`) and
+// whether any byte of the answer had arrived, which is what tells the failure kinds apart (types.ts).
+// Connection modes (types.ts, docs/rollout.md): `fresh` opens a new connection per request; the
+// keep-alive modes share a pool of connections reused until the server closes them, with, explicitly and
+// only in the named modes, one retry of the RFC 9112 §9.3.1 case or client-side rotation after 1 s.
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import type { Recorder } from '../ledger/recorder.ts';
+import type { ConnectionMode, ErrorKind } from '../ledger/types.ts';
 import { classifyError } from './classify.ts';
 import { answerOf, type Identify } from './identify.ts';
-import { Pacer } from './pacer.ts';
+import { Pacer, type Stall } from './pacer.ts';
 
 export interface LoadOptions {
   /** Origin, e.g. http://127.0.0.1:30080 */
@@ -19,12 +22,8 @@ export interface LoadOptions {
   concurrency: number;
   timeoutMs: number;
   identify: Identify;
-  /**
-   * Keep-alive mode: connections live at most this long, then the client closes them once their
-   * request in flight is answered (gRPC's MAX_CONNECTION_AGE, Envoy's max_connection_duration).
-   * 0 or absent: connections are reused for as long as the server keeps them open.
-   */
-  keepaliveMaxAgeMs?: number;
+  /** Test hook only: hold every send in this window, as a starved generator would (see pacer.ts). */
+  stall?: Stall;
 }
 
 export interface LoadRun {
@@ -33,55 +32,102 @@ export interface LoadRun {
   readonly sent: number;
 }
 
-function newPool(options: LoadOptions): Pool {
-  return new Pool(options.target, {
-    connections: options.concurrency,
-    pipelining: 1,
-    connect: { timeout: options.timeoutMs },
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    // Long idle limits: connections stay busy at these rates, and an idle-timeout close on our side
-    // must not be mistaken for the server's doing.
-    keepAliveTimeout: 60_000,
-    keepAliveMaxTimeout: 600_000,
-  });
+/** keepalive-rotate-1s: a connection's age limit. */
+export const ROTATE_AFTER_MS = 1000;
+
+type Attempt = { status: number; answer: string | undefined } | { error: ErrorKind };
+
+function newAgent(mode: ConnectionMode, concurrency: number): http.Agent {
+  const keepAlive = mode !== 'fresh';
+  // FIFO hands out the connection idle the longest, so every pooled connection carries requests in turn and a
+  // server that drains with `Connection: close` reaches each of them within its drain. With LIFO, connections
+  // opened during a burst sit idle until the server closes them at exit, and a request sent at that instant is
+  // reset on a reused connection (RFC 9112 §9.3.1's race; measured here: 1 of 10,032 with a 5 s drain); that
+  // race is what keepalive-retry-idempotent retries.
+  return new http.Agent({ keepAlive, maxSockets: concurrency, maxFreeSockets: concurrency, scheduling: 'fifo' });
+}
+
+/** A retired pool: its idle connections are closed now, its busy ones as soon as their answer is in. */
+function retire(agent: http.Agent): void {
+  agent.keepSocketAlive = () => false;
+  for (const sockets of Object.values(agent.freeSockets)) for (const s of sockets ?? []) s.destroy();
 }
 
 export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
-  let pool = newPool(options);
-  const retiring: Promise<void>[] = [];
-  // Connection age is enforced by replacing the whole pool: new requests go to fresh connections, and
-  // close() lets the old pool's requests in flight finish before it closes their sockets — a clean,
-  // client-side close, never one that races a request.
-  const maxAge = options.mode === 'keepalive' ? (options.keepaliveMaxAgeMs ?? 0) : 0;
-  const rotation = maxAge > 0 ? setInterval(() => {
-    const old = pool;
-    pool = newPool(options);
-    retiring.push(old.close());
-  }, maxAge) : undefined;
-  const pacer = new Pacer(options.ratePerSecond, () => recorder.now());
-  // `reset: true` sends "Connection: close" and discards the socket after the answer: a new
-  // connection for every request, without paying for a new pool object each time.
-  const reset = options.mode === 'fresh';
+  const url = new URL(options.target);
+  const port = Number(url.port || 80);
+  const fresh = options.mode === 'fresh';
+  let agent = newAgent(options.mode, options.concurrency);
+  const retired: http.Agent[] = [];
+  // Rotation replaces the pool: new requests go to new connections, and the old pool's connections are
+  // closed by the client once idle — a clean client-side close, never one that races a request.
+  const rotation = options.mode === 'keepalive-rotate-1s' ? setInterval(() => {
+    retire(agent);
+    retired.push(agent);
+    agent = newAgent(options.mode, options.concurrency);
+  }, ROTATE_AFTER_MS) : undefined;
+
+  /** One HTTP exchange on `via` (false: a connection of its own, closed after the answer). */
+  function attempt(via: http.Agent | false): Promise<Attempt> {
+    return new Promise((resolve) => {
+      let done = false;
+      let reused = false;
+      let answerStarted = false;
+      let socket: Socket | undefined;
+      let bytesBefore = 0;
+      const finish = (a: Attempt) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(a);
+      };
+      const failed = (error: unknown) => finish({
+        error: classifyError(error, {
+          reusedConnection: reused,
+          answerStarted: answerStarted || (socket !== undefined && socket.bytesRead > bytesBefore),
+        }),
+      });
+      const req = http.request({
+        host: url.hostname, port, path: options.path, method: 'GET', agent: via,
+        headers: fresh || via === false ? { connection: 'close' } : {},
+      });
+      const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'WC_TIMEOUT' })), options.timeoutMs);
+      req.on('socket', (s: Socket) => {
+        socket = s;
+        reused = req.reusedSocket;
+        bytesBefore = s.bytesRead;
+      });
+      req.on('response', (res) => {
+        answerStarted = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => finish({ status: res.statusCode ?? 0, answer: answerOf(options.identify, res.headers, Buffer.concat(chunks).toString('utf8')) }));
+        res.on('error', failed);
+        res.on('close', () => {
+          if (!res.complete) failed(Object.assign(new Error('connection closed mid-response'), { code: 'ECONNRESET' }));
+        });
+      });
+      req.on('error', failed);
+      req.end();
+    });
+  }
+
+  const pacer = new Pacer(options.ratePerSecond, () => recorder.now(), options.stall);
   let stopped = false;
   let sent = 0;
 
   async function once(): Promise<void> {
     const start = recorder.now();
     sent++;
-    try {
-      const res = await pool.request({ path: options.path, method: 'GET', reset });
-      const body = await res.body.text();
-      recorder.add({
-        mode: options.mode,
-        start,
-        end: recorder.now(),
-        status: res.statusCode,
-        answer: answerOf(options.identify, res.headers, body),
-      });
-    } catch (error) {
-      recorder.add({ mode: options.mode, start, end: recorder.now(), error: classifyError(error) });
+    let result = await attempt(agent);
+    let retried = false;
+    if (options.mode === 'keepalive-retry-idempotent' && 'error' in result && result.error === 'reset-reused-before-answer') {
+      // RFC 9112 §9.3.1: a GET that failed before any byte of the answer on a reused connection may be
+      // retried automatically; once, on a new connection, and recorded as retried.
+      retried = true;
+      result = await attempt(false);
     }
+    recorder.add({ mode: options.mode, start, end: recorder.now(), ...result, ...(retried ? { retried: true as const } : {}) });
   }
 
   async function worker(): Promise<void> {
@@ -101,7 +147,7 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
       stopped = true;
       clearInterval(rotation);
       await Promise.all(workers);
-      await Promise.all([...retiring, pool.close()]);
+      for (const a of [...retired, agent]) a.destroy();
     },
   };
 }

@@ -1,5 +1,6 @@
-// The load generator in the test process: one undici generator per connection mode, all writing to one
+// The load generator in the test process: one generator per connection mode, all writing to one
 // recorder so they share a time axis.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Recorder } from '../ledger/recorder.ts';
 import { startLoad } from './generator.ts';
 import { progressOf } from './progress.ts';
@@ -7,6 +8,9 @@ import type { LoadSettings, LoadSource } from './source.ts';
 
 export function startHostLoad(settings: LoadSettings): LoadSource {
   const recorder = new Recorder(settings.target);
+  // How long the event loop was held up at worst: tells a generator stall from a quiet workload.
+  const loop = monitorEventLoopDelay({ resolution: 20 });
+  loop.enable();
   const runs = settings.modes.map((mode) => startLoad({ ...settings, mode }, recorder));
   return {
     where: 'host',
@@ -15,7 +19,8 @@ export function startHostLoad(settings: LoadSettings): LoadSource {
     progress: () => progressOf(recorder.records),
     async stop() {
       await Promise.all(runs.map((r) => r.stop()));
-      return recorder.toRaw();
+      loop.disable();
+      return { ...recorder.toRaw(), eventLoopBlockedMaxMs: Math.round(loop.max / 1e6) };
     },
   };
 }

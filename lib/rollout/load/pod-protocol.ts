@@ -26,7 +26,8 @@ export function lastProgress(log: string): ProgressLine | undefined {
 }
 
 export function* encodeLedger(ledger: RawLedger): Generator<string> {
-  yield HEAD + JSON.stringify({ startedAtEpochMs: ledger.startedAtEpochMs, target: ledger.target, count: ledger.records.length });
+  yield HEAD + JSON.stringify({ startedAtEpochMs: ledger.startedAtEpochMs, target: ledger.target, count: ledger.records.length,
+    ...(ledger.eventLoopBlockedMaxMs !== undefined ? { eventLoopBlockedMaxMs: ledger.eventLoopBlockedMaxMs } : {}) });
   for (const r of ledger.records) yield RECORD + JSON.stringify(r);
   yield END;
 }
@@ -35,10 +36,11 @@ export function decodeLedger(log: string): RawLedger {
   const lines = log.split('\n');
   const headLine = lines.find((l) => l.startsWith(HEAD));
   if (!headLine) throw new Error('the generator pod printed no ledger (no WC-LEDGER line)');
-  const head = JSON.parse(headLine.slice(HEAD.length)) as { startedAtEpochMs: number; target: string; count: number };
+  const head = JSON.parse(headLine.slice(HEAD.length)) as { startedAtEpochMs: number; target: string; count: number; eventLoopBlockedMaxMs?: number };
   const records = lines.filter((l) => l.startsWith(RECORD)).map((l) => JSON.parse(l.slice(RECORD.length)) as RequestRecord);
   if (!lines.includes(END) || records.length !== head.count) {
     throw new Error(`the generator pod's ledger is incomplete: ${records.length} of ${head.count} records${lines.includes(END) ? '' : ', no WC-END line'}`);
   }
-  return { startedAtEpochMs: head.startedAtEpochMs, target: head.target, records };
+  return { startedAtEpochMs: head.startedAtEpochMs, target: head.target, records,
+    ...(head.eventLoopBlockedMaxMs !== undefined ? { eventLoopBlockedMaxMs: head.eventLoopBlockedMaxMs } : {}) };
 }

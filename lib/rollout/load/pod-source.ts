@@ -2,7 +2,7 @@
 // It targets the Service's cluster DNS name, so requests still cross kube-proxy. Control is through
 // the API only: progress is read from the pod's log, the stop is a SIGTERM sent by exec, and the ledger
 // comes back in the log in the same format as the host path's.
-import { podRunning, podSucceeded } from '../../kit/conditions.ts';
+import { gone, podRunning, podSucceeded } from '../../kit/conditions.ts';
 import { execInPod } from '../../kit/exec.ts';
 import type { Kube } from '../../kit/kube.ts';
 import { pods } from '../../kit/sources.ts';
@@ -26,20 +26,33 @@ const CONTAINER = 'loadgen';
 
 export async function startPodLoad(env: PodLoadEnv, settings: LoadSettings): Promise<LoadSource> {
   const { kube, ns } = env;
-  await kube.core.createNamespacedConfigMap({
-    namespace: ns,
-    body: {
-      metadata: { name: NAME },
-      data: { 'boot.mjs': BOOT_SCRIPT },
-      binaryData: { 'bundle.json.gz': packBundle(bundleFiles()).toString('base64') },
-    },
-  });
   await env.apply('rollout-loadgen.yaml', {
     NAME,
     LOADGEN_IMAGE: env.image,
-    // A JSON string literal is a valid double-quoted YAML scalar.
+    // JSON string literals are valid double-quoted YAML scalars.
     SETTINGS_JSON: JSON.stringify(JSON.stringify(settings)),
+    BOOT_JSON: JSON.stringify(BOOT_SCRIPT),
+    BUNDLE_B64: packBundle(bundleFiles()).toString('base64'),
   });
+  try {
+    return await follow(env, settings);
+  } catch (err) {
+    await removePodLoad(kube, ns);
+    throw err;
+  }
+}
+
+/** Deletes the generator's Pod and ConfigMap and waits until the Pod is gone, so the next case can reuse the name. */
+export async function removePodLoad(kube: Kube, ns: string): Promise<void> {
+  await Promise.all([
+    kube.core.deleteNamespacedPod({ name: NAME, namespace: ns, gracePeriodSeconds: 0 }).catch(() => undefined),
+    kube.core.deleteNamespacedConfigMap({ name: NAME, namespace: ns }).catch(() => undefined),
+  ]);
+  await waitFor({ ...pods(kube, ns, { name: NAME }), description: 'the load generator pod to be gone', predicate: gone(), timeoutMs: TIMEOUTS.delete });
+}
+
+async function follow(env: PodLoadEnv, settings: LoadSettings): Promise<LoadSource> {
+  const { kube, ns } = env;
   await waitFor({ ...pods(kube, ns, { name: NAME }), description: 'the load generator pod to run', predicate: podRunning(), timeoutMs: TIMEOUTS.workload });
 
   const readLog = (tailLines?: number) =>
@@ -71,8 +84,12 @@ export async function startPodLoad(env: PodLoadEnv, settings: LoadSettings): Pro
       await refresher;
       // Node itself sends the signal: the image needs no shell or kill binary.
       await execInPod(kube, ns, NAME, CONTAINER, ['node', '-e', 'process.kill(1, "SIGTERM")'], TIMEOUTS.exec);
-      await waitFor({ ...pods(kube, ns, { name: NAME }), description: 'the load generator pod to finish its ledger', predicate: podSucceeded(), timeoutMs: TIMEOUTS.workload });
-      return decodeLedger(await readLog());
+      try {
+        await waitFor({ ...pods(kube, ns, { name: NAME }), description: 'the load generator pod to finish its ledger', predicate: podSucceeded(), timeoutMs: TIMEOUTS.workload });
+        return decodeLedger(await readLog());
+      } finally {
+        await removePodLoad(kube, ns);
+      }
     },
   };
 }

@@ -1,19 +1,33 @@
 // Summarises a growing ledger for the driver (and, in the in-cluster path, for the progress lines the
-// generator pod prints): per mode, totals and the answers of the last requests.
-import { byMode } from '../ledger/derive.ts';
-import { isFailure, type RequestRecord } from '../ledger/types.ts';
+// generator pod prints): per mode, totals and the answers of the last requests. Called ten times a second
+// while tens of thousands of records pile up, in the process that also generates the load, so it is one
+// pass without sorting the ledger: records are appended as requests complete, so the last requests by
+// start time are among the last few hundred appended (at most `concurrency` can complete out of order).
+import type { ConnectionMode, RequestRecord } from '../ledger/types.ts';
+import { isFailure } from '../ledger/types.ts';
 import type { Progress } from './source.ts';
 
 export const TAIL_SIZE = 100;
+/** How far back from the end to look for the latest starts: beyond any concurrency the load uses. */
+const LOOK_BACK = 1024;
 
 export function progressOf(records: readonly RequestRecord[], tailSize = TAIL_SIZE): Progress {
   const progress: Progress = {};
-  for (const [mode, group] of byMode(records)) {
-    const tail = [...group]
-      .sort((a, b) => a.start - b.start)
-      .slice(-tailSize)
-      .map((r) => (isFailure(r) ? null : (r.answer ?? '')));
-    progress[mode] = { total: group.length, failed: group.filter(isFailure).length, tail };
+  const recent = new Map<ConnectionMode, RequestRecord[]>();
+  const from = Math.max(0, records.length - LOOK_BACK - tailSize);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const p = progress[r.mode] ?? (progress[r.mode] = { total: 0, failed: 0, tail: [] });
+    p.total++;
+    if (isFailure(r)) p.failed++;
+    if (i >= from) {
+      const list = recent.get(r.mode) ?? [];
+      list.push(r);
+      recent.set(r.mode, list);
+    }
+  }
+  for (const [mode, list] of recent) {
+    progress[mode]!.tail = list.sort((a, b) => a.start - b.start).slice(-tailSize).map((r) => (isFailure(r) ? null : (r.answer ?? '')));
   }
   return progress;
 }

@@ -2,6 +2,7 @@
 // driver only sees this interface, so both paths produce the same ledger and the same checks.
 import type { ConnectionMode, RawLedger } from '../ledger/types.ts';
 import type { Identify } from './identify.ts';
+import type { Stall } from './pacer.ts';
 
 export interface LoadSettings {
   /** Origin the requests go to, e.g. http://127.0.0.1:30080 */
@@ -14,8 +15,8 @@ export interface LoadSettings {
   /** Max requests in flight per mode. */
   concurrency: number;
   timeoutMs: number;
-  /** See LoadOptions.keepaliveMaxAgeMs. */
-  keepaliveMaxAgeMs?: number;
+  /** Test hook only (pacer.ts): hold every send in this window. */
+  stall?: Stall;
 }
 
 /** What the driver needs while the load runs: how much was sent, and who answered most recently. */

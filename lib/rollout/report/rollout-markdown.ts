@@ -46,6 +46,16 @@ export function rolloutMarkdown(m: MarkdownInput): string {
     `${f.latencyMs.p50.toFixed(1)} / ${f.latencyMs.p99.toFixed(1)} / ${f.latencyMs.max.toFixed(1)}`,
     o.endsOnNewVersion[mode as keyof typeof o.endsOnNewVersion] ? 'yes' : 'no',
   ]);
+  // The load rule (load-rule.ts): what was sent while the old pods went away, apart from the total.
+  const loadRows = Object.entries(o.load ?? {}).map(([mode, l]) => [
+    mode,
+    `${l.windowSeconds} s`,
+    n(l.sentInWindow),
+    `${l.achievedPerSecond} / ${l.offeredPerSecond}`,
+    `${Math.round(l.fraction * 100)} %`,
+    `${l.maxSendGapMs} ms`,
+    l.ok ? 'yes' : 'no: too thin',
+  ]);
   const podRows = m.oldPods.map((p) => [
     `\`${p.pod}\``,
     p.exitCode === undefined ? '?' : String(p.exitCode),
@@ -63,6 +73,7 @@ export function rolloutMarkdown(m: MarkdownInput): string {
     '',
     table(['mode', 'requests', 'failed', 'causes', 'disruption s', 'req/s', 'latency p50 / p99 / max ms', `ends on ${m.to}`], modeRows),
     '',
+    ...(loadRows.length ? [table(['mode', 'rollout window', 'sent in window', 'req/s achieved / offered', 'of offered', 'longest send gap', 'enough load'], loadRows), ''] : []),
     table(['old pod', 'exit code', 'exited after delete', 'grace period', 'stop events', 'graceful'], podRows),
     '',
     `Ledger: \`${m.files.json}\` · timeline: \`${m.files.svg}\``,

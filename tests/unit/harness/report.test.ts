@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedResult } from '../../../lib/kit/report.ts';
@@ -62,5 +62,14 @@ describe('recording behaviours', () => {
       expect.objectContaining({ case: 'http probe', verdict: 'failed', observations: { restarts: 0 }, failure: 'no restart within 60s' }),
     ]);
     expect(typeof summary.behaviours[0].durationMs).toBe('number');
+  });
+
+  it('runCase must say a report-write failure beside the case\'s own result, never instead of it', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wc-report-')), 'not-a-dir');
+    writeFileSync(file, '');
+    process.env.WC_REPORTS_DIR = join(file, 'reports'); // under a file: every write fails (ENOTDIR), like a full disk
+    await expect(runCase('liveness', 'failing', async () => { throw new Error('no restart within 60s'); }))
+      .rejects.toThrow(/^no restart within 60s\n\(and its report could not be written: .*ENOTDIR/);
+    await expect(runCase('liveness', 'passing', async () => 1)).rejects.toThrow(/^the case PASSED, but its report could not be written: .*ENOTDIR/);
   });
 });

@@ -1,0 +1,3 @@
+module workload-conformance/offline/drain-server
+
+go 1.24

@@ -1,0 +1,91 @@
+// drain-server: the rolling-update check's reference workload, a small HTTP server that stops the way a
+// zero-loss rollout needs (docs/rollout.md, "The reference workload"). Standard library only, so the
+// offline build compiles it with nothing to download.
+//
+// On SIGTERM, with --drain=N (N > 0):
+//   - /readyz answers 503 at once (the kubelet's probe takes the pod out of new pods' way; the endpoint
+//     controller has already removed a terminating pod from the Service);
+//   - every other request is still served for N seconds, each answer carrying `Connection: close`, so a
+//     keep-alive client closes its connection cleanly after that answer instead of meeting a reset later;
+//   - idle keep-alive connections are left alone (closing them at SIGTERM races a request the client may
+//     be sending on them at that instant: RFC 9112 §9.3.1's case);
+//   - after N seconds, in-flight requests are finished (http.Server.Shutdown) and the process exits 0.
+//
+// With --drain=0 it exits 0 at once on SIGTERM, with its connections open: the negative control, the
+// way many servers behave by default.
+//
+// Endpoints: /readyz (ready or 503), /hostname (the pod name: answers are attributed to pods), / (the
+// version from WC_VERSION and the pod name).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+func main() {
+	port := flag.Int("port", 8080, "HTTP port")
+	drain := flag.Duration("drain", 5*time.Second, "how long to keep serving after SIGTERM (0: exit at once)")
+	flag.Parse()
+
+	hostname, _ := os.Hostname()
+	version := os.Getenv("WC_VERSION")
+	var draining atomic.Bool
+
+	mux := http.NewServeMux()
+	answer := func(w http.ResponseWriter, body string) {
+		if draining.Load() {
+			// Go's server closes the connection after writing an answer that carries this header.
+			w.Header().Set("Connection", "close")
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("X-Version", version)
+		fmt.Fprint(w, body)
+	}
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if draining.Load() {
+			w.Header().Set("Connection", "close")
+			http.Error(w, "draining", http.StatusServiceUnavailable)
+			return
+		}
+		answer(w, "ok")
+	})
+	mux.HandleFunc("/hostname", func(w http.ResponseWriter, _ *http.Request) { answer(w, hostname) })
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { answer(w, version+" "+hostname+"\n") })
+
+	srv := &http.Server{Addr: fmt.Sprintf(":%d", *port), Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Idle connections stay open as long as a client keeps them (the client decides, as in production).
+	srv.IdleTimeout = 0
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		<-stop
+		if *drain <= 0 {
+			log.Printf("SIGTERM: no drain, exiting at once")
+			os.Exit(0)
+		}
+		draining.Store(true)
+		log.Printf("SIGTERM: draining for %s (readiness 503, answers with Connection: close)", *drain)
+		time.Sleep(*drain)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		log.Printf("drained, exiting")
+		os.Exit(0)
+	}()
+
+	log.Printf("drain-server %s on :%d, drain %s", version, *port, *drain)
+	if err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {
+		log.Fatal(err)
+	}
+	select {} // Shutdown returned ListenAndServe early; the signal goroutine exits the process.
+}

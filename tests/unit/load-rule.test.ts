@@ -1,0 +1,80 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { judgeLoad } from '../../lib/rollout/load-rule.ts';
+import { Recorder } from '../../lib/rollout/ledger/recorder.ts';
+import type { RequestRecord } from '../../lib/rollout/ledger/types.ts';
+import { startLoad } from '../../lib/rollout/load/generator.ts';
+
+const sends = (starts: number[]): RequestRecord[] => starts.map((start) => ({ mode: 'fresh', start, end: start + 1, status: 200 }));
+const every = (from: number, to: number, stepMs: number) => Array.from({ length: Math.ceil((to - from) / stepMs) }, (_, i) => from + i * stepMs);
+
+describe('the load rule: >= 95 % of the offered rate and no send gap over the bound, in the rollout window', () => {
+  const rule = { offeredPerSecond: 100, maxSendGapMs: 1000 };
+
+  it('passes a steady load at the offered rate', () => {
+    const l = judgeLoad(sends(every(0, 10_000, 10)), 0, 10_000, rule);
+    expect(l).toMatchObject({ ok: true, sentInWindow: 1000, achievedPerSecond: 100, fraction: 1, maxSendGapMs: 10 });
+  });
+
+  it('counts only sends inside the window', () => {
+    const l = judgeLoad(sends(every(-5000, 15_000, 10)), 0, 10_000, rule);
+    expect(l.sentInWindow).toBe(1000);
+  });
+
+  it('fails a load below 95 % of the offered rate, with the figures', () => {
+    const l = judgeLoad(sends(every(0, 10_000, 11)), 0, 10_000, rule, 'fresh');
+    expect(l.ok).toBe(false);
+    expect(l.problem).toMatch(/^fresh: 91 req\/s sent in the 10 s rollout window, 91 % of the offered 100 \(< 95 %\)$/);
+  });
+
+  it('fails a pause longer than the bound even when the rate catches up afterwards', () => {
+    const starts = [...every(0, 4000, 10), ...every(5500, 10_000, 7)];
+    const l = judgeLoad(sends(starts), 0, 10_000, rule, 'keepalive');
+    expect(l.fraction).toBeGreaterThanOrEqual(0.95);
+    expect(l.ok).toBe(false);
+    expect(l.maxSendGapMs).toBe(1510);
+    expect(l.problem).toMatch(/no request sent for 1510 ms from t=3990 ms \(bound 1000 ms\)/);
+  });
+
+  it('counts the window edges: no sends at the end is a gap too', () => {
+    const l = judgeLoad(sends(every(0, 8000, 5)), 0, 10_000, rule);
+    expect(l.maxSendGapMs).toBe(2005);
+    expect(l.ok).toBe(false);
+  });
+
+  it('an empty window is too thin', () => {
+    expect(judgeLoad([], 0, 1000, rule).ok).toBe(false);
+  });
+});
+
+describe('a deliberately stalled generator (test hook) is judged "load too thin", not passed', () => {
+  let server: http.Server;
+  let target: string;
+  beforeAll(async () => {
+    server = http.createServer((_req, res) => res.end('pod-a'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  async function run(stall?: { atMs: number; forMs: number }) {
+    const recorder = new Recorder(target);
+    const load = startLoad({ target, path: '/', mode: 'keepalive', ratePerSecond: 100, concurrency: 16, timeoutMs: 2000,
+      identify: { from: 'body' }, ...(stall ? { stall } : {}) }, recorder);
+    // The measurement window itself: the generator runs for 2.5 s.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await load.stop();
+    return { records: recorder.records, load: judgeLoad(recorder.records, 200, 2300, { offeredPerSecond: 100, maxSendGapMs: 1000 }) };
+  }
+
+  it('the same generator unstalled passes the rule, stalled for 1.2 s fails it on the gap, every request answered', async () => {
+    const steady = await run();
+    expect(steady.records.every((r) => r.status === 200)).toBe(true);
+    expect(steady.load.ok).toBe(true);
+    const stalled = await run({ atMs: 800, forMs: 1200 });
+    expect(stalled.records.every((r) => r.status === 200)).toBe(true);
+    expect(stalled.load.ok).toBe(false);
+    expect(stalled.load.maxSendGapMs).toBeGreaterThan(1000);
+    expect(stalled.load.problem).toMatch(/no request sent for \d+ ms/);
+  }, 20_000);
+});
