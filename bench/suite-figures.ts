@@ -1,0 +1,101 @@
+// The figures of `npm run bench:suite`, from what a cluster run leaves in its reports directory: junit.xml (each
+// file's wall time, as Jest measured it in the worker), .timing/<file>.json (when the file started and ended,
+// and its worker's event-loop delay: tests/setup/event-loop.ts) and summary.json (the rollout's achieved rates).
+// Pure: reads text, returns numbers, so tests/unit/bench-suite.test.ts checks it without a cluster.
+import { intrinsicOf } from './intrinsic.ts';
+
+export interface FileRun {
+  file: string;
+  wallSeconds: number;
+  /** ISO time the file started (junit's timestamp, whole seconds), when known. */
+  startedAt?: string;
+  tests: number;
+  failures: number;
+}
+
+export interface EventLoop {
+  file: string;
+  startedAt: string;
+  endedAt: string;
+  eventLoopDelayMs: { mean: number; p50: number; p99: number; max: number };
+}
+
+export interface FileFigures extends FileRun {
+  intrinsicSeconds?: number;
+  ratio?: number;
+  why: string;
+  eventLoopLagP99Ms?: number;
+  eventLoopLagMaxMs?: number;
+}
+
+export interface SuiteFigures {
+  files: FileFigures[];
+  suiteSeconds: number;
+  bringUpSeconds: number;
+  longest?: FileFigures;
+  /** suite wall / (bring-up + longest file): 1 when every file overlapped the longest perfectly. */
+  suiteRatio?: number;
+}
+
+const attribute = (tag: string, name: string): string | undefined =>
+  new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+
+/** One entry per <testsuite> (one per test file, jest-junit with suiteNameTemplate {filepath}). */
+export function parseJunit(xml: string): FileRun[] {
+  return [...xml.matchAll(/<testsuite\s[^>]*>/g)].map(([tag]) => {
+    const name = attribute(tag, 'name') ?? 'unknown';
+    const startedAt = attribute(tag, 'timestamp');
+    return {
+      file: name.replace(/^.*\//, ''),
+      wallSeconds: Number(attribute(tag, 'time') ?? 0),
+      ...(startedAt ? { startedAt } : {}),
+      tests: Number(attribute(tag, 'tests') ?? 0),
+      failures: Number(attribute(tag, 'failures') ?? 0) + Number(attribute(tag, 'errors') ?? 0),
+    };
+  });
+}
+
+const round = (n: number, places = 2): number => Math.round(n * 10 ** places) / 10 ** places;
+
+/**
+ * Per file: wall, intrinsic minimum and their ratio; for the suite: its wall over (bring-up + longest file).
+ * `bringUpSeconds` is the time from launching Jest until the first file started (global setup included).
+ */
+export function suiteFigures(runs: FileRun[], loops: EventLoop[], suiteSeconds: number, bringUpSeconds: number,
+  resolutionMs = 10): SuiteFigures {
+  const files = runs.map((run): FileFigures => {
+    const { seconds, why } = intrinsicOf(run.file);
+    const loop = loops.find((l) => l.file === run.file);
+    return {
+      ...run, why,
+      ...(seconds !== undefined ? { intrinsicSeconds: seconds } : {}),
+      ...(seconds ? { ratio: round(run.wallSeconds / seconds) } : {}),
+      // The histogram times a `resolutionMs` timer: what it records beyond that is the lag.
+      ...(loop ? { eventLoopLagP99Ms: round(Math.max(0, loop.eventLoopDelayMs.p99 - resolutionMs), 1),
+        eventLoopLagMaxMs: round(Math.max(0, loop.eventLoopDelayMs.max - resolutionMs), 1) } : {}),
+    };
+  }).sort((a, b) => b.wallSeconds - a.wallSeconds);
+  const longest = files[0];
+  return {
+    files, suiteSeconds: round(suiteSeconds, 1), bringUpSeconds: round(bringUpSeconds, 1),
+    ...(longest ? { longest, suiteRatio: round(suiteSeconds / (bringUpSeconds + longest.wallSeconds)) } : {}),
+  };
+}
+
+/** The Markdown table bench:suite prints. */
+export function formatSuiteFigures(f: SuiteFigures, workers: number): string {
+  const cell = (n: number | undefined, unit = ''): string => (n === undefined ? '?' : `${n}${unit}`);
+  const lines = [
+    `| file | wall s | intrinsic s | ratio | event-loop lag p99 / max ms | tests (failed) |`,
+    `|---|---:|---:|---:|---:|---:|`,
+    ...f.files.map((x) => `| ${x.file} | ${x.wallSeconds.toFixed(1)} | ${cell(x.intrinsicSeconds)} | ${cell(x.ratio)} | ` +
+      `${cell(x.eventLoopLagP99Ms)} / ${cell(x.eventLoopLagMaxMs)} | ${x.tests}${x.failures ? ` (${x.failures})` : ''} |`),
+    '',
+    `workers: ${workers}; suite wall ${f.suiteSeconds} s; bring-up (Jest start + global setup) ${f.bringUpSeconds} s; ` +
+      `longest file ${f.longest ? `${f.longest.file} ${f.longest.wallSeconds.toFixed(1)} s` : '-'}`,
+    `whole-suite ratio: ${cell(f.suiteRatio)} = suite wall / (bring-up + longest file) (goal <= 1.2)`,
+  ];
+  const unknown = f.files.filter((x) => x.intrinsicSeconds === undefined).map((x) => x.file);
+  if (unknown.length) lines.push(`intrinsic minimum unknown for: ${unknown.join(', ')} (bench/intrinsic.ts)`);
+  return lines.join('\n');
+}
