@@ -2,16 +2,10 @@
 // file's wall time, as Jest measured it in the worker), .timing/<file>.json (when the file started and ended,
 // and its worker's event-loop delay: tests/setup/event-loop.ts) and summary.json (the rollout's achieved rates).
 // Pure: reads text, returns numbers, so tests/unit/bench-suite.test.ts checks it without a cluster.
+import type { FileRun } from '../lib/run/junit.ts';
 import { intrinsicOf } from './intrinsic.ts';
 
-export interface FileRun {
-  file: string;
-  wallSeconds: number;
-  /** ISO time the file started (junit's timestamp, whole seconds), when known. */
-  startedAt?: string;
-  tests: number;
-  failures: number;
-}
+export { parseJunitSuites as parseJunit } from '../lib/run/junit.ts';
 
 export interface EventLoop {
   file: string;
@@ -35,24 +29,6 @@ export interface SuiteFigures {
   longest?: FileFigures;
   /** suite wall / (bring-up + longest file): 1 when every file overlapped the longest perfectly. */
   suiteRatio?: number;
-}
-
-const attribute = (tag: string, name: string): string | undefined =>
-  new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
-
-/** One entry per <testsuite> (one per test file, jest-junit with suiteNameTemplate {filepath}). */
-export function parseJunit(xml: string): FileRun[] {
-  return [...xml.matchAll(/<testsuite\s[^>]*>/g)].map(([tag]) => {
-    const name = attribute(tag, 'name') ?? 'unknown';
-    const startedAt = attribute(tag, 'timestamp');
-    return {
-      file: name.replace(/^.*\//, ''),
-      wallSeconds: Number(attribute(tag, 'time') ?? 0),
-      ...(startedAt ? { startedAt } : {}),
-      tests: Number(attribute(tag, 'tests') ?? 0),
-      failures: Number(attribute(tag, 'failures') ?? 0) + Number(attribute(tag, 'errors') ?? 0),
-    };
-  });
 }
 
 const round = (n: number, places = 2): number => Math.round(n * 10 ** places) / 10 ** places;
@@ -83,7 +59,7 @@ export function suiteFigures(runs: FileRun[], loops: EventLoop[], suiteSeconds: 
 }
 
 /** The Markdown table bench:suite prints. */
-export function formatSuiteFigures(f: SuiteFigures, workers: number): string {
+export function formatSuiteFigures(f: SuiteFigures, workers: number | string): string {
   const cell = (n: number | undefined, unit = ''): string => (n === undefined ? '?' : `${n}${unit}`);
   const lines = [
     `| file | wall s | intrinsic s | ratio | event-loop lag p99 / max ms | tests (failed) |`,

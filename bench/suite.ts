@@ -46,7 +46,7 @@ function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-function figuresOf(dir: string, suiteSeconds: number | undefined, startedAtMs: number | undefined, workers: number): string {
+function figuresOf(dir: string, suiteSeconds: number | undefined, startedAtMs: number | undefined, workers: number | string): string {
   const junit = join(dir, 'junit.xml');
   if (!existsSync(junit)) throw new HarnessError('reading the run', `${junit} does not exist`, 'run the suite first (without --from)');
   const runs = parseJunit(readFileSync(junit, 'utf8'));
@@ -69,7 +69,7 @@ runCli(async () => {
   if (from >= 0) {
     const dir = args[from + 1];
     if (!dir) throw new HarnessError('reading the arguments', '--from needs a reports directory', 'npm run bench:suite -- --from reports');
-    process.stdout.write(`${figuresOf(resolve(dir), undefined, undefined, workers)}\n`);
+    process.stdout.write(`${figuresOf(resolve(dir), undefined, undefined, 'as that run had them')}\n`);
     return;
   }
   if (!process.env.WC_KUBECONFIG && !process.env.WC_KEEP_CLUSTER) {
