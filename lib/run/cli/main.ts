@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { formatHarnessError, isHarnessError, messageOf } from '../../kit/errors.ts';
 import { connect } from '../../kit/kube.ts';
 import { thisProcessOwner } from '../../kit/namespace.ts';
@@ -136,7 +136,7 @@ function report(reportsArg: string | undefined): number {
   const dir = resolve(reportsArg ?? process.env.WC_REPORTS_DIR ?? 'reports');
   const file = join(dir, 'summary.json');
   if (!existsSync(file)) {
-    throw new UsageError(`no summary in ${dir} (${relative(process.cwd(), file) || file} does not exist): run the suite first, or say --reports DIR`);
+    throw new UsageError(`no summary in ${dir} (${file} does not exist): run the suite first, or say --reports DIR`);
   }
   const summary = JSON.parse(readFileSync(file, 'utf8')) as Summary;
   const rows = summary.behaviours.map((b) => [b.verdict === 'passed' ? 'PASS' : 'FAIL', b.behaviour, b.case,
