@@ -20,6 +20,8 @@ export interface FileFigures extends FileRun {
   why: string;
   eventLoopLagP99Ms?: number;
   eventLoopLagMaxMs?: number;
+  /** Wall minus the tests' own times: worker start, beforeAll (apply, pods starting), afterAll (namespace deletion). */
+  outsideTestsSeconds?: number;
 }
 
 export interface SuiteFigures {
@@ -38,12 +40,13 @@ const round = (n: number, places = 2): number => Math.round(n * 10 ** places) / 
  * `bringUpSeconds` is the time from launching Jest until the first file started (global setup included).
  */
 export function suiteFigures(runs: FileRun[], loops: EventLoop[], suiteSeconds: number, bringUpSeconds: number,
-  resolutionMs = 10): SuiteFigures {
+  testSeconds: Record<string, number> = {}, resolutionMs = 10): SuiteFigures {
   const files = runs.map((run): FileFigures => {
     const { seconds, why } = intrinsicOf(run.file);
     const loop = loops.find((l) => l.file === run.file);
     return {
       ...run, why,
+      ...(testSeconds[run.file] !== undefined ? { outsideTestsSeconds: round(Math.max(0, run.wallSeconds - testSeconds[run.file]!), 1) } : {}),
       ...(seconds !== undefined ? { intrinsicSeconds: seconds } : {}),
       ...(seconds ? { ratio: round(run.wallSeconds / seconds) } : {}),
       // The histogram times a `resolutionMs` timer: what it records beyond that is the lag.
@@ -62,9 +65,9 @@ export function suiteFigures(runs: FileRun[], loops: EventLoop[], suiteSeconds: 
 export function formatSuiteFigures(f: SuiteFigures, workers: number | string): string {
   const cell = (n: number | undefined, unit = ''): string => (n === undefined ? '?' : `${n}${unit}`);
   const lines = [
-    `| file | wall s | intrinsic s | ratio | event-loop lag p99 / max ms | tests (failed) |`,
-    `|---|---:|---:|---:|---:|---:|`,
-    ...f.files.map((x) => `| ${x.file} | ${x.wallSeconds.toFixed(1)} | ${cell(x.intrinsicSeconds)} | ${cell(x.ratio)} | ` +
+    `| file | wall s | intrinsic s | ratio | outside tests s | event-loop lag p99 / max ms | tests (failed) |`,
+    `|---|---:|---:|---:|---:|---:|---:|`,
+    ...f.files.map((x) => `| ${x.file} | ${x.wallSeconds.toFixed(1)} | ${cell(x.intrinsicSeconds)} | ${cell(x.ratio)} | ${cell(x.outsideTestsSeconds)} | ` +
       `${cell(x.eventLoopLagP99Ms)} / ${cell(x.eventLoopLagMaxMs)} | ${x.tests}${x.failures ? ` (${x.failures})` : ''} |`),
     '',
     `workers: ${workers}; suite wall ${f.suiteSeconds} s; bring-up (Jest start + global setup) ${f.bringUpSeconds} s; ` +

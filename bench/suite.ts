@@ -12,6 +12,7 @@ import { runCli } from '../lib/run/cli/run-cli.ts';
 import { parseParallel } from '../lib/run/config.ts';
 import { REPO_ROOT } from '../lib/run/versions.ts';
 import { HarnessError } from '../lib/kit/errors.ts';
+import { parseJunitCases } from '../lib/run/junit.ts';
 import type { EventLoop } from './suite-figures.ts';
 import { formatSuiteFigures, parseJunit, suiteFigures } from './suite-figures.ts';
 
@@ -49,7 +50,10 @@ function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 function figuresOf(dir: string, suiteSeconds: number | undefined, startedAtMs: number | undefined, workers: number | string): string {
   const junit = join(dir, 'junit.xml');
   if (!existsSync(junit)) throw new HarnessError('reading the run', `${junit} does not exist`, 'run the suite first (without --from)');
-  const runs = parseJunit(readFileSync(junit, 'utf8'));
+  const xml = readFileSync(junit, 'utf8');
+  const runs = parseJunit(xml);
+  const testSeconds: Record<string, number> = {};
+  for (const c of parseJunitCases(xml)) testSeconds[c.file] = (testSeconds[c.file] ?? 0) + c.seconds;
   const loops = readLoops(dir);
   const starts = loops.map((l) => Date.parse(l.startedAt));
   const ends = loops.map((l) => Date.parse(l.endedAt));
@@ -57,7 +61,7 @@ function figuresOf(dir: string, suiteSeconds: number | undefined, startedAtMs: n
   // Without a launch time (--from), bring-up is unknown: 0, and the suite spans the first start to the last end.
   const bringUp = startedAtMs !== undefined && firstStart !== undefined ? (firstStart - startedAtMs) / 1000 : 0;
   const wall = suiteSeconds ?? (ends.length && firstStart !== undefined ? (Math.max(...ends) - firstStart) / 1000 : 0);
-  const text = [formatSuiteFigures(suiteFigures(runs, loops, wall, bringUp), workers), ...rolloutRates(dir)].join('\n');
+  const text = [formatSuiteFigures(suiteFigures(runs, loops, wall, bringUp, testSeconds), workers), ...rolloutRates(dir)].join('\n');
   writeFileSync(join(dir, 'bench-suite.md'), `${text}\n`);
   return text;
 }

@@ -34,6 +34,7 @@ describe('bench:suite figures', () => {
     expect(unknown.ratio).toBeUndefined();
     const text = formatSuiteFigures(f, 6);
     expect(text).toContain('| oom-kill.test.ts | 10.0 |');
+    expect(suiteFigures(parseJunit(junit), [], 130, 10, { 'oom-kill.test.ts': 6 }).files[1]!.outsideTestsSeconds).toBe(4);
     expect(text).toContain('whole-suite ratio: 1.08');
     expect(text).toContain('intrinsic minimum unknown for: new-thing.test.ts');
   });
