@@ -78,3 +78,19 @@ export function formatSuiteFigures(f: SuiteFigures, workers: number | string): s
   if (unknown.length) lines.push(`intrinsic minimum unknown for: ${unknown.join(', ')} (bench/intrinsic.ts)`);
   return lines.join('\n');
 }
+
+/**
+ * Why the whole suite took longer than bring-up + its longest file: the file that ended last, when it could
+ * start, and whether the other files' work fits beside the longest file on the remaining workers.
+ */
+export function heldBackBy(f: SuiteFigures, loops: EventLoop[], workers: number): string | undefined {
+  if (f.suiteRatio === undefined || f.suiteRatio <= 1.2 || !f.longest || loops.length === 0) return undefined;
+  const start = Math.min(...loops.map((l) => Date.parse(l.startedAt)));
+  const last = [...loops].sort((a, b) => Date.parse(b.endedAt) - Date.parse(a.endedAt))[0]!;
+  const others = f.files.filter((x) => x !== f.longest).reduce((sum, x) => sum + x.wallSeconds, 0);
+  const beside = workers > 1 ? others / (workers - 1) : others;
+  return `held back by ${last.file}: it ended last, having started ${((Date.parse(last.startedAt) - start) / 1000).toFixed(0)} s ` +
+    `into the run (it waited for a free worker); the other files need ${others.toFixed(0)} worker-seconds, ` +
+    `${beside.toFixed(0)} s on the ${Math.max(1, workers - 1)} worker(s) beside the longest file (${f.longest.wallSeconds.toFixed(0)} s)` +
+    (beside > f.longest.wallSeconds ? ': more workers (or shorter files) would close the gap' : '');
+}

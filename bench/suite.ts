@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../lib/run/versions.ts';
 import { HarnessError } from '../lib/kit/errors.ts';
 import { parseJunitCases } from '../lib/run/junit.ts';
 import type { EventLoop } from './suite-figures.ts';
-import { formatSuiteFigures, parseJunit, suiteFigures } from './suite-figures.ts';
+import { formatSuiteFigures, heldBackBy, parseJunit, suiteFigures } from './suite-figures.ts';
 
 function readLoops(dir: string): EventLoop[] {
   const timing = join(dir, '.timing');
@@ -61,7 +61,9 @@ function figuresOf(dir: string, suiteSeconds: number | undefined, startedAtMs: n
   // Without a launch time (--from), bring-up is unknown: 0, and the suite spans the first start to the last end.
   const bringUp = startedAtMs !== undefined && firstStart !== undefined ? (firstStart - startedAtMs) / 1000 : 0;
   const wall = suiteSeconds ?? (ends.length && firstStart !== undefined ? (Math.max(...ends) - firstStart) / 1000 : 0);
-  const text = [formatSuiteFigures(suiteFigures(runs, loops, wall, bringUp, testSeconds), workers), ...rolloutRates(dir)].join('\n');
+  const figures = suiteFigures(runs, loops, wall, bringUp, testSeconds);
+  const held = typeof workers === 'number' ? heldBackBy(figures, loops, workers) : undefined;
+  const text = [formatSuiteFigures(figures, workers), ...(held ? [held] : []), ...rolloutRates(dir)].join('\n');
   writeFileSync(join(dir, 'bench-suite.md'), `${text}\n`);
   return text;
 }
@@ -73,7 +75,8 @@ runCli(async () => {
   if (from >= 0) {
     const dir = args[from + 1];
     if (!dir) throw new HarnessError('reading the arguments', '--from needs a reports directory', 'npm run bench:suite -- --from reports');
-    process.stdout.write(`${figuresOf(resolve(dir), undefined, undefined, 'as that run had them')}\n`);
+    const n = args[from + 2] === '--workers' ? Number(args[from + 3]) : undefined;
+    process.stdout.write(`${figuresOf(resolve(dir), undefined, undefined, n && n > 0 ? n : 'as that run had them')}\n`);
     return;
   }
   if (!process.env.WC_KUBECONFIG && !process.env.WC_KEEP_CLUSTER) {

@@ -1,4 +1,4 @@
-import { formatSuiteFigures, parseJunit, suiteFigures } from '../../bench/suite-figures.ts';
+import { formatSuiteFigures, heldBackBy, parseJunit, suiteFigures } from '../../bench/suite-figures.ts';
 
 const junit = `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="jest tests" tests="5" failures="1" errors="0" time="120">
@@ -37,5 +37,16 @@ describe('bench:suite figures', () => {
     expect(suiteFigures(parseJunit(junit), [], 130, 10, { 'oom-kill.test.ts': 6 }).files[1]!.outsideTestsSeconds).toBe(4);
     expect(text).toContain('whole-suite ratio: 1.08');
     expect(text).toContain('intrinsic minimum unknown for: new-thing.test.ts');
+  });
+
+  it('must name the file that held the suite back when the ratio is above 1.2, and say why', () => {
+    const loops = [
+      { file: 'rolling-update.test.ts', startedAt: '2026-11-23T12:00:00Z', endedAt: '2026-11-23T12:01:50Z', eventLoopDelayMs: { mean: 0, p50: 0, p99: 0, max: 0 } },
+      { file: 'oom-kill.test.ts', startedAt: '2026-11-23T12:00:00Z', endedAt: '2026-11-23T12:00:10Z', eventLoopDelayMs: { mean: 0, p50: 0, p99: 0, max: 0 } },
+      { file: 'new-thing.test.ts', startedAt: '2026-11-23T12:02:00Z', endedAt: '2026-11-23T12:02:07Z', eventLoopDelayMs: { mean: 0, p50: 0, p99: 0, max: 0 } },
+    ];
+    const slow = suiteFigures(parseJunit(junit), loops, 200, 10);
+    expect(heldBackBy(slow, loops, 2)).toMatch(/^held back by new-thing.test.ts: it ended last, having started 120 s into the run/);
+    expect(heldBackBy(suiteFigures(parseJunit(junit), loops, 125, 10), loops, 2)).toBeUndefined();
   });
 });
