@@ -46,12 +46,13 @@ export function parseFlag(env: Env, name: string): boolean {
  * their time waiting on Kubernetes' own timers (probe periods, back-off, grace periods), not on this
  * machine's CPU, so they overlap well even on 2 cores; each runs in its own Jest worker process, so the
  * rolling update's host load generator never shares an event loop with another file. Measured on the 2-core
- * dev machine (bench/suite.ts, 13 files): 3 workers ran the suite in 183 s with the rollout at its full
- * 200 req/s (its worker's event-loop lag p99 0.16 s); 6 took 229 s, the CPU-starved rollout reached 72 req/s
- * (lag p99 1.3 s) and the busy node began to fail container starts (StartError) and exec probes; serial
- * took about 500 s. More cores (and a node with more CPU) carry more: raise it there. 1 is serial.
+ * dev machine, shared with other engineers (bench/suite.ts, 13 files, bench/results/suite-wc-dev.md): 4 workers
+ * ran the suite in 152 s, whole-suite ratio 1.09, everything passed, the rollout at 175-199 of its 200 req/s;
+ * 3 took 183 s (rollout 200 req/s); 6 took 229 s, the CPU-starved rollout reached 72 req/s (its worker's
+ * event-loop lag p99 1.3 s) and the busy node began to fail container starts (StartError) and exec probes;
+ * serial took about 500 s. More cores (and a node with more CPU) carry more: raise it there. 1 is serial.
  */
-export const DEFAULT_PARALLEL = 3;
+export const DEFAULT_PARALLEL = 4;
 const MAX_PARALLEL = 64;
 
 export function parseParallel(env: Env = process.env): number {

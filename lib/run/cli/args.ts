@@ -152,7 +152,7 @@ export function helpText(behaviours: Behaviour[]): string {
     '             --repeat N               run the files N times on one cluster; list every failure by test and reason',
     '             --keep-cluster           keep the kind cluster afterwards',
     '             --reports DIR            where reports go (default reports/)',
-    '             --parallel N             files at once (default WC_PARALLEL or 3; 1 = one after another)',
+    '             --parallel N             files at once (default WC_PARALLEL or 4; 1 = one after another)',
     '  up       bring the offline kind cluster up and keep it',
     '  down     delete the kind cluster (WC_CLUSTER_NAME)',
     '  sweep    delete namespaces left by earlier runs whose process is gone  [--kubeconfig F --context C]',
