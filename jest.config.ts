@@ -1,4 +1,6 @@
 import type { Config } from 'jest';
+import { formatHarnessError, isHarnessError } from './lib/kit/errors.ts';
+import { parseParallel } from './lib/run/config.ts';
 
 // TypeScript and the ESM-only dependencies are both compiled to CommonJS by swc, so Jest needs no
 // experimental VM-modules flag. Type checking is `npm run typecheck`, not the transform's job.
@@ -32,7 +34,25 @@ const shared = {
   testEnvironment: 'node',
 };
 
+/**
+ * Cluster test files run side by side, each in its own worker process (WC_PARALLEL, lib/run/config.ts).
+ * maxWorkers is one option for the whole run (Jest has no per-project worker count); the unit files share
+ * the pool and finish in seconds either way. `--runInBand` or `--maxWorkers` on the command line still win.
+ */
+function workers(): number {
+  try {
+    return parseParallel(process.env);
+  } catch (err) {
+    if (!isHarnessError(err)) throw err;
+    process.stderr.write(`${formatHarnessError(err)}\n`);
+    process.exit(2);
+  }
+}
+
 const config: Config = {
+  maxWorkers: workers(),
+  // Cluster files longest first, so the longest starts at once (tests/setup/sequencer.ts).
+  testSequencer: '<rootDir>/tests/setup/sequencer.ts',
   projects: [
     {
       ...shared,
@@ -49,7 +69,8 @@ const config: Config = {
       testEnvironment: '<rootDir>/tests/setup/cluster-environment.ts',
       // Cluster tests and their hooks wait on real state changes (restarts, rollouts); the waits carry their
       // own, shorter timeouts. (testTimeout is not a per-project option: the setup file sets it.)
-      setupFilesAfterEnv: ['<rootDir>/tests/setup/cluster-timeouts.ts'],
+      // event-loop.ts measures each file's worker event loop (reports/.timing/), read by bench/suite.ts.
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/cluster-timeouts.ts', '<rootDir>/tests/setup/event-loop.ts'],
       slowTestThreshold: 60,
     },
   ],

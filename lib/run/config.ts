@@ -41,6 +41,31 @@ export function parseFlag(env: Env, name: string): boolean {
   throw new HarnessError(STEP, `${name}=${env[name]} is not a boolean`, `set ${name}=1 to turn it on, or unset it`);
 }
 
+/**
+ * How many cluster test files run at once (WC_PARALLEL). The files are isolated by namespace and spend
+ * their time waiting on Kubernetes' own timers (probe periods, back-off, grace periods), not on this
+ * machine's CPU, so they overlap well even on 2 cores; each runs in its own Jest worker process, so the
+ * rolling update's host load generator never shares an event loop with another file. Measured on the 2-core
+ * dev machine, shared with other engineers (bench/suite.ts, 13 files, bench/results/suite-wc-dev.md): 4 workers
+ * ran the suite in 152 s, whole-suite ratio 1.09, everything passed, the rollout at 175-199 of its 200 req/s;
+ * 3 took 183 s (rollout 200 req/s); 6 took 229 s, the CPU-starved rollout reached 72 req/s (its worker's
+ * event-loop lag p99 1.3 s) and the busy node began to fail container starts (StartError) and exec probes;
+ * serial took about 500 s. More cores (and a node with more CPU) carry more: raise it there. 1 is serial.
+ */
+export const DEFAULT_PARALLEL = 4;
+const MAX_PARALLEL = 64;
+
+export function parseParallel(env: Env = process.env): number {
+  const raw = env.WC_PARALLEL?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_PARALLEL;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isInteger(n) || n < 1 || n > MAX_PARALLEL) {
+    throw new HarnessError(STEP, `WC_PARALLEL=${env.WC_PARALLEL} is not a whole number from 1 to ${MAX_PARALLEL}`,
+      `set WC_PARALLEL to how many cluster test files may run at once (default ${DEFAULT_PARALLEL}; 1 runs them one after another)`);
+  }
+  return n;
+}
+
 function nonEmpty(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;

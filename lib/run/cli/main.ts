@@ -1,0 +1,191 @@
+/**
+ * `npx workload-conformance <command>` (bin/workload-conformance.cjs picks a new-enough Node and runs this).
+ * The third way to run the suite, not a second tool: `run` spawns the same Jest cluster project `npm test`
+ * runs, with the options turned into the WC_* variables the run side already reads; `up`/`down` are the
+ * same scripts as `npm run offline:up` and lib/run/cli/down.ts. Exit codes: see args.ts (EXIT).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { formatHarnessError, isHarnessError, messageOf } from '../../kit/errors.ts';
+import { connect } from '../../kit/kube.ts';
+import type { Summary } from '../../kit/report.ts';
+import { newRunId } from '../../kit/run-context.ts';
+import { kubeconfigFor } from '../cluster.ts';
+import type { HarnessConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
+import { parseJunitCases } from '../junit.ts';
+import type { TestCaseRun } from '../junit.ts';
+import { KindCli } from '../kind.ts';
+import { readArtefacts } from '../offline.ts';
+import { checkReachable } from '../reachability.ts';
+import { stderrLog } from '../session.ts';
+import { sweepLeftovers } from '../lease-sweep.ts';
+import { REPO_ROOT } from '../versions.ts';
+import type { Command } from './args.ts';
+import { behavioursIn, EXIT, exitCodeFor, helpText, parseArgs, selectFiles, UsageError } from './args.ts';
+
+type RunCommand = Extract<Command, { command: 'run' }>;
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** Runs a Node script of this repository with this Node; resolves with its exit code. */
+function node(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { env, stdio: 'inherit' });
+    // Ctrl-C reaches the child through the process group; a SIGTERM sent to this process alone is passed on.
+    const forward = (): void => {
+      child.kill('SIGTERM');
+    };
+    process.on('SIGTERM', forward);
+    process.on('SIGINT', () => undefined); // the child cleans up and exits; so do we, with its code
+    child.on('error', fail);
+    child.on('exit', (code, signal) => {
+      process.off('SIGTERM', forward);
+      done(code ?? (signal ? 130 : 1));
+    });
+  });
+}
+
+/** The configuration `run` would use, checked before Jest starts: bad input and an unreachable cluster are exit 2. */
+async function preflight(env: NodeJS.ProcessEnv): Promise<HarnessConfig> {
+  const config = loadConfig(env);
+  if (config.mode === 'existing') await checkReachable(connect(config.kubeconfigPath!, config.context));
+  return config;
+}
+
+function runEnv(cmd: RunCommand, reports: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env, WC_REPORTS_DIR: reports,
+    ...(cmd.kubeconfig ? { WC_KUBECONFIG: resolve(cmd.kubeconfig) } : {}),
+    ...(cmd.context ? { WC_CONTEXT: cmd.context } : {}),
+    ...(cmd.keepCluster ? { WC_KEEP_CLUSTER: '1' } : {}),
+    ...(cmd.parallel ? { WC_PARALLEL: String(cmd.parallel) } : {}),
+  };
+}
+
+async function kindClusterExists(config: HarnessConfig): Promise<boolean> {
+  if (config.mode !== 'kind') return false;
+  try {
+    return (await new KindCli(config.offline ? readArtefacts(config.cacheDir).kind : 'kind').clusters()).includes(config.clusterName);
+  } catch {
+    return false; // no kind yet (the offline build makes it): the run will create the cluster
+  }
+}
+
+interface Pass {
+  index: number;
+  exitCode: number;
+  cases: TestCaseRun[];
+}
+
+function describePass(pass: Pass, of: number): string[] {
+  const ran = pass.cases.filter((c) => !c.skipped);
+  const failed = ran.filter((c) => c.failure !== undefined);
+  return [
+    `run ${pass.index}/${of}: ${ran.length - failed.length} passed, ${failed.length} failed`,
+    ...failed.map((c) => `  FAILED ${c.file} › ${c.name}\n         ${c.failure}`),
+  ];
+}
+
+async function run(cmd: RunCommand): Promise<number> {
+  const files = selectFiles(cmd.only, behavioursIn(join(REPO_ROOT, 'tests')));
+  const reports = resolve(cmd.reports ?? process.env.WC_REPORTS_DIR ?? 'reports');
+  const env = runEnv(cmd, reports);
+  const config = await preflight(env);
+  // Repeats share one cluster: a kind cluster is kept between them, and removed at the end only if this
+  // command created it and --keep-cluster was not given.
+  const existedBefore = cmd.repeat > 1 && await kindClusterExists(config);
+  const passes: Pass[] = [];
+  const jest = join(REPO_ROOT, 'node_modules/jest/bin/jest.js');
+  for (let index = 1; index <= cmd.repeat; index++) {
+    const dir = cmd.repeat > 1 ? join(reports, `run-${index}`) : reports;
+    const keep = cmd.keepCluster || index < cmd.repeat;
+    rmSync(join(dir, 'junit.xml'), { force: true });
+    if (cmd.repeat > 1) stderrLog(`[wc] run ${index} of ${cmd.repeat} -> ${dir}`);
+    const exitCode = await node([jest, '--selectProjects', 'cluster', '--', ...files],
+      { ...env, WC_REPORTS_DIR: dir, ...(keep ? { WC_KEEP_CLUSTER: '1' } : {}) });
+    const junit = join(dir, 'junit.xml');
+    const cases = existsSync(junit) ? parseJunitCases(readFileSync(junit, 'utf8')) : [];
+    passes.push({ index, exitCode, cases });
+    // Nothing ran: the global setup stopped (its message is above); another repeat would stop the same way.
+    if (cases.filter((c) => !c.skipped).length === 0) break;
+  }
+  if (cmd.repeat > 1 && config.mode === 'kind' && !cmd.keepCluster && !existedBefore) {
+    await node([join(REPO_ROOT, 'lib/run/cli/down.ts')], env);
+  }
+  const codes = passes.map((p) => {
+    const ran = p.cases.filter((c) => !c.skipped);
+    return exitCodeFor({ jestExitCode: p.exitCode, testsRun: ran.length, testsFailed: ran.filter((c) => c.failure).length });
+  });
+  if (cmd.repeat > 1) {
+    say('');
+    for (const p of passes) for (const line of describePass(p, cmd.repeat)) say(line);
+    const failedCounts = new Map<string, number>();
+    for (const p of passes) for (const c of p.cases) if (c.failure) failedCounts.set(`${c.file} › ${c.name}`, (failedCounts.get(`${c.file} › ${c.name}`) ?? 0) + 1);
+    say(failedCounts.size ? `failures over ${passes.length} runs:` : `no failure in ${passes.length} runs`);
+    for (const [test, n] of failedCounts) say(`  ${n}/${passes.length}  ${test}`);
+  }
+  if (codes.includes(EXIT.usage)) return EXIT.usage;
+  return codes.includes(EXIT.failed) ? EXIT.failed : EXIT.passed;
+}
+
+function report(reportsArg: string | undefined): number {
+  const dir = resolve(reportsArg ?? process.env.WC_REPORTS_DIR ?? 'reports');
+  const file = join(dir, 'summary.json');
+  if (!existsSync(file)) {
+    throw new UsageError(`no summary in ${dir} (${file} does not exist): run the suite first, or say --reports DIR`);
+  }
+  const summary = JSON.parse(readFileSync(file, 'utf8')) as Summary;
+  const rows = summary.behaviours.map((b) => [b.verdict === 'passed' ? 'PASS' : 'FAIL', b.behaviour, b.case,
+    (b.durationMs / 1000).toFixed(1)]);
+  const widths = [4, 9, 4, 7].map((w, i) => Math.max(w, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  say(`run ${summary.runId ?? '?'} (${summary.generatedAt}): ${summary.totals.passed} passed, ${summary.totals.failed} failed`);
+  say(line(['', 'behaviour', 'case', 'seconds']));
+  for (const r of rows) say(line(r));
+  for (const b of summary.behaviours.filter((x) => x.failure)) say(`\nFAIL ${b.behaviour} / ${b.case}:\n  ${b.failure!.split('\n').slice(0, 4).join('\n  ')}`);
+  const entries = readdirSync(dir, { withFileTypes: true });
+  const timelines = entries.filter((e) => e.isFile() && /\.(svg|md)$/.test(e.name)).map((e) => join(dir, e.name));
+  const diagnostics = entries.filter((e) => e.isDirectory() && e.name.startsWith('wc-')).map((e) => join(dir, e.name));
+  say(`\ntimelines: ${timelines.length ? `\n  ${timelines.join('\n  ')}` : 'none'}`);
+  if (diagnostics.length) say(`diagnostics of failed files:\n  ${diagnostics.join('\n  ')}`);
+  say(`junit: ${join(dir, 'junit.xml')}`);
+  return summary.totals.failed > 0 ? EXIT.failed : EXIT.passed;
+}
+
+async function sweep(cmd: Extract<Command, { command: 'sweep' }>): Promise<number> {
+  const config = loadConfig({ ...process.env, ...(cmd.kubeconfig ? { WC_KUBECONFIG: resolve(cmd.kubeconfig) } : {}),
+    ...(cmd.context ? { WC_CONTEXT: cmd.context } : {}) });
+  const path = config.mode === 'existing' ? config.kubeconfigPath! : kubeconfigFor(config);
+  if (!existsSync(path)) throw new UsageError(`no kubeconfig for kind cluster ${config.clusterName} at ${path}: is it up?`);
+  const kube = connect(path, config.context ?? (config.mode === 'kind' ? `kind-${config.clusterName}` : undefined));
+  await checkReachable(kube);
+  // A run id no namespace has: every harness namespace is judged by its run's lease alone.
+  const decisions = await sweepLeftovers(kube, newRunId(), stderrLog);
+  say(`swept ${decisions.filter((d) => d.sweep).length} of ${decisions.length} harness namespaces`);
+  return EXIT.passed;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const cmd = parseArgs(argv);
+  switch (cmd.command) {
+    case 'help':
+      say(helpText(behavioursIn(join(REPO_ROOT, 'tests'))));
+      return EXIT.passed;
+    case 'run': return run(cmd);
+    case 'report': return report(cmd.reports);
+    case 'sweep': return sweep(cmd);
+    // Bringing up or removing the cluster failing is "the cluster could not be reached": 2.
+    case 'up': return (await node([join(REPO_ROOT, 'lib/run/cli/up.ts')], process.env)) === 0 ? EXIT.passed : EXIT.usage;
+    case 'down': return (await node([join(REPO_ROOT, 'lib/run/cli/down.ts')], process.env)) === 0 ? EXIT.passed : EXIT.usage;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
+  if (err instanceof UsageError) process.stderr.write(`workload-conformance: ${err.message} (see --help)\n`);
+  else if (isHarnessError(err)) process.stderr.write(`${formatHarnessError(err)}\n`);
+  else process.stderr.write(`workload-conformance: ${messageOf(err)}\n${(err as Error)?.stack ?? ''}\n`);
+  process.exit(EXIT.usage);
+});
