@@ -59,7 +59,7 @@ test(`a CPU-bound container limited to ${LIMIT_MILLICORES}m gets at most 110% of
   });
 });
 
-test(`the same container without a CPU limit (requesting 500m, so CPU weight favours it on a busy machine), in the same window, has no CFS quota, is never throttled and uses more ` +
+test(`the same container without a CPU limit (requesting 200m, twice the limited one's request, so CPU weight favours it on a busy machine), in the same window, has no CFS quota, is never throttled and uses more ` +
   `than 110% of ${LIMIT_MILLICORES}m (the bound the limited one met)`, async () => {
   await runCase(BEHAVIOUR, 'control: burns-cpu-unlimited', async (seen) => {
     const { limited, unlimited } = await measured;

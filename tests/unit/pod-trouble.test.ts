@@ -23,6 +23,12 @@ describe('podTrouble: a rolled pod that cannot run fails the check at once, with
   it('leaves healthy, starting, once-failed and terminating pods alone', () => {
     expect(podTrouble(pod({ containerStatuses: [{ name: 'app', image: 'x', imageID: '', ready: false, restartCount: 1, state: { waiting: { reason: 'RunContainerError', message: 'unable to freeze' } } }] }))).toBeUndefined();
     expect(podTrouble(pod({ phase: 'Running' }))).toBeUndefined();
+    // The runtime failing to start it (StartError, exit 128) is retried by the kubelet before it counts...
+    const startError = (restartCount: number) => pod({ containerStatuses: [{ name: 'app', image: 'x', imageID: '', ready: false,
+      restartCount, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 128, reason: 'StartError' } } }] });
+    expect(podTrouble(startError(1))).toBeUndefined();
+    // ...but not for ever.
+    expect(podTrouble(startError(3))).toMatch(/CrashLoopBackOff; last exit 128 \(StartError\)/);
     expect(podTrouble(pod({ containerStatuses: [{ name: 'app', image: 'x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] }))).toBeUndefined();
     expect(podTrouble(pod({ containerStatuses: [{ name: 'app', image: 'x', imageID: '', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] }, true))).toBeUndefined();
   });
