@@ -4,7 +4,7 @@
 // (startCase / test.concurrent) count once, by the longest; cases one after another add up. Pod start-up,
 // API latency and namespace creation are not intrinsic (they are what a faster cluster shortens); the
 // namespace teardown counts only where a pod is left with a long shutdown (its grace is a timer).
-// bench/suite.ts divides each file's wall time by this. `undefined`: not yet read (the lead fills it in).
+// bench/suite.ts divides each file's wall time by this. `undefined`: not yet read.
 
 export interface Intrinsic {
   seconds: number | undefined;
@@ -49,11 +49,16 @@ export const INTRINSIC: Record<string, Intrinsic> = {
   'statefulset-updates.test.ts': { seconds: 15, why:
     'both sets at once: 5 s windows before and after the canary (partition 2) update, one pod replaced at a time ' +
     '(exits on SIGTERM; readiness period 1 s)' },
-  // Files other engineers are adding now; their manifests were not in main when this table was written.
-  'scheduling.test.ts': { seconds: undefined, why: 'unknown: not yet in main' },
-  'cpu-limits.test.ts': { seconds: undefined, why: 'unknown: not yet in main' },
-  'qos-classes.test.ts': { seconds: undefined, why: 'unknown: not yet in main' },
-  'autoscaling.test.ts': { seconds: undefined, why: 'unknown: not yet in main' },
+  // Resources and scheduling: from their windows and the metrics-server / HPA periods they wait on.
+  'scheduling.test.ts': { seconds: 40, why:
+    'two watched 20 s windows one after the other (CPU, then memory; each twice the scheduler\'s 10 s maximum back-off); the control is scheduled at once' },
+  'cpu-limits.test.ts': { seconds: 10, why:
+    'both burners measured side by side over one 10 s window (100 CFS periods of 100 ms)' },
+  'qos-classes.test.ts': { seconds: 1, why:
+    'no timer: the class, cgroup limits and oom_score_adj are read once the pods run' },
+  'autoscaling.test.ts': { seconds: 80, why:
+    'first utilization ~2 x (10 s metric resolution + 15 s HPA sync), scale up ~25 s (scrape + sync), scale down ~25 s ' +
+    '(scrape + sync, stabilization 0); the control\'s 45 s window runs beside them' },
 };
 
 /** The entry for a test file (by its base name), or an "unknown" one for a file the table does not list. */
