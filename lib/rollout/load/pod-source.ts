@@ -24,8 +24,32 @@ export interface PodLoadEnv {
 const NAME = 'wc-loadgen';
 const CONTAINER = 'loadgen';
 
+// How many times the generator's pod is created when the runtime fails to start its container (StartError,
+// exit 128: runc "unable to freeze" on a starved cgroup v1 node). The generator is our instrument, not the
+// workload under test, and with restartPolicy Never the kubelet does not retry it itself.
+const START_ATTEMPTS = 3;
+
 export async function startPodLoad(env: PodLoadEnv, settings: LoadSettings): Promise<LoadSource> {
-  const { kube, ns } = env;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, settings);
+    } catch (err) {
+      const reason = await startErrorOf(env.kube, env.ns);
+      await removePodLoad(env.kube, env.ns);
+      if (!reason || attempt >= START_ATTEMPTS) throw err;
+      process.stderr.write(`[wc] the runtime failed to start the load generator's container (${reason}); creating it again (${attempt + 1} of ${START_ATTEMPTS})\n`);
+    }
+  }
+}
+
+/** The runtime's message when the generator's container never started (StartError), else undefined. */
+async function startErrorOf(kube: Kube, ns: string): Promise<string | undefined> {
+  const pod = await kube.core.readNamespacedPod({ name: NAME, namespace: ns }).catch(() => undefined);
+  const terminated = pod?.status?.containerStatuses?.find((c) => c.name === CONTAINER)?.state?.terminated;
+  return terminated?.reason === 'StartError' ? `StartError: ${terminated.message ?? `exit ${terminated.exitCode}`}` : undefined;
+}
+
+async function startOnce(env: PodLoadEnv, settings: LoadSettings): Promise<LoadSource> {
   await env.apply('rollout-loadgen.yaml', {
     NAME,
     LOADGEN_IMAGE: env.image,
@@ -34,12 +58,7 @@ export async function startPodLoad(env: PodLoadEnv, settings: LoadSettings): Pro
     BOOT_JSON: JSON.stringify(BOOT_SCRIPT),
     BUNDLE_B64: packBundle(bundleFiles()).toString('base64'),
   });
-  try {
-    return await follow(env, settings);
-  } catch (err) {
-    await removePodLoad(kube, ns);
-    throw err;
-  }
+  return follow(env, settings);
 }
 
 /** Deletes the generator's Pod and ConfigMap and waits until the Pod is gone, so the next case can reuse the name. */
