@@ -133,8 +133,11 @@ export interface LeastPrivilege {
   kubeconfigPath: string;
   context: string;
   user: string;
-  /** Removes the run's ServiceAccount, its namespace, role, binding and policy (with the admin credentials). */
-  tearDown(log: (line: string) => void): Promise<void>;
+  /**
+   * Removes the token kubeconfig and, unless `objects` is false (the cluster is being deleted anyway), the run's
+   * ServiceAccount, its namespace, role, binding and policy (with the admin credentials).
+   */
+  tearDown(log: (line: string) => void, options?: { objects?: boolean }): Promise<void>;
 }
 
 async function deleteAll(admin: Kube, objects: KubernetesObject[], log: (line: string) => void): Promise<void> {
@@ -156,10 +159,10 @@ export async function setUpLeastPrivilege(admin: Kube, runId: string, cacheDir: 
   const context = `${admin.kc.getCurrentContext()}-${name}`;
   const created: KubernetesObject[] = [];
   let wroteKubeconfig = false;
-  const tearDown = async (say: (line: string) => void): Promise<void> => {
+  const tearDown = async (say: (line: string) => void, options?: { objects?: boolean }): Promise<void> => {
     if (wroteKubeconfig) rmSync(kubeconfigPath, { force: true });
     // Only what this run created: a name that already existed (a clash) is someone else's.
-    await deleteAll(admin, created, say);
+    if (options?.objects !== false) await deleteAll(admin, created, say);
   };
   try {
     for (const obj of objects) {

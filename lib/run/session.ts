@@ -58,7 +58,8 @@ async function cleanUp(live: LiveRun, log: Log): Promise<void> {
       log(`[wc] could not delete this run's namespaces: ${messageOf(err)}`);
     }
   }
-  if (live.leastPrivilege && !clusterGoes) await live.leastPrivilege.tearDown(log);
+  // The token kubeconfig is a file on this machine: it goes even when the cluster (and the objects) go with it.
+  if (live.leastPrivilege) await live.leastPrivilege.tearDown(log, { objects: !clusterGoes });
   if (decision && !decision.delete) log(`[wc] ${decision.reason}`);
   else if (cluster) await tearDownCluster(cluster, log);
 }
