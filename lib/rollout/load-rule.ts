@@ -51,7 +51,7 @@ export function judgeLoad(records: readonly RequestRecord[], from: number, to: n
   const minFraction = rule.minRateFraction ?? MIN_RATE_FRACTION;
   const problems: string[] = [];
   if (fraction < minFraction) {
-    problems.push(`${r1(achievedPerSecond)} req/s sent in the ${r1(windowSeconds)} s rollout window, ${Math.round(fraction * 100)} % of the offered ${rule.offeredPerSecond} (< ${Math.round(minFraction * 100)} %)`);
+    problems.push(`${r1(achievedPerSecond)} req/s sent in the ${r1(windowSeconds)} s rollout window, ${r1(fraction * 100)} % of the offered ${rule.offeredPerSecond} (< ${Math.round(minFraction * 100)} %)`);
   }
   if (maxSendGapMs > rule.maxSendGapMs) {
     problems.push(`no request sent for ${Math.round(maxSendGapMs)} ms from t=${Math.round(maxSendGapAt)} ms (bound ${rule.maxSendGapMs} ms)`);

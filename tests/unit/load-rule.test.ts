@@ -21,6 +21,12 @@ describe('the load rule: >= 95 % of the offered rate and no send gap over the bo
     expect(l.sentInWindow).toBe(1000);
   });
 
+  it('says 94.9 %, not a rounded 95 %, of a load just under the bound', () => {
+    const l = judgeLoad(sends(every(0, 10_000, 1000 / 189.8)), 0, 10_000, { offeredPerSecond: 200, maxSendGapMs: 1000 }, 'fresh');
+    expect(l.ok).toBe(false);
+    expect(l.problem).toMatch(/, 9[45]\.\d % of the offered 200 \(< 95 %\)$/);
+  });
+
   it('fails a load below 95 % of the offered rate, with the figures', () => {
     const l = judgeLoad(sends(every(0, 10_000, 11)), 0, 10_000, rule, 'fresh');
     expect(l.ok).toBe(false);
