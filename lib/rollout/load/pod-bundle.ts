@@ -1,22 +1,12 @@
 // What the generator pod needs to run this repository's generator with a stock Node image: the load and
-// ledger sources (Node >= 22.18 runs the .ts files as they are) and undici, packed as one gzipped JSON
-// map of path → content that fits a ConfigMap (about 0.5 MB), plus a boot script that unpacks it.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// ledger sources (Node >= 22.18 runs the .ts files as they are; they import only node: modules), packed as
+// one gzipped JSON map of path → content for a ConfigMap, plus a boot script that unpacks it.
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPO_ROOT } from '../../kit/repo.ts';
 
 export const POD_ENTRY = 'lib/rollout/load/pod-main.ts';
-const UNDICI = 'node_modules/undici';
-const UNDICI_PARTS = ['package.json', 'index.js', 'lib'];
-
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : [path];
-  });
-}
-
 /** The entry and every relative .ts module it imports, transitively (type-only imports included: harmless). */
 export function reachableSources(entry: string): string[] {
   const seen = new Set<string>();
@@ -30,13 +20,7 @@ export function reachableSources(entry: string): string[] {
 }
 
 export function bundleFiles(root = REPO_ROOT): Record<string, string> {
-  const paths = [
-    ...reachableSources(join(root, POD_ENTRY)),
-    ...UNDICI_PARTS.flatMap((part) => {
-      const path = join(root, UNDICI, part);
-      return statSync(path).isDirectory() ? walk(path) : [path];
-    }),
-  ];
+  const paths = reachableSources(join(root, POD_ENTRY));
   const files: Record<string, string> = { 'package.json': '{"type":"module"}\n' };
   for (const path of paths) files[relative(root, path)] = readFileSync(path, 'utf8');
   return files;
