@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     for (const rate of RATES) {
       log(`capacity: ${rate} req/s per mode for ${WINDOW_MS} ms`);
       const { value: ledger, cpuShare } = await measuringCpu(async () => {
-        const load = startHostLoad({ ...basePlan, ratePerSecond: rate, target: TARGET, path: steady.requestPath, identify: steady.identify });
+        const load = await startHostLoad({ ...basePlan, ratePerSecond: rate, target: TARGET, path: steady.requestPath, identify: steady.identify });
         // The window is the measurement itself, not a wait for some state.
         await sleep(WINDOW_MS);
         return load.stop();

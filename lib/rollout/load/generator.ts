@@ -114,6 +114,7 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
 
   const pacer = new Pacer(options.ratePerSecond, () => recorder.now(), options.stall);
   let stopped = false;
+  const halt = new AbortController();
   let sent = 0;
 
   async function once(): Promise<void> {
@@ -132,7 +133,7 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
 
   async function worker(): Promise<void> {
     for (;;) {
-      await pacer.take();
+      await pacer.take(halt.signal);
       if (stopped) return;
       await once();
     }
@@ -145,6 +146,7 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
     },
     async stop() {
       stopped = true;
+      halt.abort();
       clearInterval(rotation);
       await Promise.all(workers);
       for (const a of [...retired, agent]) a.destroy();

@@ -25,12 +25,15 @@ export class Pacer {
     this.stall = stall;
   }
 
-  /** Claims the next slot and resolves when it is due. */
-  async take(): Promise<void> {
+  /**
+   * Claims the next slot and resolves when it is due, or at once when `halt` aborts: every idle worker waits
+   * here for a slot up to concurrency / rate seconds ahead (1024 / 200 = 5 s), and a stop must not wait for them.
+   */
+  async take(halt?: AbortSignal): Promise<void> {
     let due = this.startMs + this.next++ * this.intervalMs;
     const s = this.stall;
     if (s && due >= this.startMs + s.atMs && due < this.startMs + s.atMs + s.forMs) due = this.startMs + s.atMs + s.forMs;
     const wait = due - this.now();
-    if (wait > 0.5) await sleep(wait);
+    if (wait > 0.5 && !halt?.aborted) await sleep(wait, undefined, { signal: halt }).catch(() => undefined);
   }
 }

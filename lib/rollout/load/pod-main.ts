@@ -1,11 +1,11 @@
 // Entry point of the in-cluster generator pod: the same generator as the host path, settings from
 // WC_LOAD_SETTINGS, progress on stdout twice a second, and on SIGTERM the full ledger on stdout.
-import { startHostLoad } from './host-source.ts';
+import { startLocalLoad } from './local-source.ts';
 import { encodeLedger, encodeProgress } from './pod-protocol.ts';
 import type { LoadSettings } from './source.ts';
 
 const settings = JSON.parse(process.env.WC_LOAD_SETTINGS ?? '') as LoadSettings;
-const load = startHostLoad(settings);
+const load = startLocalLoad(settings);
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const timer = setInterval(() => print(encodeProgress({ epochMs: load.epochMs, progress: load.progress() })), 500);
 print(encodeProgress({ epochMs: load.epochMs, progress: load.progress() }));

@@ -1,0 +1,27 @@
+// The load generator in the calling thread: one generator per connection mode, all writing to one recorder
+// so they share a time axis. The test process runs it on a worker thread of its own (host-source.ts); the
+// generator pod runs it as its main (pod-main.ts).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Recorder } from '../ledger/recorder.ts';
+import { startLoad } from './generator.ts';
+import { progressOf } from './progress.ts';
+import type { LoadSettings, LoadSource } from './source.ts';
+
+export function startLocalLoad(settings: LoadSettings): LoadSource {
+  const recorder = new Recorder(settings.target);
+  // How long the event loop was held up at worst: tells a generator stall from a quiet workload.
+  const loop = monitorEventLoopDelay({ resolution: 20 });
+  loop.enable();
+  const runs = settings.modes.map((mode) => startLoad({ ...settings, mode }, recorder));
+  return {
+    where: 'host',
+    target: settings.target,
+    epochMs: recorder.startedAtEpochMs,
+    progress: () => progressOf(recorder.records),
+    async stop() {
+      await Promise.all(runs.map((r) => r.stop()));
+      loop.disable();
+      return { ...recorder.toRaw(), eventLoopBlockedMaxMs: Math.round(loop.max / 1e6) };
+    },
+  };
+}
