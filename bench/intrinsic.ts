@@ -27,7 +27,7 @@ export const INTRINSIC: Record<string, Intrinsic> = {
     'two Parallel replicas; one pod recreated (grace 1 s) and its name re-resolved (CoreDNS follows the EndpointSlice at once)' },
   'rolling-update.test.ts': { seconds: 104, why:
     'two cases one after another, each >= 10,000 requests per mode at 200 req/s (50 s) + 2 s warm-up (400 requests); ' +
-    'the 3-replica rollout (5 s drain per old pod) runs inside the load window' },
+    'the 3-replica rollout (10 s drain per old pod) runs inside the load window' },
   'init-containers.test.ts': { seconds: 20, why:
     'both pods at once; the failing init container is watched for the 20 s held-back window (the in-order pod needs 2 x 1 s)' },
   'termination.test.ts': { seconds: 10, why:
