@@ -1,17 +1,15 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startHostLoad } from '../../lib/rollout/load/host-source.ts';
+import { serveLocally, type LocalHttp } from './local-http.ts';
 
 describe('the test process runs its load generator on a worker thread of its own', () => {
-  let server: http.Server;
+  let server: LocalHttp;
   let target: string;
   beforeAll(async () => {
-    server = http.createServer((_req, res) => res.end('pod-a'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveLocally('pod-a');
+    target = server.target;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   it('keeps sending while the main thread is blocked, reports progress, and hands over the whole ledger', async () => {
     const load = await startHostLoad({ target, path: '/', identify: { from: 'body' }, modes: ['fresh', 'keepalive'],

@@ -1,9 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { judgeLoad } from '../../lib/rollout/load-rule.ts';
 import { Recorder } from '../../lib/rollout/ledger/recorder.ts';
 import type { RequestRecord } from '../../lib/rollout/ledger/types.ts';
 import { startLoad } from '../../lib/rollout/load/generator.ts';
+import { serveLocally, type LocalHttp } from './local-http.ts';
 
 const sends = (starts: number[]): RequestRecord[] => starts.map((start) => ({ mode: 'fresh', start, end: start + 1, status: 200 }));
 const every = (from: number, to: number, stepMs: number) => Array.from({ length: Math.ceil((to - from) / stepMs) }, (_, i) => from + i * stepMs);
@@ -54,14 +53,13 @@ describe('the load rule: >= 95 % of the offered rate and no send gap over the bo
 });
 
 describe('a deliberately stalled generator (test hook) is judged "load too thin", not passed', () => {
-  let server: http.Server;
+  let server: LocalHttp;
   let target: string;
   beforeAll(async () => {
-    server = http.createServer((_req, res) => res.end('pod-a'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveLocally('pod-a');
+    target = server.target;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   async function run(stall?: { atMs: number; forMs: number }) {
     const recorder = new Recorder(target);
