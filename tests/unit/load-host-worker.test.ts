@@ -1,18 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startHostLoad } from '../../lib/rollout/load/host-source.ts';
-import { serveLocally, type LocalHttp } from './local-http.ts';
+import { useLocalHttp } from './local-http.ts';
 
 describe('the test process runs its load generator on a worker thread of its own', () => {
-  let server: LocalHttp;
-  let target: string;
-  beforeAll(async () => {
-    server = await serveLocally('pod-a');
-    target = server.target;
-  });
-  afterAll(() => server.close());
+  const server = useLocalHttp('pod-a');
 
   it('keeps sending while the main thread is blocked, reports progress, and hands over the whole ledger', async () => {
-    const load = await startHostLoad({ target, path: '/', identify: { from: 'body' }, modes: ['fresh', 'keepalive'],
+    const load = await startHostLoad({ target: server.target, path: '/', identify: { from: 'body' }, modes: ['fresh', 'keepalive'],
       ratePerSecond: 100, concurrency: 1024, timeoutMs: 5000 });
     expect(load.where).toBe('host');
     expect(Math.abs(load.epochMs - Date.now())).toBeLessThan(5000);
@@ -35,7 +29,7 @@ describe('the test process runs its load generator on a worker thread of its own
 
   it('stops at once (idle workers waiting for a slot are woken), and a second stop hands over the same ledger', async () => {
     // 1024 idle workers hold slots up to 1024 / 50 = 20 s ahead: a stop that waited for them would time out.
-    const load = await startHostLoad({ target, path: '/', identify: { from: 'body' }, modes: ['keepalive'],
+    const load = await startHostLoad({ target: server.target, path: '/', identify: { from: 'body' }, modes: ['keepalive'],
       ratePerSecond: 50, concurrency: 1024, timeoutMs: 2000 });
     await sleep(200);
     const first = await load.stop();

@@ -2,7 +2,7 @@ import { judgeLoad } from '../../lib/rollout/load-rule.ts';
 import { Recorder } from '../../lib/rollout/ledger/recorder.ts';
 import type { RequestRecord } from '../../lib/rollout/ledger/types.ts';
 import { startLoad } from '../../lib/rollout/load/generator.ts';
-import { serveLocally, type LocalHttp } from './local-http.ts';
+import { useLocalHttp } from './local-http.ts';
 
 const sends = (starts: number[]): RequestRecord[] => starts.map((start) => ({ mode: 'fresh', start, end: start + 1, status: 200 }));
 const every = (from: number, to: number, stepMs: number) => Array.from({ length: Math.ceil((to - from) / stepMs) }, (_, i) => from + i * stepMs);
@@ -53,17 +53,11 @@ describe('the load rule: >= 95 % of the offered rate and no send gap over the bo
 });
 
 describe('a deliberately stalled generator (test hook) is judged "load too thin", not passed', () => {
-  let server: LocalHttp;
-  let target: string;
-  beforeAll(async () => {
-    server = await serveLocally('pod-a');
-    target = server.target;
-  });
-  afterAll(() => server.close());
+  const server = useLocalHttp('pod-a');
 
   async function run(stall?: { atMs: number; forMs: number }) {
-    const recorder = new Recorder(target);
-    const load = startLoad({ target, path: '/', mode: 'keepalive', ratePerSecond: 100, concurrency: 16, timeoutMs: 2000,
+    const recorder = new Recorder(server.target);
+    const load = startLoad({ target: server.target, path: '/', mode: 'keepalive', ratePerSecond: 100, concurrency: 16, timeoutMs: 2000,
       identify: { from: 'body' }, ...(stall ? { stall } : {}) }, recorder);
     // The measurement window itself: the generator runs for 3 s.
     await new Promise((resolve) => setTimeout(resolve, 3000));

@@ -17,3 +17,17 @@ export async function serveLocally(body: string): Promise<LocalHttp> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The server for the enclosing describe block: started before its tests, closed after them. */
+export function useLocalHttp(body: string): { readonly target: string } {
+  let server: LocalHttp | undefined;
+  beforeAll(async () => {
+    server = await serveLocally(body);
+  });
+  afterAll(() => server?.close());
+  return {
+    get target() {
+      return server!.target;
+    },
+  };
+}
