@@ -16,6 +16,8 @@ export interface RolloutOutcome {
   load: Partial<Record<ConnectionMode, ModeLoad>>;
   /** The longest the generator's event loop was blocked, ms (absent when not measured). */
   generatorBlockedMaxMs?: number;
+  /** The nice value of the generator's thread, when raised (absent: the default priority). */
+  generatorNice?: number;
   /** Modes the plan asked for that recorded no request at all. */
   modesWithoutRecords: ConnectionMode[];
   /** From the patch to the moment the last old pod was gone, seconds. */
@@ -48,6 +50,7 @@ export function rolloutOutcome(caseName: string, run: RolloutRun): RolloutOutcom
     load,
     modesWithoutRecords: run.plan.modes.filter((m) => !groups.has(m)),
     ...(run.ledger.eventLoopBlockedMaxMs !== undefined ? { generatorBlockedMaxMs: run.ledger.eventLoopBlockedMaxMs } : {}),
+    ...(run.ledger.generatorNice !== undefined ? { generatorNice: run.ledger.generatorNice } : {}),
     rolloutSeconds: Math.round(run.phases.oldPodsGoneAt - run.phases.patchedAt) / 1000,
     oldPodsGraceful: run.oldPods.filter((p) => p.graceful).length,
     oldPodsTotal: run.oldPods.length,

@@ -23,7 +23,8 @@ export function zeroLossVerdict(o: RolloutOutcome, minRequestsPerMode: number, n
   for (const load of Object.values(o.load)) if (load.problem) thin.push(load.problem);
   if (Object.keys(o.byMode).length === 0) thin.push('no requests were recorded');
   if (thin.length && o.generatorBlockedMaxMs !== undefined) {
-    thin.push(`the generator's own event loop was blocked for up to ${o.generatorBlockedMaxMs} ms (a gap that long is the generator or its machine stalling, not the workload)`);
+    const priority = o.generatorNice !== undefined ? `, its thread at nice ${o.generatorNice}` : '';
+    thin.push(`the generator's own event loop was blocked for up to ${o.generatorBlockedMaxMs} ms${priority} (a gap that long is the generator or its machine stalling, not the workload)`);
   }
 
   const problems: string[] = [];

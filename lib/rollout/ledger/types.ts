@@ -64,4 +64,6 @@ export interface RawLedger {
    * generator (or its starved machine) stalling, not the workload.
    */
   eventLoopBlockedMaxMs?: number;
+  /** The nice value the generator's thread ran at, when it could raise its priority (the host path only). */
+  generatorNice?: number;
 }
