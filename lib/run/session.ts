@@ -17,6 +17,7 @@ import { removeRunNamespaces } from './run-cleanup.ts';
 import type { RunLease } from './run-lease.ts';
 import { acquireRunLease } from './run-lease.ts';
 import { ensureMetricsServer } from './metrics-server.ts';
+import { stopChildProcesses } from './child-processes.ts';
 import { onInterrupt } from './signals.ts';
 
 /** What the global teardown (same process as the setup) needs from the setup. */
@@ -74,7 +75,8 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
   const owner = thisProcessOwner();
   const leastPrivilege = parseFlag(process.env, LEAST_PRIVILEGE_ENV);
   const live: LiveRun = { removeInterruptHandler: () => undefined };
-  live.removeInterruptHandler = onInterrupt(() => cleanUp(live, log), { log });
+  // The workers first: none may create objects after the cleanup has swept them.
+  live.removeInterruptHandler = onInterrupt(() => stopChildProcesses(log).then(() => cleanUp(live, log)), { log });
   (globalThis as Holder)[LIVE_RUN] = live;
   try {
     const cluster = await bringUpCluster(config, { log, onCreating: (handle) => { live.cluster = handle; } });
