@@ -180,10 +180,26 @@ export function formatUpstreamFigures(f: UpstreamFigures, walls?: Walls): string
   return lines.join('\n');
 }
 
-/** The images of the binary (`e2e.test --list-images`, one per line), by short name. */
-export function upstreamImages(listImages: string, wanted: E2eImage[]): Map<E2eImage, string | undefined> {
-  const names = listImages.split('\n').map((l) => l.trim()).filter((l) => /^[\w.-]+(:\d+)?\/\S+:\S+$/.test(l));
-  return new Map(wanted.map((short) => [short, names.find((n) => n.replace(/:[^:/]+$/, '').split('/').at(-1) === short)]));
+/** Each short name's ImageID in test/utils/image/manifest.go: what the mapped tests' pods ask for (imageutils.GetE2EImage). */
+export const MANIFEST_IDS: Record<E2eImage, string> = { agnhost: 'Agnhost', busybox: 'BusyBox' };
+
+/**
+ * The names the mapped tests' pods use, from the pinned module's test/utils/image/manifest.go (its
+ * `configs[<ID>] = Config{list.<Registry>, "<name>", "<tag>"}` lines and the registries' defaults), each checked
+ * against what the binary lists (`e2e.test --list-images`). The list alone cannot say which is which: it
+ * holds two busybox tags (1.36.1-1 and 1.37.0-1) and two agnhosts (2.56 and a private registry's 2.6),
+ * in Go's random map order. A name the binary does not list (KUBE_TEST_REPO_LIST moved it) is undefined.
+ */
+export function upstreamImages(manifestGo: string, listImages: string, wanted: E2eImage[]): Map<E2eImage, string | undefined> {
+  const registries = new Map([...manifestGo.matchAll(/^\s*(\w+Registry):\s*"([^"]+)"/gm)].map((m) => [m[1]!, m[2]!]));
+  const configs = new Map([...manifestGo.matchAll(/configs\[(\w+)\]\s*=\s*Config\{list\.(\w+),\s*"([^"]+)",\s*"([^"]+)"\}/g)]
+    .map((m) => [m[1]!, { registry: registries.get(m[2]!), name: m[3]!, tag: m[4]! }]));
+  const listed = new Set(listImages.split('\n').map((l) => l.trim()));
+  return new Map(wanted.map((short) => {
+    const c = configs.get(MANIFEST_IDS[short]);
+    const name = c?.registry ? `${c.registry}/${c.name}:${c.tag}` : undefined;
+    return [short, name && listed.has(name) ? name : undefined];
+  }));
 }
 
 export interface ImageTag {
@@ -210,7 +226,7 @@ export function planImageTags(upstream: Map<E2eImage, string | undefined>, ours:
   const missing: string[] = [];
   for (const [short, name] of upstream) {
     const mine = ours[short];
-    if (!name) missing.push(`${short} (the e2e binary's --list-images names no ${short} image)`);
+    if (!name) missing.push(`${short} (test/utils/image/manifest.go names no ${MANIFEST_IDS[short]} image that e2e.test --list-images lists)`);
     else if (!mine) missing.push(`${name} (no ${short} image of ours stands in for it)`);
     else {
       const [want, have] = [versionOf(name), versionOf(mine)];

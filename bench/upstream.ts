@@ -6,7 +6,7 @@
 //   2. gives our offline images the names upstream's pods ask for, inside each kind node's containerd
 //   3. runs the upstream tests (one ginkgo process, one after another), then ours (`run --parallel 1`)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../lib/kit/errors.ts';
 import { connect } from '../lib/kit/kube.ts';
@@ -33,23 +33,43 @@ const say = (line: string): void => {
 };
 const seconds = (fromMs: number): number => Math.round((Date.now() - fromMs) / 100) / 10;
 
-/** Runs a program, its output inherited or into a file; resolves with its exit code (never rejects on non-zero). */
-function launch(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; logFile?: string; capture?: boolean } = {}):
+/**
+ * Runs a program, its output inherited, captured, or written straight to a file (the file is the child's own
+ * stdout, so killing this process does not break the child's pipe in the middle of its cleanup). Resolves with
+ * its exit code (never rejects on non-zero). A SIGTERM of ours is passed on (as SIGINT unless `passOn` says
+ * otherwise: ginkgo then runs the spec's cleanup, deleting its namespace, and exits); a Ctrl-C reaches the child
+ * through the process group already. After either, the benchmark stops once the child has exited.
+ */
+let interrupted = false;
+function launch(file: string, args: string[],
+  options: { env?: NodeJS.ProcessEnv; logFile?: string; capture?: boolean; passOn?: NodeJS.Signals } = {}):
   Promise<{ code: number; stdout: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(file, args, { cwd: REPO_ROOT, env: options.env ?? process.env,
-      stdio: ['ignore', options.capture || options.logFile ? 'pipe' : 'inherit', options.logFile ? 'pipe' : 'inherit'] });
+    const fd = options.logFile ? openSync(options.logFile, 'w') : undefined;
+    const out = fd ?? (options.capture ? 'pipe' : 'inherit');
+    const child = spawn(file, args, { cwd: REPO_ROOT, env: options.env ?? process.env, stdio: ['ignore', out, fd ?? 'inherit'] });
+    if (fd !== undefined) closeSync(fd);
     let stdout = '';
-    const log = options.logFile;
-    if (log) writeFileSync(log, '');
-    const take = (chunk: Buffer): void => {
-      if (log) writeFileSync(log, chunk, { flag: 'a' });
-      if (options.capture) stdout += chunk.toString();
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const forward = (): void => {
+      interrupted = true;
+      child.kill(options.passOn ?? 'SIGINT');
     };
-    child.stdout?.on('data', take);
-    child.stderr?.on('data', take);
+    const note = (): void => {
+      interrupted = true;
+    };
+    process.on('SIGTERM', forward);
+    process.on('SIGINT', note);
     child.on('error', fail);
-    child.on('exit', (code, signal) => done({ code: code ?? (signal ? 130 : 1), stdout }));
+    child.on('exit', (code, signal) => {
+      process.off('SIGTERM', forward);
+      process.off('SIGINT', note);
+      if (interrupted) fail(new HarnessError(STEP, `interrupted while ${file.replace(/^.*\//, '')} ran (it has exited and cleaned up)`,
+        'run npm run bench:upstream again'));
+      else done({ code: code ?? (signal ? 130 : 1), stdout });
+    });
   });
 }
 
@@ -79,6 +99,18 @@ async function buildE2e(): Promise<{ binary: string; buildSeconds: number; cache
   const buildSeconds = seconds(started);
   say(cached ? `e2e binary ${version}: cached (${binary})` : `e2e binary ${version}: built in ${buildSeconds} s (${binary})`);
   return { binary, buildSeconds, cached };
+}
+
+/** test/utils/image/manifest.go of the pinned k8s.io/kubernetes, in the Go module cache the build used: which image is which. */
+async function readManifest(): Promise<string> {
+  const version = requireVersion(readVersions(), 'KUBERNETES_VERSION');
+  const modcache = (await runCommand('go', ['env', 'GOMODCACHE'])).stdout.trim();
+  const file = join(modcache, `k8s.io/kubernetes@${version}`, 'test/utils/image/manifest.go');
+  if (!existsSync(file)) {
+    throw new HarnessError(STEP, `${file} does not exist, so which images upstream's tests use is unknown`,
+      `download the module: cd bench/e2e && go mod download k8s.io/kubernetes@${version}`);
+  }
+  return readFileSync(file, 'utf8');
 }
 
 /** Our images standing in for upstream's: what the user set, else the offline build's, else the pinned names. */
@@ -164,7 +196,7 @@ async function runOurs(config: HarnessConfig, images: Record<E2eImage, string>, 
     ...(config.context ? ['--context', config.context] : []), '--only', only, '--parallel', '1', '--reports', dir];
   say(`running ours: workload-conformance run --only ${only} --parallel 1 --reports ${dir}`);
   const started = Date.now();
-  const { code } = await launch(process.execPath, args, { env });
+  const { code } = await launch(process.execPath, args, { env, passOn: 'SIGTERM' }); // the CLI passes SIGTERM on to Jest
   return { code, wallSeconds: seconds(started) };
 }
 
@@ -175,7 +207,7 @@ runCli(async () => {
 
   const listed = await launch(build.binary, ['--list-images'], { capture: true });
   const { images, fromArtefacts } = ourImages(config);
-  const plan = planImageTags(upstreamImages(listed.stdout, imagesOf()), images);
+  const plan = planImageTags(upstreamImages(await readManifest(), listed.stdout, imagesOf()), images);
   if (plan.missing.length) {
     throw new HarnessError(STEP, `upstream's tests need images we cannot make: ${plan.missing.join('; ')}`,
       'build ours with npm run offline:build, or name them with WC_AGNHOST_IMAGE / WC_BUSYBOX_IMAGE');
