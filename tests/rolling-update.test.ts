@@ -59,16 +59,34 @@ function assertLossCaught(r: CheckResult): void {
 // a 5 s drain lost 22 fresh requests once (refused, and http-404 from a pod that got the vanished IP).
 const DRAIN_SECONDS = 10;
 
+/**
+ * A zero-loss case measured, and measured once more when the first run was "load too thin to judge" with no
+ * request lost: the generator, not the workload, fell behind (a busy 2-core machine stalls it now and then).
+ * A run with a lost request is never measured again, and a second thin run fails. Both reports are kept
+ * (the second as rollout-<slug>-again.*).
+ */
+async function zeroLossMeasured(observations: Record<string, unknown>, slug: string,
+  check: (slug: string) => Promise<CheckResult>): Promise<CheckResult> {
+  const first = await check(slug);
+  const lostNone = Object.values(first.outcome.byMode).every((f) => f.failed === 0);
+  if (first.verdict.kind !== 'load-too-thin' || !lostNone) return first;
+  process.stderr.write(`[wc] ${slug}: ${first.verdict.message}\n[wc] ${slug}: no request lost, load too thin to judge: measuring once more\n`);
+  observations.thinFirstRun = { verdict: first.verdict.message, ledger: first.files.json, timeline: first.files.svg };
+  return check(`${slug}-again`);
+}
+
 async function referenceCase(caseName: string, slug: string, drainSeconds: number, inPod: boolean,
   judge: (r: CheckResult) => void): Promise<void> {
+  const check = (s: string) => rolloutCheck(t, s, `Rolling update: ${caseName}`, drainServer(drainSeconds, s), ...(inPod ? [inClusterLoad(t)] : []));
   await runCase(BEHAVIOUR, caseName, async (observations) => {
-    const r = await rolloutCheck(t, slug, `Rolling update: ${caseName}`, drainServer(drainSeconds, slug), ...(inPod ? [inClusterLoad(t)] : []));
+    // The negative controls are judged on their first run: a thin one with losses has caught them.
+    const r = judge === assertZeroLoss ? await zeroLossMeasured(observations, slug, check) : await check(slug);
     seen(observations, r);
     judge(r);
   });
 }
 
-test('a rollout of a drained workload (readiness 503 at SIGTERM, 10 s drain answering Connection: close) loses none of >= 10,000 requests per mode, fresh connections and strict keep-alive (no client retry or rotation), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window; it ends on the new version and every old pod exits gracefully', async () => {
+test('a rollout of a drained workload (readiness 503 at SIGTERM, 10 s drain answering Connection: close) loses none of >= 10,000 requests per mode, fresh connections and strict keep-alive (no client retry or rotation), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window (a run too thin to judge that lost nothing is measured once more); it ends on the new version and every old pod exits gracefully', async () => {
   await referenceCase(`drained workload (drain-server --drain=${DRAIN_SECONDS}s)`, 'drained', DRAIN_SECONDS, false, assertZeroLoss);
 }, CASE_TIMEOUT_MS);
 
@@ -78,7 +96,7 @@ test('negative control: the same check catches a workload that exits at once on 
 
 // The same two cases with the generator inside the cluster (WC_ROLLOUT_LOAD=pod), the path for clusters whose
 // NodePort this machine cannot reach: requests go to the Service's cluster DNS name, through kube-proxy.
-test('with the load generator in a pod inside the cluster: the drained workload loses none of >= 10,000 requests per mode (fresh and strict keep-alive), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window', async () => {
+test('with the load generator in a pod inside the cluster: the drained workload loses none of >= 10,000 requests per mode (fresh and strict keep-alive), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window (a run too thin to judge that lost nothing is measured once more)', async () => {
   await referenceCase('drained workload, in-cluster generator', 'drained-pod', DRAIN_SECONDS, true, assertZeroLoss);
 }, CASE_TIMEOUT_MS);
 
@@ -86,9 +104,9 @@ test('negative control with the load generator in a pod inside the cluster: the 
   await referenceCase('negative control: undrained workload, in-cluster generator', 'undrained-pod', 0, true, assertLossCaught);
 }, CASE_TIMEOUT_MS);
 
-(byoRequested() ? test : test.skip)('your workload (WC_ROLLOUT_CONFIG / WC_ROLLOUT_IMAGE) rolls without losing a request', async () => {
+(byoRequested() ? test : test.skip)('your workload (WC_ROLLOUT_CONFIG / WC_ROLLOUT_IMAGE) rolls without losing a request (a run too thin to judge that lost nothing is measured once more)', async () => {
   await runCase(BEHAVIOUR, 'bring your own workload', async (observations) => {
-    const r = await rolloutCheck(t, 'byo', 'Rolling update: your workload', byoWorkload());
+    const r = await zeroLossMeasured(observations, 'byo', (s) => rolloutCheck(t, s, 'Rolling update: your workload', byoWorkload()));
     seen(observations, r);
     assertZeroLoss(r);
   });
