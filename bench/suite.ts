@@ -1,5 +1,5 @@
-// npm run bench:suite — not a test: runs the cluster suite once on a warm cluster (WC_KUBECONFIG, like
-// /work/wt/CLUSTER.env, or a kept kind cluster reused by name) with WC_PARALLEL workers, then prints per file
+// npm run bench:suite — not a test: runs the cluster suite once on a warm cluster (WC_KUBECONFIG and WC_CONTEXT,
+// or a kept kind cluster reused by WC_CLUSTER_NAME) with WC_PARALLEL workers, then prints per file
 // its wall time, its Kubernetes-intrinsic minimum (bench/intrinsic.ts) and their ratio, each worker's
 // event-loop lag, the rollout's achieved rates, and the whole-suite ratio: suite wall / (bring-up + longest file).
 //   npm run bench:suite                          # every cluster file
