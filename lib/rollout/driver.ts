@@ -4,7 +4,7 @@
 import { deploymentRolledOut } from '../kit/conditions.ts';
 import { listEvents } from '../kit/events.ts';
 import type { Kube } from '../kit/kube.ts';
-import { pollUntil } from '../kit/poll.ts';
+import { pollUntil, PollTimeoutError } from '../kit/poll.ts';
 import { deployments } from '../kit/sources.ts';
 import { TIMEOUTS } from '../kit/timeouts.ts';
 import { abandonWaits, waitFor } from '../kit/wait.ts';
@@ -44,7 +44,8 @@ export interface Phases {
   patchedAt: number;
   rolledOutAt: number;
   oldPodsGoneAt: number;
-  trafficMovedAt: number;
+  /** When the last answers of every mode came from the new version; absent when they never did (the verdict says so). */
+  trafficMovedAt?: number;
   loadStoppedAt: number;
   /** The rollout window the load rule judges: from the patch to the last old pod gone plus WINDOW_TAIL_MS. */
   windowStartAt: number;
@@ -124,9 +125,22 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
     const oldPodsGoneAt = onAxis(Date.now());
     const windowEndAt = oldPodsGoneAt + WINDOW_TAIL_MS;
     await until(`the load to run through the rollout window (${WINDOW_TAIL_MS} ms past the last ${spec.from.name} pod)`, () => onAxis(Date.now()) >= windowEndAt);
-    await until(`the last ${plan.movedTailSize} answers of every mode from ${spec.to.name}`, () =>
-      trafficMoved(source.progress(), spec.to.name, versionOf, plan.movedTailSize));
-    const trafficMovedAt = onAxis(Date.now());
+    // Waited for, not forever: a client can stay stuck on something else (seen with an undrained workload: a
+    // pooled keep-alive connection that had reached another test's pod through a stale kube-proxy rule kept
+    // answering 404 for minutes). The ledger's tail then says "does not end on the new version", in the verdict.
+    const moved = await pollUntil({
+      description: `the last ${plan.movedTailSize} answers of every mode from ${spec.to.name}`,
+      probe: async () => source.progress(),
+      done: () => trafficMoved(source.progress(), spec.to.name, versionOf, plan.movedTailSize),
+      show: describeProgress,
+      timeoutMs: TIMEOUTS.assert,
+      intervalMs: 100,
+    }).then(() => true, (err: unknown) => {
+      if (err instanceof PollTimeoutError) return false;
+      throw err;
+    });
+    if (!moved) log(`traffic did not move wholly to ${spec.to.name} within ${TIMEOUTS.assert / 1000} s: ${describeProgress(source.progress())}`);
+    const trafficMovedAt = moved ? onAxis(Date.now()) : undefined;
     await until(`${plan.minRequestsPerMode} requests per mode`, () => minTotal(source.progress()) >= plan.minRequestsPerMode);
 
     const raw = await source.stop();
@@ -142,7 +156,8 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
       plan,
       loadWhere: source.where,
       ledger,
-      phases: { patchedAt, rolledOutAt, oldPodsGoneAt, trafficMovedAt, loadStoppedAt, windowStartAt: patchedAt, windowEndAt },
+      phases: { patchedAt, rolledOutAt, oldPodsGoneAt, ...(trafficMovedAt !== undefined ? { trafficMovedAt } : {}), loadStoppedAt,
+        windowStartAt: patchedAt, windowEndAt },
       podEvents: observer.events.map((e) => ({ ...e, at: onAxis(e.at) })),
       oldPods,
     };

@@ -21,7 +21,7 @@ export function phaseMarkers(run: RolloutRun): TimelineMarker[] {
     { at: p.patchedAt, label: `patched to ${run.spec.to.name}` },
     { at: p.rolledOutAt, label: 'rollout complete' },
     { at: p.oldPodsGoneAt, label: `last ${run.spec.from.name} pod gone` },
-    { at: p.trafficMovedAt, label: 'traffic moved' },
+    ...(p.trafficMovedAt !== undefined ? [{ at: p.trafficMovedAt, label: 'traffic moved' }] : []),
   ];
 }
 
