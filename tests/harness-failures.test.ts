@@ -9,6 +9,7 @@ import {
 /**
  * The harness's own promises on a real cluster: a wait on a state that can never come stops at once
  * with the reason, and a wait that times out says what it awaited and what it saw last.
+ * @behaviour harness: a hopeless wait stops at once with the reason; a timed-out one says what it saw last
  */
 const t = useTestNamespace('harness-failures');
 const FAST = TIMEOUTS.assert;

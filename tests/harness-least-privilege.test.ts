@@ -18,6 +18,7 @@ import { waitFor } from '../lib/kit/wait.ts';
  * admission policy refuses it any write or exec outside namespaces labelled as the suite's. Under
  * WC_LEAST_PRIVILEGE=1 the run itself is that account; otherwise (admin credentials) this file sets up its
  * own copy of the file, under names unique to it, and removes it afterwards.
+ * @behaviour harness: docs/rbac.yaml grants the suite its rights, and no write outside its namespaces
  */
 let account: Kube;
 let ownCopy: LeastPrivilege | undefined;

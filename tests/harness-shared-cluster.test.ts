@@ -11,6 +11,7 @@ import { acquireRunLease, coordination, leaseNamespace, RUN_LEASE_NAME } from '.
  * The rule for a kind cluster several runs use, on a real cluster's leases: the run that created it keeps it
  * while another run holds a lease on it, and no longer counts a run whose lease expired. Only the decision is
  * exercised: no cluster is created or deleted here (the cluster it would apply to is hypothetical).
+ * @behaviour harness: a shared kind cluster is kept while another run holds a lease on it
  */
 let kube: Kube;
 let other: RunLease | undefined;

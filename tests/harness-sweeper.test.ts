@@ -16,6 +16,7 @@ import { waitFor } from '../lib/kit/wait.ts';
  * lease has expired and leaves those of a run whose lease is held, and it reports a namespace stuck
  * Terminating with what holds it. The "other runs" here are made by this file (names unique to it); it
  * deletes only what it made.
+ * @behaviour harness: the sweep removes expired runs' namespaces and leaves live runs' alone
  */
 let kube: Kube;
 const made: string[] = [];

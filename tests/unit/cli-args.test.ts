@@ -10,7 +10,7 @@ const tests = join(dir, 'tests');
 mkdirSync(tests);
 writeFileSync(join(tests, 'oom-kill.test.ts'), "const BEHAVIOUR = 'OOM kill at the memory limit';\n");
 writeFileSync(join(tests, 'rolling-update.test.ts'), "const BEHAVIOUR = 'Zero lost requests during a rolling update';\n");
-writeFileSync(join(tests, 'harness-sweeper.test.ts'), 'test("x", () => undefined);\n');
+writeFileSync(join(tests, 'harness-sweeper.test.ts'), '/**\n * The sweep.\n * @behaviour harness: the sweep removes expired runs\' namespaces\n */\n');
 const behaviours = behavioursIn(tests);
 
 function usageError(fn: () => unknown): string {
@@ -59,9 +59,9 @@ describe('workload-conformance arguments', () => {
 });
 
 describe('--only selection', () => {
-  it('must list the behaviours from the test files, titled by their BEHAVIOUR constant', () => {
+  it('must list the behaviours from the test files, titled by their BEHAVIOUR constant or @behaviour doc line', () => {
     expect(behaviours).toEqual([
-      { name: 'harness-sweeper', file: 'tests/harness-sweeper.test.ts', title: 'the harness\'s own promises on a real cluster' },
+      { name: 'harness-sweeper', file: 'tests/harness-sweeper.test.ts', title: 'harness: the sweep removes expired runs\' namespaces' },
       { name: 'oom-kill', file: 'tests/oom-kill.test.ts', title: 'OOM kill at the memory limit' },
       { name: 'rolling-update', file: 'tests/rolling-update.test.ts', title: 'Zero lost requests during a rolling update' },
     ]);

@@ -16,16 +16,21 @@ export interface Behaviour {
   /** What --only takes: the test file's name without .test.ts. */
   name: string;
   file: string;
-  /** One line: the file's BEHAVIOUR constant (what summary.json calls it). */
+  /** One line: the file's BEHAVIOUR constant (what summary.json calls it), else its `@behaviour` doc line. */
   title: string;
 }
 
-/** The behaviours are the cluster test files themselves (tests/*.test.ts), so a new file is a new behaviour. */
+/**
+ * The behaviours are the cluster test files themselves (tests/*.test.ts), so a new file is a new behaviour.
+ * A file that records no observations (the harness's own checks) has no BEHAVIOUR constant; a line
+ * ` * @behaviour <one line>` in its doc comment titles it instead.
+ */
 export function behavioursIn(testsDir: string): Behaviour[] {
   return readdirSync(testsDir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => {
     const text = readFileSync(join(testsDir, f), 'utf8');
     const title = /const BEHAVIOUR = (['"`])(.+?)\1/.exec(text)?.[2]
-      ?? (f.startsWith('harness-') ? 'the harness\'s own promises on a real cluster' : '(no BEHAVIOUR constant)');
+      ?? /^ \* @behaviour (.+)$/m.exec(text)?.[1].trim()
+      ?? '(no BEHAVIOUR constant or @behaviour line)';
     return { name: f.replace(/\.test\.ts$/, ''), file: `tests/${f}`, title };
   });
 }
