@@ -7,7 +7,10 @@
 // bench/suite.ts divides each file's wall time by this. `undefined`: not yet read.
 
 export interface Intrinsic {
+  /** The file's minimum; with `perTest`, the minimum of each test that ran (cases one after another). */
   seconds: number | undefined;
+  /** For a file whose number of tests depends on the run's settings (rolling-update's own-workload case). */
+  perTest?: true;
   why: string;
 }
 
@@ -25,9 +28,9 @@ export const INTRINSIC: Record<string, Intrinsic> = {
     'two Parallel replicas; each deleted pod goes after grace 1 s and comes back on its claim; readiness period 1 s' },
   'headless-dns.test.ts': { seconds: 3, why:
     'two Parallel replicas; one pod recreated (grace 1 s) and its name re-resolved (CoreDNS follows the EndpointSlice at once)' },
-  'rolling-update.test.ts': { seconds: 104, why:
-    'two cases one after another, each >= 10,000 requests per mode at 200 req/s (50 s) + 2 s warm-up (400 requests); ' +
-    'the 3-replica rollout (10 s drain per old pod) runs inside the load window' },
+  'rolling-update.test.ts': { seconds: 52, perTest: true, why:
+    'per case, one after another (four, five with WC_ROLLOUT_CONFIG): >= 10,000 requests per mode at 200 req/s (50 s) + ' +
+    '2 s warm-up (400 requests); the 3-replica rollout (10 s drain per old pod) runs inside the load window' },
   'init-containers.test.ts': { seconds: 20, why:
     'both pods at once; the failing init container is watched for the 20 s held-back window (the in-order pod needs 2 x 1 s)' },
   'termination.test.ts': { seconds: 10, why:
@@ -43,6 +46,9 @@ export const INTRINSIC: Record<string, Intrinsic> = {
     'the crash-looping pod restarts after the kubelet\'s 10 s back-off; the timeout case waits its 3 s deadline; ' +
     'the failing-probe pod: period 1 s' },
   'harness-sweeper.test.ts': { seconds: 0, why: 'no timer: two namespaces created and one deleted (API work only)' },
+  'harness-least-privilege.test.ts': { seconds: 0, why:
+    'no timer: RBAC and admission answers to API calls, one pod started for the exec checks (start-up is not intrinsic)' },
+  'harness-shared-cluster.test.ts': { seconds: 0, why: 'no timer: leases written with past or present renew times (API work only)' },
   'statefulset-ordering.test.ts': { seconds: 12, why:
     'both sets at once: pod 0 held not-ready for the 5 s window, then three pods released one by one (readiness period 1 s each), ' +
     'then scaled to 0 (the shell exits on SIGTERM: no grace waited)' },
@@ -65,4 +71,9 @@ export const INTRINSIC: Record<string, Intrinsic> = {
 export function intrinsicOf(file: string): Intrinsic {
   const base = file.replace(/^.*\//, '');
   return INTRINSIC[base] ?? { seconds: undefined, why: 'unknown: add it to bench/intrinsic.ts' };
+}
+
+/** A file's minimum in one run: a per-test entry times the tests that ran (not skipped). */
+export function intrinsicSeconds(entry: Intrinsic, testsRun: number): number | undefined {
+  return entry.perTest && entry.seconds !== undefined ? entry.seconds * testsRun : entry.seconds;
 }

@@ -3,7 +3,7 @@
 // and its worker's event-loop delay: tests/setup/event-loop.ts) and summary.json (the rollout's achieved rates).
 // Pure: reads text, returns numbers, so tests/unit/bench-suite.test.ts checks it without a cluster.
 import type { FileRun } from '../lib/run/junit.ts';
-import { intrinsicOf } from './intrinsic.ts';
+import { intrinsicOf, intrinsicSeconds } from './intrinsic.ts';
 
 export { parseJunitSuites as parseJunit } from '../lib/run/junit.ts';
 
@@ -42,7 +42,9 @@ const round = (n: number, places = 2): number => Math.round(n * 10 ** places) / 
 export function suiteFigures(runs: FileRun[], loops: EventLoop[], suiteSeconds: number, bringUpSeconds: number,
   testSeconds: Record<string, number> = {}, resolutionMs = 10): SuiteFigures {
   const files = runs.map((run): FileFigures => {
-    const { seconds, why } = intrinsicOf(run.file);
+    const entry = intrinsicOf(run.file);
+    const { why } = entry;
+    const seconds = intrinsicSeconds(entry, run.tests - (run.skipped ?? 0));
     const loop = loops.find((l) => l.file === run.file);
     return {
       ...run, why,

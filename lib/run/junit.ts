@@ -9,6 +9,8 @@ export interface FileRun {
   startedAt?: string;
   tests: number;
   failures: number;
+  /** Of `tests`, those skipped (a test.skip: the BYO rollout case without WC_ROLLOUT_CONFIG). */
+  skipped?: number;
 }
 
 export interface TestCaseRun {
@@ -47,6 +49,7 @@ export function parseJunitSuites(xml: string): FileRun[] {
       ...(startedAt ? { startedAt } : {}),
       tests: Number(attribute(tag, 'tests') ?? 0),
       failures: Number(attribute(tag, 'failures') ?? 0) + Number(attribute(tag, 'errors') ?? 0),
+      skipped: Number(attribute(tag, 'skipped') ?? 0),
     };
   });
 }

@@ -1,3 +1,4 @@
+import { intrinsicOf } from '../../bench/intrinsic.ts';
 import { formatSuiteFigures, heldBackBy, parseJunit, suiteFigures } from '../../bench/suite-figures.ts';
 
 const junit = `<?xml version="1.0" encoding="UTF-8"?>
@@ -13,9 +14,9 @@ const junit = `<?xml version="1.0" encoding="UTF-8"?>
 describe('bench:suite figures', () => {
   it('must read one wall time per file from junit.xml', () => {
     expect(parseJunit(junit)).toEqual([
-      { file: 'rolling-update.test.ts', wallSeconds: 110.5, startedAt: '2026-11-23T11:49:04', tests: 3, failures: 0 },
-      { file: 'oom-kill.test.ts', wallSeconds: 10, startedAt: '2026-11-23T11:49:00', tests: 2, failures: 1 },
-      { file: 'new-thing.test.ts', wallSeconds: 7, startedAt: '2026-11-23T11:49:00', tests: 1, failures: 0 },
+      { file: 'rolling-update.test.ts', wallSeconds: 110.5, startedAt: '2026-11-23T11:49:04', tests: 3, failures: 0, skipped: 1 },
+      { file: 'oom-kill.test.ts', wallSeconds: 10, startedAt: '2026-11-23T11:49:00', tests: 2, failures: 1, skipped: 0 },
+      { file: 'new-thing.test.ts', wallSeconds: 7, startedAt: '2026-11-23T11:49:00', tests: 1, failures: 0, skipped: 0 },
     ]);
   });
 
@@ -29,6 +30,8 @@ describe('bench:suite figures', () => {
     expect(oom.ratio).toBe(Math.round((10 / oom.intrinsicSeconds!) * 100) / 100);
     // The histogram times a 10 ms timer: lag is what it recorded beyond that.
     expect(oom).toMatchObject({ eventLoopLagP99Ms: 15, eventLoopLagMaxMs: 50 });
+    // Its minimum is per case, and of its 3 tests 1 was skipped (the own-workload case without its config).
+    expect(f.files[0]!.intrinsicSeconds).toBe(2 * intrinsicOf('rolling-update.test.ts').seconds!);
     const unknown = f.files.find((x) => x.file === 'new-thing.test.ts')!;
     expect(unknown.intrinsicSeconds).toBeUndefined();
     expect(unknown.ratio).toBeUndefined();

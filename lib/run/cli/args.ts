@@ -29,7 +29,7 @@ export function behavioursIn(testsDir: string): Behaviour[] {
   return readdirSync(testsDir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => {
     const text = readFileSync(join(testsDir, f), 'utf8');
     const title = /const BEHAVIOUR = (['"`])(.+?)\1/.exec(text)?.[2]
-      ?? /^ \* @behaviour (.+)$/m.exec(text)?.[1].trim()
+      ?? /^ \* @behaviour (.+)$/m.exec(text)?.[1]?.trim()
       ?? '(no BEHAVIOUR constant or @behaviour line)';
     return { name: f.replace(/\.test\.ts$/, ''), file: `tests/${f}`, title };
   });
