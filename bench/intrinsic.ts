@@ -32,7 +32,8 @@ export const INTRINSIC: Record<string, Intrinsic> = {
     'per case, one after another (four, five with WC_ROLLOUT_CONFIG): >= 10,000 requests per mode at 200 req/s (50 s) + ' +
     '2 s warm-up (400 requests); the 3-replica rollout (10 s drain per old pod) runs inside the load window' },
   'init-containers.test.ts': { seconds: 20, why:
-    'both pods at once; the failing init container is watched for the 20 s held-back window (the in-order pod needs 2 x 1 s)' },
+    'both pods at once; the failing init container is watched for the 20 s held-back window, longer when the kubelet publishes ' +
+    'Init:CrashLoopBackOff later (its pod worker re-syncs 10-15 s after the back-off decision); the in-order pod needs 2 x 1 s' },
   'termination.test.ts': { seconds: 10, why:
     'four pods deleted at once; the longest is the 8 s task the preStop hook waits for (+ readiness period 1 s, ' +
     'the kubelet reacting about 1 s after the delete); the others: 3 s grace + 2 s kubelet minimum, 4 s grace, at once' },
