@@ -96,3 +96,39 @@ export function heldBackBy(f: SuiteFigures, loops: EventLoop[], workers: number)
     `${beside.toFixed(0)} s on the ${Math.max(1, workers - 1)} worker(s) beside the longest file (${f.longest.wallSeconds.toFixed(0)} s)` +
     (beside > f.longest.wallSeconds ? ': more workers (or shorter files) would close the gap' : '');
 }
+
+/** The value at quantile `q` (0-1) of `values`, by the nearest rank. */
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))] ?? Number.NaN;
+}
+
+/**
+ * Several runs of the same suite (`run --repeat N` leaves one reports directory each): per file its wall time's
+ * min / median / max and the median's ratio to its minimum, and the spread of the suite's wall and ratio.
+ */
+export function repeatedFigures(runs: readonly SuiteFigures[]): string {
+  const byFile = new Map<string, FileFigures[]>();
+  for (const run of runs) for (const file of run.files) byFile.set(file.file, [...(byFile.get(file.file) ?? []), file]);
+  const spread = (values: number[], digits: number): string =>
+    [0, 0.5, 1].map((q) => quantile(values, q).toFixed(digits)).join(' / ');
+  const rows = [...byFile.entries()].map(([file, seen]) => {
+    const walls = seen.map((f) => f.wallSeconds);
+    const intrinsic = seen[0]?.intrinsicSeconds;
+    const median = quantile(walls, 0.5);
+    const failedIn = seen.filter((f) => f.failures > 0).length;
+    return { file, median, line: `| ${file} | ${spread(walls, 1)} | ${intrinsic ?? '?'} | ` +
+      `${intrinsic ? round(median / intrinsic).toString() : '?'} | ${failedIn} of ${seen.length} |` };
+  }).sort((a, b) => b.median - a.median);
+  const ratios = runs.map((r) => r.suiteRatio).filter((r): r is number => r !== undefined);
+  return [
+    `${runs.length} runs`,
+    '',
+    '| file | wall s min / median / max | intrinsic s | ratio (median) | runs with a failure |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map((r) => r.line),
+    '',
+    `suite wall s (min / median / max): ${spread(runs.map((r) => r.suiteSeconds), 0)}`,
+    `whole-suite ratio (min / median / max): ${ratios.length ? spread(ratios, 2) : '?'} = suite wall / (bring-up + longest file) (goal <= 1.2)`,
+  ].join('\n');
+}

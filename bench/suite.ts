@@ -5,6 +5,7 @@
 //   npm run bench:suite                          # every cluster file
 //   npm run bench:suite -- tests/oom-kill.test.ts  # some (arguments go to Jest)
 //   npm run bench:suite -- --from reports/x      # no run: the figures of a run already in that directory
+//   npm run bench:suite -- --from reports/rep    # of a `run --repeat N` directory: each file's spread over the N runs
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,8 +14,8 @@ import { parseParallel } from '../lib/run/config.ts';
 import { REPO_ROOT } from '../lib/run/versions.ts';
 import { HarnessError } from '../lib/kit/errors.ts';
 import { parseJunitCases } from '../lib/run/junit.ts';
-import type { EventLoop } from './suite-figures.ts';
-import { formatSuiteFigures, heldBackBy, parseJunit, suiteFigures } from './suite-figures.ts';
+import type { EventLoop, SuiteFigures } from './suite-figures.ts';
+import { formatSuiteFigures, heldBackBy, parseJunit, repeatedFigures, suiteFigures } from './suite-figures.ts';
 
 function readLoops(dir: string): EventLoop[] {
   const timing = join(dir, '.timing');
@@ -47,7 +48,8 @@ function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-function figuresOf(dir: string, suiteSeconds: number | undefined, startedAtMs: number | undefined, workers: number | string): string {
+/** The figures of the run whose reports are in `dir`; with the launch time (not --from) bring-up is known. */
+function figuresIn(dir: string, suiteSeconds: number | undefined, startedAtMs: number | undefined): { figures: SuiteFigures; loops: EventLoop[] } {
   const junit = join(dir, 'junit.xml');
   if (!existsSync(junit)) throw new HarnessError('reading the run', `${junit} does not exist`, 'run the suite first (without --from)');
   const xml = readFileSync(junit, 'utf8');
@@ -61,11 +63,22 @@ function figuresOf(dir: string, suiteSeconds: number | undefined, startedAtMs: n
   // Without a launch time (--from), bring-up is unknown: 0, and the suite spans the first start to the last end.
   const bringUp = startedAtMs !== undefined && firstStart !== undefined ? (firstStart - startedAtMs) / 1000 : 0;
   const wall = suiteSeconds ?? (ends.length && firstStart !== undefined ? (Math.max(...ends) - firstStart) / 1000 : 0);
-  const figures = suiteFigures(runs, loops, wall, bringUp, testSeconds);
+  return { figures: suiteFigures(runs, loops, wall, bringUp, testSeconds), loops };
+}
+
+function figuresOf(dir: string, suiteSeconds: number | undefined, startedAtMs: number | undefined, workers: number | string): string {
+  const { figures, loops } = figuresIn(dir, suiteSeconds, startedAtMs);
   const held = typeof workers === 'number' ? heldBackBy(figures, loops, workers) : undefined;
   const text = [formatSuiteFigures(figures, workers), ...(held ? [held] : []), ...rolloutRates(dir)].join('\n');
   writeFileSync(join(dir, 'bench-suite.md'), `${text}\n`);
   return text;
+}
+
+/** A `run --repeat N` reports directory: run-1/ … run-N/, each a run's reports. */
+function repeatedRunDirs(dir: string): string[] {
+  if (!existsSync(dir) || existsSync(join(dir, 'junit.xml'))) return [];
+  return readdirSync(dir).filter((d) => /^run-\d+$/.test(d) && existsSync(join(dir, d, 'junit.xml')))
+    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))).map((d) => join(dir, d));
 }
 
 runCli(async () => {
@@ -76,6 +89,13 @@ runCli(async () => {
     const dir = args[from + 1];
     if (!dir) throw new HarnessError('reading the arguments', '--from needs a reports directory', 'npm run bench:suite -- --from reports');
     const n = args[from + 2] === '--workers' ? Number(args[from + 3]) : undefined;
+    const repeated = repeatedRunDirs(resolve(dir));
+    if (repeated.length) {
+      const text = repeatedFigures(repeated.map((d) => figuresIn(d, undefined, undefined).figures));
+      writeFileSync(join(resolve(dir), 'bench-suite.md'), `${text}\n`);
+      process.stdout.write(`${text}\n(each run's own figures: npm run bench:suite -- --from ${join(dir, 'run-<i>')})\n`);
+      return;
+    }
     process.stdout.write(`${figuresOf(resolve(dir), undefined, undefined, n && n > 0 ? n : 'as that run had them')}\n`);
     return;
   }

@@ -1,5 +1,5 @@
 import { intrinsicOf } from '../../bench/intrinsic.ts';
-import { formatSuiteFigures, heldBackBy, parseJunit, suiteFigures } from '../../bench/suite-figures.ts';
+import { formatSuiteFigures, heldBackBy, parseJunit, repeatedFigures, suiteFigures } from '../../bench/suite-figures.ts';
 
 const junit = `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="jest tests" tests="5" failures="1" errors="0" time="120">
@@ -51,5 +51,16 @@ describe('bench:suite figures', () => {
     const slow = suiteFigures(parseJunit(junit), loops, 200, 10);
     expect(heldBackBy(slow, loops, 2)).toMatch(/^held back by new-thing.test.ts: it ended last, having started 120 s into the run/);
     expect(heldBackBy(suiteFigures(parseJunit(junit), loops, 125, 10), loops, 2)).toBeUndefined();
+  });
+
+  it('must sum up several runs per file (min / median / max wall, runs with a failure) and the suite ratio\'s spread', () => {
+    const runs = [130, 120, 150].map((wall) => suiteFigures(parseJunit(junit.replace('time="110.5"', `time="${wall - 10}"`)), [], wall, 0));
+    const text = repeatedFigures(runs);
+    expect(text).toContain('3 runs');
+    expect(text).toContain(`| rolling-update.test.ts | 110.0 / 120.0 / 140.0 | ${2 * intrinsicOf('rolling-update.test.ts').seconds!} |`);
+    expect(text).toContain('| oom-kill.test.ts | 10.0 / 10.0 / 10.0 |');
+    expect(text).toMatch(/\| oom-kill.test.ts .* \| 3 of 3 \|/);
+    expect(text).toContain('suite wall s (min / median / max): 120 / 130 / 150');
+    expect(text).toContain('whole-suite ratio (min / median / max): 1.07 / 1.08 / 1.09');
   });
 });
