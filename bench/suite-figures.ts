@@ -3,6 +3,7 @@
 // and its worker's event-loop delay: tests/setup/event-loop.ts) and summary.json (the rollout's achieved rates).
 // Pure: reads text, returns numbers, so tests/unit/bench-suite.test.ts checks it without a cluster.
 import type { FileRun } from '../lib/run/junit.ts';
+import { percentile } from '../lib/rollout/ledger/percentiles.ts';
 import { intrinsicOf, intrinsicSeconds } from './intrinsic.ts';
 
 export { parseJunitSuites as parseJunit } from '../lib/run/junit.ts';
@@ -97,12 +98,6 @@ export function heldBackBy(f: SuiteFigures, loops: EventLoop[], workers: number)
     (beside > f.longest.wallSeconds ? ': more workers (or shorter files) would close the gap' : '');
 }
 
-/** The value at quantile `q` (0-1) of `values`, by the nearest rank. */
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))] ?? Number.NaN;
-}
-
 /**
  * Several runs of the same suite (`run --repeat N` leaves one reports directory each): per file its wall time's
  * min / median / max and the median's ratio to its minimum, and the spread of the suite's wall and ratio.
@@ -111,11 +106,11 @@ export function repeatedFigures(runs: readonly SuiteFigures[]): string {
   const byFile = new Map<string, FileFigures[]>();
   for (const run of runs) for (const file of run.files) byFile.set(file.file, [...(byFile.get(file.file) ?? []), file]);
   const spread = (values: number[], digits: number): string =>
-    [0, 0.5, 1].map((q) => quantile(values, q).toFixed(digits)).join(' / ');
+    [0, 50, 100].map((p) => percentile([...values].sort((x, y) => x - y), p).toFixed(digits)).join(' / ');
   const rows = [...byFile.entries()].map(([file, seen]) => {
     const walls = seen.map((f) => f.wallSeconds);
     const intrinsic = seen[0]?.intrinsicSeconds;
-    const median = quantile(walls, 0.5);
+    const median = percentile([...walls].sort((x, y) => x - y), 50);
     const failedIn = seen.filter((f) => f.failures > 0).length;
     return { file, median, line: `| ${file} | ${spread(walls, 1)} | ${intrinsic ?? '?'} | ` +
       `${intrinsic ? round(median / intrinsic).toString() : '?'} | ${failedIn} of ${seen.length} |` };
