@@ -11,7 +11,7 @@ beforeAll(() => t.apply('oom-kill.yaml'));
 test('a container that allocates past its memory limit is killed with exit code 137 and restarted', async () => {
   await runCase(BEHAVIOUR, 'allocates 20 MiB past a 15 MiB limit', async (seen) => {
     const status = await awaitPod(t, 'allocates-past-limit', containerRestarted('allocator', 1),
-      'allocates-past-limit to be killed and restarted', 120_000);
+      'allocates-past-limit to be killed and restarted, the kill recorded', 120_000);
     const history = historyOf(status);
     Object.assign(seen, {
       exitCode: history.lastTermination?.exitCode,

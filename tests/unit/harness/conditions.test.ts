@@ -57,12 +57,18 @@ describe('pod conditions', () => {
   });
 
   it('containerRestarted must count restarts and give up on a pod that will never restart', () => {
-    expect(containerRestarted('main', 1)([pod('a', { phase: 'Running', containerStatuses: [container({ running: {} }, { restartCount: 1 })] })]))
+    const ended = { lastState: { terminated: { exitCode: 137 } } };
+    expect(containerRestarted('main', 1)([pod('a', { phase: 'Running', containerStatuses: [container({ running: {} }, { restartCount: 1, ...ended })] })]))
       .toMatchObject({ done: true, value: { restartCount: 1 } });
     expect(containerRestarted('main', 1)([pod('a', { phase: 'Running', containerStatuses: [container({ running: {} })] })]))
       .toEqual({ done: false, note: 'main restarts=0/1' });
     expect(containerRestarted('main', 1)([pod('a', { phase: 'Failed', containerStatuses: [container({ terminated: { exitCode: 1 } })] })]))
       .toHaveProperty('fatal');
+  });
+
+  it('containerRestarted must keep waiting on a restart whose previous run the kubelet did not record', () => {
+    expect(containerRestarted('main', 1)([pod('a', { phase: 'Running', containerStatuses: [container({ running: {} }, { restartCount: 1 })] })]))
+      .toEqual({ done: false, note: 'main restarts=1/1, but the end of its last run is not recorded' });
   });
 
   it('containerTerminated must report the termination, current or before the latest restart', () => {
