@@ -1,7 +1,7 @@
 import type { HpaReading, HpaWindow } from '../lib/kit/index.ts';
 import {
   awaitHpaDecision, awaitHpaMetrics, awaitMetricsApi, awaitPod, awaitReplicas, hpaHoldsAt, podCpuUsage, podReady, pods,
-  retrying, runCase, ScaleRecorder, useTestNamespace, waitFor,
+  retrying, runCase, ScaleRecorder, TIMEOUTS, useTestNamespace, waitFor,
 } from '../lib/kit/index.ts';
 
 const BEHAVIOUR = 'A HorizontalPodAutoscaler scales on CPU';
@@ -19,8 +19,9 @@ const CONTROL_WINDOW_MS = 45_000;
 let control: Promise<{ first: HpaReading; held: HpaWindow }>;
 
 beforeAll(async () => {
-  // The run's setup installs metrics-server when the cluster lacks it; this waits for the API it serves.
-  await awaitMetricsApi(t.kube, 180_000);
+  // The run's setup installs metrics-server when the cluster lacks it; this waits for the API it serves (the
+  // setup's own budget, started before this file was).
+  await awaitMetricsApi(t.kube, TIMEOUTS.addOn);
   await t.apply('autoscaling.yaml');
   await waitFor({ ...pods(t.kube, t.ns, { labelSelector: 'app.kubernetes.io/name in (hpa-target,hpa-idle)' }),
     description: 'one hpa-target and one hpa-idle pod to be Ready', predicate: podReady(2), timeoutMs: 120_000 });

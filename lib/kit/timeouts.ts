@@ -21,6 +21,11 @@ export const TIMEOUTS = {
   cleanup: 120_000,
   /** A Deployment rolled out under load (surge one pod at a time, each drains before it exits). */
   rollout: 5 * 60_000,
+  /**
+   * An add-on the run's setup installs serving its API (metrics-server: the pod Ready, then the aggregator's
+   * discovery check, with one replacement of the pod if that fails for a minute: lib/run/metrics-server.ts).
+   */
+  addOn: 4 * 60_000,
   /** A new kind cluster: every node Ready and CoreDNS available. */
   cluster: 5 * 60_000,
 } as const;
