@@ -121,7 +121,7 @@ async function awaitServing(kube: Kube, timeoutMs: number, firstLookMs: number, 
     log(`[wc] metrics-server: still not serving after its pod was replaced; the serving path: ${await describeServingPath(kube)}`);
     throw err;
   }
-  log(`[wc] metrics-server: Available after its pod was replaced (${((Date.now() - started) / 1000).toFixed(1)} s after the APIService)`);
+  log(`[wc] metrics-server: Available after its pod was replaced (${((Date.now() - started) / 1000).toFixed(1)} s of waiting in all)`);
 }
 
 function availability(service: V1APIService | undefined): string {
@@ -153,9 +153,12 @@ export function servingPathSummary(podList: V1Pod[] | string, slices: V1Endpoint
   const slicesSaid = typeof slices === 'string' ? `EndpointSlices unreadable (${slices})` : `endpoints ${
     slices.flatMap((s) => (s.endpoints ?? []).map((e) => `${e.addresses.join('/')}${e.conditions?.ready === false ? ' (not ready)' : ''}` +
       `:${s.ports?.map((p) => p.port).join('/') ?? '?'}`)).join(', ') || 'none'}`;
+  // The service proxy goes to the endpoint's address itself (not through the Service address and kube-proxy),
+  // as an identity metrics-server does not authorize: 403 (or 200/401) means the endpoint serves the path.
+  const answered = typeof proxyAnswer === 'number' && [200, 401, 403].includes(proxyAnswer);
   const answerSaid = typeof proxyAnswer === 'number'
     ? `GET /apis/metrics.k8s.io/v1beta1 through the API server's service proxy: ${proxyAnswer}` +
-      (proxyAnswer === 200 ? ' (metrics-server serves it: the aggregator\'s path through the Service address differs)' : '')
+      (answered ? ' (the endpoint serves the path: if the aggregator gets 404, its way through the Service address ends elsewhere)' : '')
     : `the service proxy failed (${proxyAnswer})`;
   return `${podsSaid}; ${slicesSaid}; ${answerSaid}`;
 }
