@@ -1,5 +1,6 @@
 // The workloads of the pod-lifecycle behaviours write one line per event they live through, stamped with
-// the container's wall clock in microseconds by busybox `ts '%.s'` (busybox date has no sub-second format):
+// the container's wall clock in microseconds (busybox date has no sub-second format): by busybox ash's
+// $EPOCHREALTIME where the moment matters to a fraction of a second (a signal handler: no fork), else `ts '%.s'`:
 //   1795431367.132517 task-start
 // The lines go where the evidence survives the container: a shared emptyDir for init containers, the
 // termination message file (/dev/termination-log, reported in state.terminated.message) for a pod being
