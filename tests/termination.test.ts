@@ -28,6 +28,21 @@ const KUBELET_MINIMUM_STOP_SECONDS = 2;
 const MARK_TOLERANCE_SECONDS = 1;
 // Slack where one end is an API time: finishedAt has whole-second resolution (truncated).
 const API_TOLERANCE_SECONDS = 1.5;
+// From a SIGTERM mark to the runtime's finishedAt, around the time K the kubelet set between SIGTERM and SIGKILL:
+// - earlier by up to 1.5 s: finishedAt is truncated to the second (up to 1 s early) and the mark may lag its
+//   signal by the shell's wake-up (the mark reads a variable, no process is started);
+// - later by up to 2.5 s: containerd starts its K-second timer only once its SIGTERM call has returned, and its
+//   SIGKILL goes through the shim and runc again. Seen on this machine, quiet: containerd's log Stop -> Kill
+//   4.53 s for K = 4 and 2.57 s for K = 2; SIGTERM mark -> finishedAt 5.11 s for K = 4 (so at least 1.1 s late).
+const KILL_EARLY_SECONDS = 1.5;
+const KILL_LATE_SECONDS = 2.5;
+
+/** The SIGKILL came K seconds after SIGTERM, within the bracket above. */
+function expectKilledAfter(sigtermToKillSeconds: number, k: number): void {
+  expect(sigtermToKillSeconds).toBeGreaterThanOrEqual(k - KILL_EARLY_SECONDS);
+  expect(sigtermToKillSeconds).toBeLessThanOrEqual(k + KILL_LATE_SECONDS);
+}
+const KILL_BRACKET = `-${KILL_EARLY_SECONDS} s / +${KILL_LATE_SECONDS} s`;
 
 // Tells the worker to take its task (SIGUSR1 to PID 1) and returns once the worker has marked it started.
 const START_TASK = ['sh', '-c', 'kill -USR1 1 && until grep -q task-start /dev/termination-log; do sleep 0.1; done'];
@@ -119,7 +134,7 @@ beforeAll(async () => {
     // The hook was still waiting when the grace period ran out: SIGTERM then, SIGKILL 2 s later.
     expect(sigterm).toBeGreaterThanOrEqual(SHORT_GRACE_SECONDS);
     expect(sigterm).toBeLessThanOrEqual(sinceDelete(ending, 'prestop-start') + SHORT_GRACE_SECONDS + MARK_TOLERANCE_SECONDS);
-    expect(Math.abs(sigtermToKill - KUBELET_MINIMUM_STOP_SECONDS)).toBeLessThanOrEqual(API_TOLERANCE_SECONDS);
+    expectKilledAfter(sigtermToKill, KUBELET_MINIMUM_STOP_SECONDS);
   }));
 
   handles = startCase(() => runCase(BEHAVIOUR, `handles SIGTERM, grace ${HANDLER_GRACE_SECONDS} s`, async (seen) => {
@@ -141,18 +156,18 @@ beforeAll(async () => {
     // Killed G after the kubelet acted: no sooner than G after the delete (finishedAt is truncated, hence + 1 s),
     // no later than G after SIGTERM arrived.
     expect(ending.deleteToFinishedSeconds! + 1).toBeGreaterThanOrEqual(IGNORER_GRACE_SECONDS);
-    expect(Math.abs(sigtermToKill - IGNORER_GRACE_SECONDS)).toBeLessThanOrEqual(API_TOLERANCE_SECONDS);
+    expectKilledAfter(sigtermToKill, IGNORER_GRACE_SECONDS);
   }));
 });
 
 test(`a worker whose preStop hook waits for its ${TASK_SECONDS} s task, with a ${LONG_GRACE_SECONDS} s grace period, finishes the task and exits 0 within ${API_TOLERANCE_SECONDS} s of the task's end, SIGTERM coming only after the hook returned`,
   () => finishes);
 
-test(`the same worker with a ${LONG_TASK_SECONDS} s task and a ${SHORT_GRACE_SECONDS} s grace period gets SIGTERM when its grace period ends (between ${SHORT_GRACE_SECONDS} s after the delete and ${SHORT_GRACE_SECONDS} s after its hook started, +${MARK_TOLERANCE_SECONDS} s) and is SIGKILLed (exit 137) ${KUBELET_MINIMUM_STOP_SECONDS} s later (±${API_TOLERANCE_SECONDS} s), its task unfinished`,
+test(`the same worker with a ${LONG_TASK_SECONDS} s task and a ${SHORT_GRACE_SECONDS} s grace period gets SIGTERM when its grace period ends (between ${SHORT_GRACE_SECONDS} s after the delete and ${SHORT_GRACE_SECONDS} s after its hook started, +${MARK_TOLERANCE_SECONDS} s) and is SIGKILLed (exit 137) ${KUBELET_MINIMUM_STOP_SECONDS} s later (${KILL_BRACKET}), its task unfinished`,
   () => cutShort);
 
 test(`a process that handles SIGTERM exits 0 within ${MARK_TOLERANCE_SECONDS} s of receiving it, not at its ${HANDLER_GRACE_SECONDS} s deadline`,
   () => handles);
 
-test(`a process that ignores SIGTERM is SIGKILLed (exit 137) only when its ${IGNORER_GRACE_SECONDS} s grace period has passed since SIGTERM (±${API_TOLERANCE_SECONDS} s)`,
+test(`a process that ignores SIGTERM is SIGKILLed (exit 137) only when its ${IGNORER_GRACE_SECONDS} s grace period has passed since SIGTERM (${KILL_BRACKET})`,
   () => ignores);

@@ -29,6 +29,11 @@ export interface RunContext {
   startedAt: string;
   /** The process that owns this run's namespaces: the Jest parent, which outlives every worker. */
   owner: { host: string; pid: number };
+  /**
+   * The run is being interrupted and is cleaning up. Jest replaces the workers the interrupt stopped and
+   * starts the next files in them; those must create nothing the cleanup has already swept.
+   */
+  stopping?: boolean;
 }
 
 export const RUN_FILE_ENV = 'WC_RUN_FILE';
@@ -51,12 +56,18 @@ let cached: RunContext | undefined;
 export function currentRun(): RunContext {
   if (cached) return cached;
   const file = process.env[RUN_FILE_ENV] ?? defaultRunFile();
+  let run: RunContext;
   try {
-    cached = JSON.parse(readFileSync(file, 'utf8')) as RunContext;
+    run = JSON.parse(readFileSync(file, 'utf8')) as RunContext;
   } catch (err) {
     throw new HarnessError('reading the run context', `cannot read ${file}`,
       'run cluster tests through Jest\'s "cluster" project (npm test), whose global setup writes it', { cause: err });
   }
+  if (run.stopping) {
+    throw new HarnessError('starting a test file', `run ${run.runId} is being interrupted (Ctrl-C or SIGTERM) and cleans up: ` +
+      'a file starting now creates nothing', 'run the suite again once this one has exited');
+  }
+  cached = run;
   return cached;
 }
 

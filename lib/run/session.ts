@@ -76,7 +76,13 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
   const leastPrivilege = parseFlag(process.env, LEAST_PRIVILEGE_ENV);
   const live: LiveRun = { removeInterruptHandler: () => undefined };
   // The workers first: none may create objects after the cleanup has swept them.
-  live.removeInterruptHandler = onInterrupt(() => stopChildProcesses(log).then(() => cleanUp(live, log)), { log });
+  live.removeInterruptHandler = onInterrupt(async () => {
+    // Seen on a Ctrl-C during a parallel run: Jest replaced the stopped workers and started the next files,
+    // which created namespaces after the cleanup had listed the run's. Files starting from here refuse to run.
+    if (live.run) writeRunContext({ ...live.run, stopping: true });
+    await stopChildProcesses(log);
+    await cleanUp(live, log);
+  }, { log });
   (globalThis as Holder)[LIVE_RUN] = live;
   try {
     const cluster = await bringUpCluster(config, { log, onCreating: (handle) => { live.cluster = handle; } });
