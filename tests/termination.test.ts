@@ -24,7 +24,7 @@ const KUBELET_MINIMUM_STOP_SECONDS = 2;
 // observable to the second, but it is bracketed: no earlier than the delete call, no later than the kubelet's
 // first act the container saw (the preStop hook's first mark, or SIGTERM when there is no hook). A deadline
 // kept "G after the kubelet acted" therefore lies in [delete + G, first act + G]; the checks use that bracket.
-// Slack for the container's own marks: process start-up of the marking commands, the hook's 0.2 s poll.
+// Slack for the container's own marks: a handler's wake-up, the preStop hook's start-up (a shell) and its 0.2 s poll.
 const MARK_TOLERANCE_SECONDS = 1;
 // Slack where one end is an API time: finishedAt has whole-second resolution (truncated).
 const API_TOLERANCE_SECONDS = 1.5;

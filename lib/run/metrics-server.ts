@@ -86,7 +86,7 @@ export async function ensureMetricsServer(kube: Kube, image: string | undefined,
     throw err;
   }
   for (const obj of apiService) await create(kube, obj);
-  await awaitServing(kube, timeoutMs - (Date.now() - started), firstLookMs, log);
+  await awaitServing(kube, remaining(timeoutMs, started), firstLookMs, log);
   const readyAfterMs = Date.now() - started;
   log(`[wc] metrics-server: serving ${METRICS_APISERVICE} after ${(readyAfterMs / 1000).toFixed(1)} s`);
   return { installed: true, image, readyAfterMs };
@@ -116,12 +116,18 @@ async function awaitServing(kube: Kube, timeoutMs: number, firstLookMs: number, 
   await retrying('replacing the metrics-server pod', () =>
     kube.core.deleteCollectionNamespacedPod({ namespace: NAMESPACE, labelSelector: `${POD_SELECTOR},${MANAGED_BY}=${MANAGED_BY_VALUE}` }));
   try {
-    await awaitMetricsApi(kube, timeoutMs - (Date.now() - started));
+    await awaitMetricsApi(kube, remaining(timeoutMs, started));
   } catch (err) {
     log(`[wc] metrics-server: still not serving after its pod was replaced; the serving path: ${await describeServingPath(kube)}`);
     throw err;
   }
   log(`[wc] metrics-server: Available after its pod was replaced (${((Date.now() - started) / 1000).toFixed(1)} s of waiting in all)`);
+}
+
+/** What is left of a budget, but never less than MIN_LOOK_MS: a wait with no time left would not even list once. */
+const MIN_LOOK_MS = 10_000;
+function remaining(budgetMs: number, since: number): number {
+  return Math.max(budgetMs - (Date.now() - since), MIN_LOOK_MS);
 }
 
 function availability(service: V1APIService | undefined): string {
@@ -130,13 +136,19 @@ function availability(service: V1APIService | undefined): string {
 }
 
 /** Where a discovery request for the metrics API goes, and what answers it there, in one line. */
-export async function describeServingPath(kube: Kube): Promise<string> {
-  const listed = <T>(what: Promise<{ items: T[] }>) => what.then((r) => r.items, (err: unknown) => messageOf(err));
+export async function describeServingPath(kube: Kube, limitMs = 10_000): Promise<string> {
+  // Each read gets limitMs: the API server does not time out a proxied request the way it does a list.
+  const bounded = <T>(what: Promise<T>, failed: (err: unknown) => T): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<T>((resolve) => { timer = setTimeout(() => resolve(failed(new Error(`no answer in ${limitMs / 1000} s`))), limitMs); });
+    return Promise.race([what.then((v) => v, failed), late]).finally(() => clearTimeout(timer));
+  };
+  const items = <T>(what: Promise<{ items: T[] }>) => bounded<T[] | string>(what.then((r) => r.items), (err: unknown) => messageOf(err));
   const [podList, slices, answer] = await Promise.all([
-    listed(kube.core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: POD_SELECTOR })),
-    listed(kube.discovery.listNamespacedEndpointSlice({ namespace: NAMESPACE, labelSelector: `kubernetes.io/service-name=${SERVICE}` })),
-    kube.core.connectGetNamespacedServiceProxyWithPath({ name: `https:${SERVICE}:443`, namespace: NAMESPACE,
-      path: 'apis/metrics.k8s.io/v1beta1' }).then(() => 200, (err: unknown) => statusOf(err) ?? messageOf(err)),
+    items(kube.core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: POD_SELECTOR })),
+    items(kube.discovery.listNamespacedEndpointSlice({ namespace: NAMESPACE, labelSelector: `kubernetes.io/service-name=${SERVICE}` })),
+    bounded<number | string>(kube.core.connectGetNamespacedServiceProxyWithPath({ name: `https:${SERVICE}:443`, namespace: NAMESPACE,
+      path: 'apis/metrics.k8s.io/v1beta1' }).then(() => 200), (err: unknown) => statusOf(err) ?? messageOf(err)),
   ]);
   return servingPathSummary(podList, slices, answer);
 }
@@ -154,11 +166,13 @@ export function servingPathSummary(podList: V1Pod[] | string, slices: V1Endpoint
     slices.flatMap((s) => (s.endpoints ?? []).map((e) => `${e.addresses.join('/')}${e.conditions?.ready === false ? ' (not ready)' : ''}` +
       `:${s.ports?.map((p) => p.port).join('/') ?? '?'}`)).join(', ') || 'none'}`;
   // The service proxy goes to the endpoint's address itself (not through the Service address and kube-proxy),
-  // as an identity metrics-server does not authorize: 403 (or 200/401) means the endpoint serves the path.
+  // as an identity metrics-server does not authorize. An API server checks who asks before it looks at the path,
+  // so 403 (or 200/401) says an API server answers at the endpoint, not that it serves the path; 404 says
+  // whatever answers there does not know the path.
   const answered = typeof proxyAnswer === 'number' && [200, 401, 403].includes(proxyAnswer);
   const answerSaid = typeof proxyAnswer === 'number'
     ? `GET /apis/metrics.k8s.io/v1beta1 through the API server's service proxy: ${proxyAnswer}` +
-      (answered ? ' (the endpoint serves the path: if the aggregator gets 404, its way through the Service address ends elsewhere)' : '')
+      (answered ? ' (an API server answers at the endpoint itself: if the aggregator gets 404, its way through the Service address ends elsewhere)' : '')
     : `the service proxy failed (${proxyAnswer})`;
   return `${podsSaid}; ${slicesSaid}; ${answerSaid}`;
 }

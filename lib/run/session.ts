@@ -28,6 +28,8 @@ interface LiveRun {
   leastPrivilege?: LeastPrivilege;
   /** The metrics-server install, running beside the tests (the autoscaling file waits for the API itself). */
   addOns?: Promise<void>;
+  /** An interrupt arrived: the run context, whenever written, says so (test files then refuse to start). */
+  stopping?: boolean;
   removeInterruptHandler: () => void;
 }
 
@@ -79,7 +81,14 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
   live.removeInterruptHandler = onInterrupt(async () => {
     // Seen on a Ctrl-C during a parallel run: Jest replaced the stopped workers and started the next files,
     // which created namespaces after the cleanup had listed the run's. Files starting from here refuse to run.
-    if (live.run) writeRunContext({ ...live.run, stopping: true });
+    live.stopping = true;
+    if (live.run) {
+      try {
+        writeRunContext({ ...live.run, stopping: true });
+      } catch (err) {
+        log(`[wc] could not mark the run as stopping (files starting now may still create namespaces): ${messageOf(err)}`);
+      }
+    }
     await stopChildProcesses(log);
     await cleanUp(live, log);
   }, { log });
@@ -114,7 +123,8 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
     live.lease = await acquireRunLease(kube, runId, owner, { log });
     await sweepLeftovers(kube, runId, log);
     resetSummary(config.reportsDir);
-    writeRunContext(run);
+    // An interrupt during the steps above has already marked the run: the file must keep saying so.
+    writeRunContext(live.stopping ? { ...run, stopping: true } : run);
     log(`[wc] run ${runId}: images agnhost=${run.images.agnhost} busybox=${run.images.busybox}${run.images.drainServer ? ` drain-server=${run.images.drainServer}` : ''}`);
     return run;
   } catch (err) {

@@ -16,11 +16,11 @@ describe('metrics-server setup', () => {
       'endpoints 10.244.0.7:10250; GET /apis/metrics.k8s.io/v1beta1 through the API server\'s service proxy: 404');
   });
 
-  it('must say when the endpoint itself serves the path (the proxy\'s 403), and name a not-ready endpoint', () => {
+  it('must say when an API server answers at the endpoint itself (the proxy\'s 403), and name a not-ready endpoint', () => {
     const notReady = { ...slice, endpoints: [{ addresses: ['10.244.0.8'], conditions: { ready: false } }] };
     const line = servingPathSummary([], [notReady], 403);
     expect(line).toContain('no pod; endpoints 10.244.0.8 (not ready):10250');
-    expect(line).toContain(': 403 (the endpoint serves the path: if the aggregator gets 404, its way through the Service address ends elsewhere)');
+    expect(line).toContain(': 403 (an API server answers at the endpoint itself: if the aggregator gets 404, its way through the Service address ends elsewhere)');
   });
 
   it('must report a read that failed instead of failing the description', () => {
