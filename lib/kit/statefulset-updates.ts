@@ -81,10 +81,19 @@ export function unchangedPod(kept: ReadonlyMap<string, string>, revision: string
   };
 }
 
-/** The version the pod's HTTP server answers with (asked from inside the pod, at 127.0.0.1). */
+/**
+ * The version the pod's HTTP server answers with (asked from inside the pod, at 127.0.0.1). The server serves a
+ * file written before it started, so an answer is never empty; yet once (1 in ~30 runs) the exec reported
+ * wget's exit 0 with no output at all, its stdout lost on the way. Such a read is made again (at most twice,
+ * said in the log): the file cannot change, so a new read can only show what the server serves.
+ */
 export async function versionAnswer(place: Place, pod: string, container = 'app', port = 8080): Promise<string> {
-  const { stdout, stderr, exitCode } = await execInPod(place.kube, place.ns, pod, container,
-    ['wget', '-qO-', `http://127.0.0.1:${port}/version`], 30_000);
-  if (exitCode !== 0) throw new Error(`asking pod ${pod} for its version failed (exit ${exitCode}): ${stderr.trim()}`);
-  return stdout.trim();
+  for (let attempt = 1; ; attempt++) {
+    const { stdout, stderr, exitCode } = await execInPod(place.kube, place.ns, pod, container,
+      ['wget', '-qO-', `http://127.0.0.1:${port}/version`], 30_000);
+    if (exitCode !== 0) throw new Error(`asking pod ${pod} for its version failed (exit ${exitCode}): ${stderr.trim()}`);
+    const answer = stdout.trim();
+    if (answer || attempt === 3) return answer;
+    process.stderr.write(`[wc] asking pod ${pod} for its version: exit 0 but no output came back (read ${attempt}); asking again\n`);
+  }
 }
