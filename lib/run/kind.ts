@@ -14,13 +14,15 @@ export class KindCli {
     this.run = run;
   }
 
+  private notFound(step: string): HarnessError {
+    return new HarnessError(step, `the kind CLI was not found (${this.bin})`,
+      'install kind (go install sigs.k8s.io/kind@<KIND_VERSION from versions.env>) and put it on PATH, ' +
+      'or use WC_OFFLINE=1 (its build makes one), or point WC_KUBECONFIG at an existing cluster');
+  }
+
   async check(): Promise<string> {
     const result = await this.run(this.bin, ['version'], { timeoutMs: 20_000 });
-    if (result.notFound) {
-      throw new HarnessError('checking kind', `the kind CLI was not found (${this.bin})`,
-        'install kind (go install sigs.k8s.io/kind@<KIND_VERSION from versions.env>) and put it on PATH, ' +
-        'or use WC_OFFLINE=1 (its build makes one), or point WC_KUBECONFIG at an existing cluster');
-    }
+    if (result.notFound) throw this.notFound('checking kind');
     if (result.exitCode !== 0) {
       throw new HarnessError('checking kind', `${this.bin} version failed: ${tail(result.stderr, 2)}`,
         'reinstall kind, or use WC_OFFLINE=1');
@@ -30,6 +32,9 @@ export class KindCli {
 
   async clusters(): Promise<string[]> {
     const result = await this.run(this.bin, ['get', 'clusters']);
+    // Seen: `down` without WC_OFFLINE=1 on a machine whose only kind is the offline build's said "check that the
+    // Docker engine is running", with no reason.
+    if (result.notFound) throw this.notFound('listing kind clusters');
     if (result.exitCode !== 0) {
       throw new HarnessError('listing kind clusters', tail(result.stderr, 3), 'check that the Docker engine is running');
     }

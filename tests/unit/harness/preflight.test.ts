@@ -52,6 +52,12 @@ describe('docker and kind checks', () => {
     expect(err.hint).toContain('go install sigs.k8s.io/kind');
   });
 
+  it('must say kind is not installed, not blame Docker, when listing clusters finds no kind CLI', async () => {
+    const err = await rejection(new KindCli('kind', runner(() => missing)).clusters());
+    expect(err.message).toBe('the kind CLI was not found (kind)');
+    expect(err.hint).toContain('WC_OFFLINE=1');
+  });
+
   it('must create the cluster with its own kubeconfig file (never ~/.kube/config), the config and the node image', async () => {
     const run = runner(() => ok());
     await new KindCli('/opt/kind', run).create('c1', '/repo/kind-config.yaml', join(tmpdir(), 'kc', 'c1.yaml'), 'node:1');
