@@ -26,8 +26,11 @@ const KUBELET_MINIMUM_STOP_SECONDS = 2;
 // kept "G after the kubelet acted" therefore lies in [delete + G, first act + G]; the checks use that bracket.
 // Slack for the container's own marks: a handler's wake-up, the preStop hook's start-up (a shell) and its 0.2 s poll.
 const MARK_TOLERANCE_SECONDS = 1;
-// Slack where one end is an API time: finishedAt has whole-second resolution (truncated).
-const API_TOLERANCE_SECONDS = 1.5;
+// From the task's end to the worker's exit, both the worker's own marks: the hook's 0.2 s poll sees the task done
+// and returns, the kubelet learns of it and has containerd send SIGTERM through the shim and runc, the worker's
+// handler runs. Seen: 0.32 s on a quiet machine; 1.77 s at load average ~22 (1.45 s of it from the hook's end to SIGTERM).
+// What it rules out is the pod kept to its deadline: 20 s after the delete, 12 s after the task's end.
+const TASK_DONE_TO_EXIT_SECONDS = 3;
 // From a SIGTERM mark to the runtime's finishedAt, around the time K the kubelet set between SIGTERM and SIGKILL:
 // - earlier by up to 1.5 s: finishedAt is truncated to the second (up to 1 s early) and the mark may lag its
 //   signal by the shell's wake-up (the mark reads a variable, no process is started);
@@ -117,7 +120,7 @@ beforeAll(async () => {
     expect(orderViolation(ending.marks, ['task-start', 'prestop-start', 'task-done', 'prestop-end', 'sigterm', 'exit'])).toBeUndefined();
     expect(Math.abs(taskRanSeconds - TASK_SECONDS)).toBeLessThanOrEqual(MARK_TOLERANCE_SECONDS);
     // The pod lived as long as its task needed (started just before the delete), not to its 20 s deadline.
-    expect(taskDoneToExit).toBeLessThanOrEqual(API_TOLERANCE_SECONDS);
+    expect(taskDoneToExit).toBeLessThanOrEqual(TASK_DONE_TO_EXIT_SECONDS);
     expect(ending.deleteToLastMarkSeconds).toBeLessThan(LONG_GRACE_SECONDS);
   }));
 
@@ -160,7 +163,7 @@ beforeAll(async () => {
   }));
 });
 
-test(`a worker whose preStop hook waits for its ${TASK_SECONDS} s task, with a ${LONG_GRACE_SECONDS} s grace period, finishes the task and exits 0 within ${API_TOLERANCE_SECONDS} s of the task's end, SIGTERM coming only after the hook returned`,
+test(`a worker whose preStop hook waits for its ${TASK_SECONDS} s task, with a ${LONG_GRACE_SECONDS} s grace period, finishes the task and exits 0 within ${TASK_DONE_TO_EXIT_SECONDS} s of the task's end, SIGTERM coming only after the hook returned`,
   () => finishes);
 
 test(`the same worker with a ${LONG_TASK_SECONDS} s task and a ${SHORT_GRACE_SECONDS} s grace period gets SIGTERM when its grace period ends (between ${SHORT_GRACE_SECONDS} s after the delete and ${SHORT_GRACE_SECONDS} s after its hook started, +${MARK_TOLERANCE_SECONDS} s) and is SIGKILLed (exit 137) ${KUBELET_MINIMUM_STOP_SECONDS} s later (${KILL_BRACKET}), its task unfinished`,
