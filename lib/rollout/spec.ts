@@ -51,13 +51,27 @@ function referenceWorkload(name: string, image: string, args: string[], drainSec
 }
 
 /**
+ * How long a draining drain-server must have gone without a request before it exits (`--until-quiet`): at 200
+ * requests a second per mode, a pod kube-proxy still routes to sees dozens of requests in that time, so silence
+ * means kube-proxy has moved on; a stalled generator (send gaps up to 1.9 s seen here) does not pass for it.
+ */
+export const DRAIN_QUIET_SECONDS = 2;
+// The drain plus the wait for quiet: on a starved node kube-proxy was seen over 10 s behind the endpoint's
+// removal. Past the grace period the kubelet kills the pod and the check reports it (old pods not graceful).
+const DRAIN_GRACE_MARGIN_SECONDS = 20;
+
+/**
  * The reference workload: drain-server (offline/go/drain-server), this project's own small HTTP server.
- * On SIGTERM it fails /readyz, keeps serving for `drainSeconds` answering with `Connection: close`, leaves
- * idle keep-alive connections alone, then exits 0; with 0 it exits at once: the negative control.
- * /hostname returns the pod name, which the API maps to a version.
+ * On SIGTERM it fails /readyz, keeps serving for `drainSeconds` and then until no request has come for
+ * DRAIN_QUIET_SECONDS, answering with `Connection: close`, leaves idle keep-alive connections alone, then exits
+ * 0; with 0 it exits at once: the negative control. /hostname returns the pod name, which the API maps to a version.
  */
 export function drainServerWorkload(image: string, drainSeconds: number, name = 'web'): WorkloadSpec {
-  return referenceWorkload(name, image, ['--port=8080', `--drain=${drainSeconds}s`], drainSeconds);
+  if (drainSeconds <= 0) return referenceWorkload(name, image, ['--port=8080', '--drain=0s'], 0);
+  return {
+    ...referenceWorkload(name, image, ['--port=8080', `--drain=${drainSeconds}s`, `--until-quiet=${DRAIN_QUIET_SECONDS}s`], drainSeconds),
+    terminationGracePeriodSeconds: drainSeconds + DRAIN_GRACE_MARGIN_SECONDS,
+  };
 }
 
 /**

@@ -46,6 +46,12 @@ describe('deriveFigures', () => {
     expect(f.answersByVersion).toEqual({ v1: 1, v2: 1 });
   });
 
+  it('counts a timeout by the stage it ran out in, when the generator recorded one', () => {
+    const f = deriveFigures([{ ...fail(0, 10_000, 'timeout'), timedOutIn: 'connect' }, { ...fail(5, 10_005, 'timeout'), timedOutIn: 'connect' },
+      { ...fail(9, 10_009, 'timeout'), timedOutIn: 'lookup' }, fail(20, 10_020, 'timeout')]);
+    expect(f.failuresByCause).toEqual({ 'timeout-connect': 2, 'timeout-lookup': 1, timeout: 1 });
+  });
+
   it('gives the same figures for out-of-order completions', () => {
     const inOrder = [ok(0, 5), ok(1, 50), fail(2, 30), ok(3, 4), fail(10, 20)];
     const shuffled = [inOrder[2]!, inOrder[4]!, inOrder[0]!, inOrder[3]!, inOrder[1]!];

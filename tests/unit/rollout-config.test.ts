@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { byoRequested, byoWorkload } from '../../lib/run/config-rollout.ts';
 import { hostTargetFor, loadPlanFromEnv } from '../../lib/run/config-rollout.ts';
 import { manifestVars } from '../../lib/rollout/workload.ts';
-import { agnhostWorkload } from '../../lib/rollout/spec.ts';
+import { agnhostWorkload, drainServerWorkload } from '../../lib/rollout/spec.ts';
 import { loadManifest } from '../../lib/kit/manifests.ts';
 
 describe('bring your own workload', () => {
@@ -54,6 +54,14 @@ describe('rollout manifest', () => {
     expect(app.lifecycle).toEqual({});
     expect(deployment.spec!.template.metadata!.labels!['workload-conformance.io/version']).toBe('v1');
     expect(service.spec).toMatchObject({ type: 'NodePort', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] });
+  });
+
+  it('drains drain-server for the drain and then until quiet, with a grace period that leaves room for the wait; the control exits at once', () => {
+    const drained = drainServerWorkload('drain-server:x', 10);
+    expect(drained.args).toEqual(['--port=8080', '--drain=10s', '--until-quiet=2s']);
+    expect(drained.terminationGracePeriodSeconds).toBe(30);
+    const control = drainServerWorkload('drain-server:x', 0);
+    expect(control.args).toEqual(['--port=8080', '--drain=0s']);
   });
 });
 

@@ -33,7 +33,9 @@ export const UNKNOWN_VERSION = 'unknown';
 /** Microsecond rounding: float subtraction noise (0.6509999999998399) is not information. */
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
+/** The failure's cause as counted: the error kind (a timeout with its stage, e.g. `timeout-connect`), or `http-<status>`. */
 function causeOf(r: RequestRecord): string {
+  if (r.error === 'timeout' && r.timedOutIn) return `timeout-${r.timedOutIn}`;
   return r.error ?? `http-${r.status ?? 'none'}`;
 }
 

@@ -28,6 +28,14 @@ export const STRICT_MODES: readonly ConnectionMode[] = ['fresh', 'keepalive'];
  */
 export type ErrorKind = 'refused' | 'timeout' | 'reset-new-connection' | 'reset-reused-before-answer' | 'reset-mid-response' | 'other';
 
+/**
+ * Where a `timeout` stood when the time ran out, which tells its causes apart:
+ * - `lookup`: the target's name was still being resolved (DNS);
+ * - `connect`: the TCP handshake had no answer (typically a pod IP that no longer exists, still routed to);
+ * - `answer`: connected (or reused), but no complete answer came.
+ */
+export type TimeoutStage = 'lookup' | 'connect' | 'answer';
+
 export interface RequestRecord {
   mode: ConnectionMode;
   /** Milliseconds since the ledger's epoch (`startedAtEpochMs`), sub-millisecond resolution. */
@@ -37,6 +45,8 @@ export interface RequestRecord {
   status?: number;
   /** Set when there was no HTTP answer. */
   error?: ErrorKind;
+  /** With `error: 'timeout'`: the stage the request was in when its time ran out. */
+  timedOutIn?: TimeoutStage;
   /**
    * keepalive-retry-idempotent only: the first attempt failed with `reset-reused-before-answer` and this
    * record is the outcome of the one retry on a new connection (status/error are the retry's).

@@ -5,9 +5,9 @@
 // keep-alive modes share a pool of connections reused until the server closes them, with, explicitly and
 // only in the named modes, one retry of the RFC 9112 §9.3.1 case or client-side rotation after 1 s.
 import http from 'node:http';
-import type { Socket } from 'node:net';
+import { isIP, type LookupFunction, type Socket } from 'node:net';
 import type { Recorder } from '../ledger/recorder.ts';
-import type { ConnectionMode, ErrorKind } from '../ledger/types.ts';
+import type { ConnectionMode, ErrorKind, TimeoutStage } from '../ledger/types.ts';
 import { classifyError } from './classify.ts';
 import { answerOf, type Identify } from './identify.ts';
 import { Pacer, type Stall } from './pacer.ts';
@@ -22,6 +22,8 @@ export interface LoadOptions {
   concurrency: number;
   timeoutMs: number;
   identify: Identify;
+  /** How the target's host name becomes an address for each new connection (default: the system resolver). */
+  lookup?: LookupFunction;
   /** Test hook only: hold every send in this window, as a starved generator would (see pacer.ts). */
   stall?: Stall;
 }
@@ -35,7 +37,7 @@ export interface LoadRun {
 /** keepalive-rotate-1s: a connection's age limit. */
 export const ROTATE_AFTER_MS = 1000;
 
-type Attempt = { status: number; answer: string | undefined } | { error: ErrorKind };
+type Attempt = { status: number; answer: string | undefined } | { error: ErrorKind; timedOutIn?: TimeoutStage };
 
 function newAgent(mode: ConnectionMode, concurrency: number): http.Agent {
   const keepAlive = mode !== 'fresh';
@@ -74,6 +76,8 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
       let reused = false;
       let answerStarted = false;
       let socket: Socket | undefined;
+      // An IP target needs no lookup, and net emits no 'lookup' event for it.
+      let resolved = isIP(url.hostname) !== 0;
       let bytesBefore = 0;
       const finish = (a: Attempt) => {
         if (done) return;
@@ -81,21 +85,29 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
         clearTimeout(timer);
         resolve(a);
       };
-      const failed = (error: unknown) => finish({
-        error: classifyError(error, {
+      let stage: TimeoutStage | undefined;
+      const failed = (error: unknown) => {
+        const kind = classifyError(error, {
           reusedConnection: reused,
           answerStarted: answerStarted || (socket !== undefined && socket.bytesRead > bytesBefore),
-        }),
-      });
+        });
+        finish(kind === 'timeout' && stage ? { error: kind, timedOutIn: stage } : { error: kind });
+      };
       const req = http.request({
         host: url.hostname, port, path: options.path, method: 'GET', agent: via,
         headers: fresh || via === false ? { connection: 'close' } : {},
+        ...(options.lookup ? { lookup: options.lookup } : {}),
       });
-      const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'WC_TIMEOUT' })), options.timeoutMs);
+      const timer = setTimeout(() => {
+        if (socket && !socket.connecting) stage = 'answer';
+        else stage = resolved ? 'connect' : 'lookup';
+        req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'WC_TIMEOUT' }));
+      }, options.timeoutMs);
       req.on('socket', (s: Socket) => {
         socket = s;
         reused = req.reusedSocket;
         bytesBefore = s.bytesRead;
+        if (s.connecting) s.once('lookup', () => { resolved = true; });
       });
       req.on('response', (res) => {
         answerStarted = true;

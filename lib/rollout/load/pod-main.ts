@@ -2,11 +2,17 @@
 // WC_LOAD_SETTINGS, progress on stdout twice a second, and on SIGTERM the full ledger on stdout.
 import { startLocalLoad } from './local-source.ts';
 import { encodeLedger, encodeProgress } from './pod-protocol.ts';
+import { resolvedOnce } from './resolve-once.ts';
 import type { LoadSettings } from './source.ts';
 
 const settings = JSON.parse(process.env.WC_LOAD_SETTINGS ?? '') as LoadSettings;
-const load = startLocalLoad(settings);
 const print = (line: string) => process.stdout.write(`${line}\n`);
+// The Service's name is resolved once, here (resolve-once.ts says why); a name that does not resolve ends the
+// pod before any load, with the resolver's error in its log.
+const host = new URL(settings.target).hostname;
+const target = await resolvedOnce(host);
+process.stderr.write(`${host} resolved once to ${target.address}: every connection goes there\n`);
+const load = startLocalLoad(settings, target.lookup);
 const timer = setInterval(() => print(encodeProgress({ epochMs: load.epochMs, progress: load.progress() })), 500);
 print(encodeProgress({ epochMs: load.epochMs, progress: load.progress() }));
 

@@ -9,7 +9,11 @@
 //     keep-alive client closes its connection cleanly after that answer instead of meeting a reset later;
 //   - idle keep-alive connections are left alone (closing them at SIGTERM races a request the client may
 //     be sending on them at that instant: RFC 9112 §9.3.1's case);
-//   - after N seconds, in-flight requests are finished (http.Server.Shutdown) and the process exits 0.
+//   - after N seconds, and with --until-quiet=Q only once no request (probes aside) has come for Q, in-flight
+//     requests are finished (http.Server.Shutdown) and the process exits 0. A request still arriving means
+//     kube-proxy still sends new connections here: on a starved node its rules can lag the endpoint's
+//     removal by more than any fixed drain (over 10 s seen on this project's 2-core CI machine), and a server
+//     that left then would leave those connections to a vanished address. The grace period bounds the wait.
 //
 // With --drain=0 it exits 0 at once on SIGTERM, with its connections open: the negative control, the
 // way many servers behave by default.
@@ -34,14 +38,17 @@ import (
 func main() {
 	port := flag.Int("port", 8080, "HTTP port")
 	drain := flag.Duration("drain", 5*time.Second, "how long to keep serving after SIGTERM (0: exit at once)")
+	quiet := flag.Duration("until-quiet", 0, "after the drain, keep serving until no request (probes aside) has come for this long (0: the drain alone)")
 	flag.Parse()
 
 	hostname, _ := os.Hostname()
 	version := os.Getenv("WC_VERSION")
 	var draining atomic.Bool
+	var lastRequest atomic.Int64 // unix nanoseconds of the latest request other than a readiness probe
 
 	mux := http.NewServeMux()
 	answer := func(w http.ResponseWriter, body string) {
+		lastRequest.Store(time.Now().UnixNano())
 		if draining.Load() {
 			// Go's server closes the connection after writing an answer that carries this header.
 			w.Header().Set("Connection", "close")
@@ -56,7 +63,8 @@ func main() {
 			http.Error(w, "draining", http.StatusServiceUnavailable)
 			return
 		}
-		answer(w, "ok")
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "ok")
 	})
 	mux.HandleFunc("/hostname", func(w http.ResponseWriter, _ *http.Request) { answer(w, hostname) })
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { answer(w, version+" "+hostname+"\n") })
@@ -74,8 +82,21 @@ func main() {
 			os.Exit(0)
 		}
 		draining.Store(true)
-		log.Printf("SIGTERM: draining for %s (readiness 503, answers with Connection: close)", *drain)
+		start := time.Now()
+		log.Printf("SIGTERM: draining for %s, then until no request for %s (readiness 503, answers with Connection: close)", *drain, *quiet)
 		time.Sleep(*drain)
+		// Quiet is counted from the latest request, or from the SIGTERM when none came since.
+		sinceRequest := func() time.Duration {
+			last := time.Unix(0, lastRequest.Load())
+			if last.Before(start) {
+				last = start
+			}
+			return time.Since(last)
+		}
+		for *quiet > 0 && sinceRequest() < *quiet {
+			time.Sleep(*quiet - sinceRequest())
+		}
+		log.Printf("drained for %s, no request for the last %s", time.Since(start).Round(time.Millisecond), sinceRequest().Round(time.Millisecond))
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
