@@ -51,9 +51,16 @@ describe('a timed-out request records the stage its time ran out in', () => {
       closers.push(() => filler.destroy());
     }
     await sleep(100);
-    const records = await recordsAgainst(`http://127.0.0.1:${port}`);
-    expect(records.length).toBeGreaterThan(0);
-    expect(records.map((r) => `${r.error}/${r.timedOutIn}`)).toEqual(records.map(() => 'timeout/connect'));
+    // By name, through a lookup that answers at once (as resolve-once's does): resolved, then stuck connecting.
+    const atOnce: LookupFunction = (_name, options, callback) => {
+      if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+      else callback(null, '127.0.0.1', 4);
+    };
+    for (const [target, lookup] of [[`http://127.0.0.1:${port}`, undefined], [`http://svc.example:${port}`, atOnce]] as const) {
+      const records = await recordsAgainst(target, lookup);
+      expect(records.length).toBeGreaterThan(0);
+      expect(records.map((r) => `${r.error}/${r.timedOutIn}`)).toEqual(records.map(() => 'timeout/connect'));
+    }
   });
 
   it('answer: connected, but the server never answered', async () => {

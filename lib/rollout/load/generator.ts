@@ -4,6 +4,7 @@
 // Connection modes (types.ts, docs/rollout.md): `fresh` opens a new connection per request; the
 // keep-alive modes share a pool of connections reused until the server closes them, with, explicitly and
 // only in the named modes, one retry of the RFC 9112 §9.3.1 case or client-side rotation after 1 s.
+import dns from 'node:dns';
 import http from 'node:http';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import type { Recorder } from '../ledger/recorder.ts';
@@ -59,6 +60,7 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
   const url = new URL(options.target);
   const port = Number(url.port || 80);
   const fresh = options.mode === 'fresh';
+  const resolveName: LookupFunction = options.lookup ?? (dns.lookup as LookupFunction);
   let agent = newAgent(options.mode, options.concurrency);
   const retired: http.Agent[] = [];
   // Rotation replaces the pool: new requests go to new connections, and the old pool's connections are
@@ -76,8 +78,13 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
       let reused = false;
       let answerStarted = false;
       let socket: Socket | undefined;
-      // An IP target needs no lookup, and net emits no 'lookup' event for it.
+      // An IP target needs no lookup (net calls none); a name is resolved when the lookup below answers. (The
+      // socket's 'lookup' event would be missed when the lookup answers synchronously, before 'socket' fires.)
       let resolved = isIP(url.hostname) !== 0;
+      const lookup: LookupFunction = (host, opts, callback) => resolveName(host, opts, (err, address, family) => {
+        resolved = true;
+        callback(err, address, family);
+      });
       let bytesBefore = 0;
       const finish = (a: Attempt) => {
         if (done) return;
@@ -96,7 +103,7 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
       const req = http.request({
         host: url.hostname, port, path: options.path, method: 'GET', agent: via,
         headers: fresh || via === false ? { connection: 'close' } : {},
-        ...(options.lookup ? { lookup: options.lookup } : {}),
+        lookup,
       });
       const timer = setTimeout(() => {
         if (socket && !socket.connecting) stage = 'answer';
@@ -107,7 +114,6 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
         socket = s;
         reused = req.reusedSocket;
         bytesBefore = s.bytesRead;
-        if (s.connecting) s.once('lookup', () => { resolved = true; });
       });
       req.on('response', (res) => {
         answerStarted = true;
