@@ -23,7 +23,20 @@ export function parsePortMappings(text: string): PortMapping[] {
 }
 
 export function readPortMappings(kindConfigPath: string): PortMapping[] {
-  return parsePortMappings(readFileSync(kindConfigPath, 'utf8'));
+  const step = 'reading the kind config';
+  let text: string;
+  try {
+    text = readFileSync(kindConfigPath, 'utf8');
+  } catch (err) {
+    throw new HarnessError(step, `${kindConfigPath} cannot be read (${messageOf(err)})`, 'point WC_KIND_CONFIG at a kind config file, or unset it to use the repository\'s kind-config.yaml');
+  }
+  try {
+    return parsePortMappings(text);
+  } catch (err) {
+    // yaml's message spans several lines (it quotes the source); its first line names the place.
+    throw new HarnessError(step, `${kindConfigPath} is not valid YAML: ${messageOf(err).split('\n')[0]}`,
+      'correct it (a kind Cluster config: https://kind.sigs.k8s.io/docs/user/configuration/), or unset WC_KIND_CONFIG to use the repository\'s kind-config.yaml');
+  }
 }
 
 /** The host URL base that reaches `nodePort` through the kind config's port mappings. */

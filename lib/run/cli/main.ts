@@ -104,7 +104,8 @@ async function run(cmd: RunCommand): Promise<number> {
     const keep = cmd.keepCluster || index < cmd.repeat;
     rmSync(join(dir, 'junit.xml'), { force: true });
     if (cmd.repeat > 1) stderrLog(`[wc] run ${index} of ${cmd.repeat} -> ${dir}`);
-    const exitCode = await node([jest, '--selectProjects', 'cluster', '--', ...files],
+    // The config by its path: the CLI may be started from any directory (Jest would look for it from the cwd).
+    const exitCode = await node([jest, '--config', join(REPO_ROOT, 'jest.config.ts'), '--selectProjects', 'cluster', '--', ...files],
       { ...env, WC_REPORTS_DIR: dir, ...(keep ? { WC_KEEP_CLUSTER: '1' } : {}) });
     const junit = join(dir, 'junit.xml');
     const cases = existsSync(junit) ? parseJunitCases(readFileSync(junit, 'utf8')) : [];

@@ -29,6 +29,13 @@ describe('kind config port mappings', () => {
     expect(parsePortMappings('nodes: [{}]')).toEqual([]);
   });
 
+  it('must say in one line that a kind config is missing or not YAML, naming the file and the place', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'kind: Cluster\nnodes:\n  - role: [\n');
+    expect(() => readPortMappings(bad)).toThrow(/^.*bad\.yaml is not valid YAML: [^\n]*line 4, column 1:?$/);
+    expect(() => readPortMappings(join(dir, 'none.yaml'))).toThrow(/none\.yaml cannot be read \(.*ENOENT/);
+  });
+
   it('must say which node port has no mapping', () => {
     expect(() => hostAddressFor(config('      - containerPort: 30080\n'), 30081)).toThrow(/maps no host port to node port 30081/);
   });
