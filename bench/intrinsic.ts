@@ -30,7 +30,7 @@ export const INTRINSIC: Record<string, Intrinsic> = {
     'two Parallel replicas; one pod recreated (grace 1 s) and its name re-resolved (CoreDNS follows the EndpointSlice at once)' },
   'rolling-update.test.ts': { seconds: 52, perTest: true, why:
     'per case, one after another (four, five with WC_ROLLOUT_CONFIG): >= 10,000 requests per mode at 200 req/s (50 s) + ' +
-    '2 s warm-up (400 requests); the 3-replica rollout (10 s drain per old pod) runs inside the load window' },
+    '2 s warm-up (400 requests); the 3-replica rollout (a drain of 10 s, then 3 s without a request, per old pod) runs inside the load window' },
   'init-containers.test.ts': { seconds: 20, why:
     'both pods at once; the failing init container is watched for the 20 s held-back window, longer when the kubelet publishes ' +
     'Init:CrashLoopBackOff later (its pod worker re-syncs 10-15 s after the back-off decision); the in-order pod needs 2 x 1 s' },

@@ -88,7 +88,7 @@ async function referenceCase(caseName: string, slug: string, drainSeconds: numbe
   });
 }
 
-test('a rollout of a drained workload (readiness 503 at SIGTERM, then serving with Connection: close for 10 s and on until no request has come for 2 s) loses none of >= 10,000 requests per mode, fresh connections and strict keep-alive (no client retry or rotation), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window (a run too thin to judge that lost nothing is measured once more); it ends on the new version and every old pod exits gracefully', async () => {
+test('a rollout of a drained workload (readiness 503 at SIGTERM, then serving with Connection: close for 10 s and on until no request has come for 3 s) loses none of >= 10,000 requests per mode, fresh connections and strict keep-alive (no client retry or rotation), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window (a run too thin to judge that lost nothing is measured once more); it ends on the new version and every old pod exits gracefully', async () => {
   await referenceCase(`drained workload (drain-server --drain=${DRAIN_SECONDS}s --until-quiet=${DRAIN_QUIET_SECONDS}s)`, 'drained', DRAIN_SECONDS, false, assertZeroLoss);
 }, CASE_TIMEOUT_MS);
 
@@ -97,7 +97,8 @@ test('negative control: the same check catches a workload that exits at once on 
 }, CASE_TIMEOUT_MS);
 
 // The same two cases with the generator inside the cluster (WC_ROLLOUT_LOAD=pod), the path for clusters whose
-// NodePort this machine cannot reach: requests go to the Service's cluster DNS name, through kube-proxy.
+// NodePort this machine cannot reach: requests go to the ClusterIP the Service's DNS name resolved to (once, when
+// the generator started), through kube-proxy.
 test('with the load generator in a pod inside the cluster: the drained workload loses none of >= 10,000 requests per mode (fresh and strict keep-alive), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window (a run too thin to judge that lost nothing is measured once more)', async () => {
   await referenceCase('drained workload, in-cluster generator', 'drained-pod', DRAIN_SECONDS, true, assertZeroLoss);
 }, CASE_TIMEOUT_MS);

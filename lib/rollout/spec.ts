@@ -53,9 +53,11 @@ function referenceWorkload(name: string, image: string, args: string[], drainSec
 /**
  * How long a draining drain-server must have gone without a request before it exits (`--until-quiet`): at 200
  * requests a second per mode, a pod kube-proxy still routes to sees dozens of requests in that time, so silence
- * means kube-proxy has moved on; a stalled generator (send gaps up to 1.9 s seen here) does not pass for it.
+ * means kube-proxy has moved on. Well above the longest generator stall seen here (send gaps of 1.9 s, before
+ * the generator got a thread of its own), which must not pass for it; and free when kube-proxy is quick (quiet
+ * is counted from the last request, which then came early in the drain).
  */
-export const DRAIN_QUIET_SECONDS = 2;
+export const DRAIN_QUIET_SECONDS = 3;
 // The drain plus the wait for quiet: on a starved node kube-proxy was seen over 10 s behind the endpoint's
 // removal. Past the grace period the kubelet kills the pod and the check reports it (old pods not graceful).
 const DRAIN_GRACE_MARGIN_SECONDS = 20;

@@ -38,7 +38,7 @@ export const FIRST_LOOK_MS = 60_000;
 // The aggregator's availability checks share one cached client-go transport, which closes a connection after
 // 90 s unused (IdleConnTimeout, taken from Go's http.DefaultTransport); while the APIService exists the checks
 // use it every 30 s. Measured on a kind node: the API server's two connections to the Service closed 90 s after
-// the APIService was deleted. This wait is that timer's, not a guess: the API shows no connection.
+// the APIService was deleted. A fixed wait, because the API cannot show when the connections close.
 export const AGGREGATOR_IDLE_CLOSE_MS = 95_000;
 
 export interface MetricsServer {
@@ -121,22 +121,25 @@ async function awaitServing(kube: Kube, timeoutMs: number, firstLookMs: number, 
   const [service] = (await apiServices(kube).list().catch(() => ({ items: [] as V1APIService[] }))).items;
   log(`[wc] metrics-server: ${METRICS_APISERVICE} not Available after ${firstLookMs / 1000} s ` +
     `(${availability(service)}); the serving path: ${await describeServingPath(kube)}`);
-  if (service) await reconnectAggregator(kube, service, log);
+  const reconnected = service ? await reconnectAggregator(kube, service, log) : false;
+  const after = reconnected ? 'after the aggregator reconnected' : 'without a reconnect';
   try {
     await awaitMetricsApi(kube, remaining(timeoutMs, started));
   } catch (err) {
-    log(`[wc] metrics-server: still not serving after the aggregator reconnected; the serving path: ${await describeServingPath(kube)}`);
+    log(`[wc] metrics-server: still not serving ${after}; the serving path: ${await describeServingPath(kube)}`);
     throw err;
   }
-  log(`[wc] metrics-server: Available after the aggregator reconnected (${((Date.now() - started) / 1000).toFixed(1)} s of waiting in all)`);
+  log(`[wc] metrics-server: Available ${after} (${((Date.now() - started) / 1000).toFixed(1)} s of waiting in all)`);
 }
 
 /**
  * Makes the API server drop its discovery connections to the metrics Service: deletes the APIService (the
  * checks stop), waits until client-go's transport has closed the idle connections, and creates it again, so
- * the next check connects anew through kube-proxy's rules as they are now.
+ * the next check connects anew through kube-proxy's rules as they are now. False when someone else (another
+ * run's setup, finding no metrics API in the meantime) created it during the wait: the old connections may
+ * then be in use again. On a shared cluster other runs' HPA checks lose the metrics API for the wait.
  */
-async function reconnectAggregator(kube: Kube, service: V1APIService, log: (line: string) => void): Promise<void> {
+async function reconnectAggregator(kube: Kube, service: V1APIService, log: (line: string) => void): Promise<boolean> {
   const again: V1APIService = {
     apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService',
     metadata: { name: service.metadata!.name!, ...(service.metadata?.labels ? { labels: service.metadata.labels } : {}),
@@ -149,7 +152,9 @@ async function reconnectAggregator(kube: Kube, service: V1APIService, log: (line
     if (!isNotFound(e)) throw e;
   }));
   await new Promise((resolve) => setTimeout(resolve, AGGREGATOR_IDLE_CLOSE_MS));
-  await create(kube, again);
+  if (await create(kube, again)) return true;
+  log(`[wc] metrics-server: ${METRICS_APISERVICE} was created again by someone else during the wait; waiting for it as it is`);
+  return false;
 }
 
 /** What is left of a budget, but never less than MIN_LOOK_MS: a wait with no time left would not even list once. */
@@ -200,7 +205,7 @@ export function servingPathSummary(podList: V1Pod[] | string, slices: V1Endpoint
   const answered = typeof proxyAnswer === 'number' && [200, 401, 403].includes(proxyAnswer);
   const answerSaid = typeof proxyAnswer === 'number'
     ? `GET /apis/metrics.k8s.io/v1beta1 through the API server's service proxy: ${proxyAnswer}` +
-      (answered ? ' (an API server answers at the endpoint itself: if the aggregator gets 404, its way through the Service address ends elsewhere)' : '')
+      (answered ? ' (an API server answers at the endpoint itself: if the aggregator gets 404 from the Service address, its connection ends elsewhere)' : '')
     : `the service proxy failed (${proxyAnswer})`;
   return `${podsSaid}; ${slicesSaid}; ${answerSaid}`;
 }

@@ -10,12 +10,12 @@ import type { RequestRecord } from '../../lib/rollout/ledger/types.ts';
 import { startLoad } from '../../lib/rollout/load/generator.ts';
 import { resolvedOnce } from '../../lib/rollout/load/resolve-once.ts';
 
-/** Sends a few requests at `target` (timeout 400 ms each) and returns what the ledger recorded. */
-async function recordsAgainst(target: string, lookup?: LookupFunction): Promise<RequestRecord[]> {
+/** Sends requests at `target` for `forMs` (timeout 400 ms each) and returns what the ledger recorded. */
+async function recordsAgainst(target: string, lookup?: LookupFunction, forMs = 300): Promise<RequestRecord[]> {
   const recorder = new Recorder(target);
   const run = startLoad({ target, path: '/', mode: 'fresh', ratePerSecond: 20, concurrency: 2, timeoutMs: 400,
     identify: { from: 'body' }, ...(lookup ? { lookup } : {}) }, recorder);
-  await sleep(300);
+  await sleep(forMs);
   await run.stop();
   return recorder.records;
 }
@@ -45,20 +45,22 @@ describe('a timed-out request records the stage its time ran out in', () => {
     closers.push(() => child.kill('SIGKILL'));
     const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
     const port = Number(chunk.toString().trim());
-    for (let i = 0; i < 4; i++) {
+    // Linux queues backlog + 1 = 2 connections: once two handshakes are complete, further SYNs are dropped.
+    // Awaited, not slept on: on a busy machine our request must not overtake a filler into the queue.
+    for (let i = 0; i < 2; i++) {
       const filler = net.connect({ port, host: '127.0.0.1' });
-      filler.on('error', () => undefined);
       closers.push(() => filler.destroy());
+      await once(filler, 'connect');
     }
-    await sleep(100);
     // By name, through a lookup that answers at once (as resolve-once's does): resolved, then stuck connecting.
+    // Past several timeouts, so later requests get sockets the agent opened for them from another's options.
     const atOnce: LookupFunction = (_name, options, callback) => {
       if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
       else callback(null, '127.0.0.1', 4);
     };
     for (const [target, lookup] of [[`http://127.0.0.1:${port}`, undefined], [`http://svc.example:${port}`, atOnce]] as const) {
-      const records = await recordsAgainst(target, lookup);
-      expect(records.length).toBeGreaterThan(0);
+      const records = await recordsAgainst(target, lookup, 2000);
+      expect(records.length).toBeGreaterThan(4);
       expect(records.map((r) => `${r.error}/${r.timedOutIn}`)).toEqual(records.map(() => 'timeout/connect'));
     }
   });

@@ -58,7 +58,7 @@ describe('rollout manifest', () => {
 
   it('drains drain-server for the drain and then until quiet, with a grace period that leaves room for the wait; the control exits at once', () => {
     const drained = drainServerWorkload('drain-server:x', 10);
-    expect(drained.args).toEqual(['--port=8080', '--drain=10s', '--until-quiet=2s']);
+    expect(drained.args).toEqual(['--port=8080', '--drain=10s', '--until-quiet=3s']);
     expect(drained.terminationGracePeriodSeconds).toBe(30);
     const control = drainServerWorkload('drain-server:x', 0);
     expect(control.args).toEqual(['--port=8080', '--drain=0s']);

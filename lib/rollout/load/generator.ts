@@ -6,7 +6,7 @@
 // only in the named modes, one retry of the RFC 9112 §9.3.1 case or client-side rotation after 1 s.
 import dns from 'node:dns';
 import http from 'node:http';
-import { isIP, type LookupFunction, type Socket } from 'node:net';
+import net, { isIP, type LookupFunction, type NetConnectOpts, type Socket } from 'node:net';
 import type { Recorder } from '../ledger/recorder.ts';
 import type { ConnectionMode, ErrorKind, TimeoutStage } from '../ledger/types.ts';
 import { classifyError } from './classify.ts';
@@ -40,14 +40,42 @@ export const ROTATE_AFTER_MS = 1000;
 
 type Attempt = { status: number; answer: string | undefined } | { error: ErrorKind; timedOutIn?: TimeoutStage };
 
-function newAgent(mode: ConnectionMode, concurrency: number): http.Agent {
+type Connect = (options: NetConnectOpts) => Socket;
+
+/**
+ * Opens the generator's connections and remembers which of them got their address (the lookup answered), so a
+ * timeout can say whether it struck in the lookup or in the handshake. Kept per socket, not per request: an
+ * agent opens a waiting request's socket with the options of the request whose socket closed.
+ */
+function connector(lookup: LookupFunction): { connect: Connect; resolved(socket: Socket): boolean } {
+  const resolved = new WeakSet<Socket>();
+  const connect: Connect = (options) => {
+    // A lookup that answers synchronously does so inside createConnection, before the socket is at hand.
+    const made: { socket?: Socket; answeredAtOnce?: boolean } = {};
+    const tracked: LookupFunction = (host, opts, callback) => lookup(host, opts, (err, address, family) => {
+      if (!err && made.socket) resolved.add(made.socket);
+      else if (!err) made.answeredAtOnce = true;
+      callback(err, address, family);
+    });
+    const socket = net.createConnection({ ...options, lookup: tracked });
+    made.socket = socket;
+    if (made.answeredAtOnce) resolved.add(socket);
+    // Returned synchronously, the socket is used at once; the agent's callback is for asynchronous creators.
+    return socket;
+  };
+  return { connect, resolved: (socket) => resolved.has(socket) };
+}
+
+function newAgent(mode: ConnectionMode, concurrency: number, connect: Connect): http.Agent {
   const keepAlive = mode !== 'fresh';
   // FIFO hands out the connection idle the longest, so every pooled connection carries requests in turn and a
   // server that drains with `Connection: close` reaches each of them within its drain. With LIFO, connections
   // opened during a burst sit idle until the server closes them at exit, and a request sent at that instant is
   // reset on a reused connection (RFC 9112 §9.3.1's race; measured here: 1 of 10,032 with a 5 s drain); that
   // race is what keepalive-retry-idempotent retries.
-  return new http.Agent({ keepAlive, maxSockets: concurrency, maxFreeSockets: concurrency, scheduling: 'fifo' });
+  const agent = new http.Agent({ keepAlive, maxSockets: concurrency, maxFreeSockets: concurrency, scheduling: 'fifo' });
+  agent.createConnection = connect as typeof agent.createConnection;
+  return agent;
 }
 
 /** A retired pool: its idle connections are closed now, its busy ones as soon as their answer is in. */
@@ -60,15 +88,17 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
   const url = new URL(options.target);
   const port = Number(url.port || 80);
   const fresh = options.mode === 'fresh';
-  const resolveName: LookupFunction = options.lookup ?? (dns.lookup as LookupFunction);
-  let agent = newAgent(options.mode, options.concurrency);
+  // An IP target needs no lookup (net calls none).
+  const ipTarget = isIP(url.hostname) !== 0;
+  const connections = connector(options.lookup ?? (dns.lookup as LookupFunction));
+  let agent = newAgent(options.mode, options.concurrency, connections.connect);
   const retired: http.Agent[] = [];
   // Rotation replaces the pool: new requests go to new connections, and the old pool's connections are
   // closed by the client once idle — a clean client-side close, never one that races a request.
   const rotation = options.mode === 'keepalive-rotate-1s' ? setInterval(() => {
     retire(agent);
     retired.push(agent);
-    agent = newAgent(options.mode, options.concurrency);
+    agent = newAgent(options.mode, options.concurrency, connections.connect);
   }, ROTATE_AFTER_MS) : undefined;
 
   /** One HTTP exchange on `via` (false: a connection of its own, closed after the answer). */
@@ -78,13 +108,6 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
       let reused = false;
       let answerStarted = false;
       let socket: Socket | undefined;
-      // An IP target needs no lookup (net calls none); a name is resolved when the lookup below answers. (The
-      // socket's 'lookup' event would be missed when the lookup answers synchronously, before 'socket' fires.)
-      let resolved = isIP(url.hostname) !== 0;
-      const lookup: LookupFunction = (host, opts, callback) => resolveName(host, opts, (err, address, family) => {
-        resolved = true;
-        callback(err, address, family);
-      });
       let bytesBefore = 0;
       const finish = (a: Attempt) => {
         if (done) return;
@@ -103,11 +126,12 @@ export function startLoad(options: LoadOptions, recorder: Recorder): LoadRun {
       const req = http.request({
         host: url.hostname, port, path: options.path, method: 'GET', agent: via,
         headers: fresh || via === false ? { connection: 'close' } : {},
-        lookup,
+        ...(via === false ? { createConnection: connections.connect as http.RequestOptions['createConnection'] } : {}),
       });
       const timer = setTimeout(() => {
+        // No socket yet: the request waited for a free one in the agent's queue, and gets no stage.
         if (socket && !socket.connecting) stage = 'answer';
-        else stage = resolved ? 'connect' : 'lookup';
+        else if (socket) stage = ipTarget || connections.resolved(socket) ? 'connect' : 'lookup';
         req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'WC_TIMEOUT' }));
       }, options.timeoutMs);
       req.on('socket', (s: Socket) => {

@@ -38,7 +38,7 @@ import (
 func main() {
 	port := flag.Int("port", 8080, "HTTP port")
 	drain := flag.Duration("drain", 5*time.Second, "how long to keep serving after SIGTERM (0: exit at once)")
-	quiet := flag.Duration("until-quiet", 0, "after the drain, keep serving until no request (probes aside) has come for this long (0: the drain alone)")
+	quiet := flag.Duration("until-quiet", 0, "after the drain, keep serving until no request other than /readyz has come for this long (0: the drain alone)")
 	flag.Parse()
 
 	hostname, _ := os.Hostname()
@@ -93,8 +93,12 @@ func main() {
 			}
 			return time.Since(last)
 		}
-		for *quiet > 0 && sinceRequest() < *quiet {
-			time.Sleep(*quiet - sinceRequest())
+		for *quiet > 0 {
+			idle := sinceRequest()
+			if idle >= *quiet {
+				break
+			}
+			time.Sleep(*quiet - idle)
 		}
 		log.Printf("drained for %s, no request for the last %s", time.Since(start).Round(time.Millisecond), sinceRequest().Round(time.Millisecond))
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -20,7 +20,7 @@ describe('metrics-server setup', () => {
     const notReady = { ...slice, endpoints: [{ addresses: ['10.244.0.8'], conditions: { ready: false } }] };
     const line = servingPathSummary([], [notReady], 403);
     expect(line).toContain('no pod; endpoints 10.244.0.8 (not ready):10250');
-    expect(line).toContain(': 403 (an API server answers at the endpoint itself: if the aggregator gets 404, its way through the Service address ends elsewhere)');
+    expect(line).toContain(': 403 (an API server answers at the endpoint itself: if the aggregator gets 404 from the Service address, its connection ends elsewhere)');
   });
 
   it('must report a read that failed instead of failing the description', () => {
