@@ -31,18 +31,27 @@ const say = (line: string): void => {
 };
 
 /** Runs a Node script of this repository with this Node; resolves with its exit code. */
+/** The signal that interrupted this command, if one did: no further repeat starts after it. */
+let interrupted: NodeJS.Signals | undefined;
+
 function node(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { env, stdio: 'inherit' });
     // Ctrl-C reaches the child through the process group; a SIGTERM sent to this process alone is passed on.
+    // Either way the child cleans up and exits, and so do we, with its code.
     const forward = (): void => {
+      interrupted = 'SIGTERM';
       child.kill('SIGTERM');
     };
+    const noted = (): void => {
+      interrupted ??= 'SIGINT';
+    };
     process.on('SIGTERM', forward);
-    process.on('SIGINT', () => undefined); // the child cleans up and exits; so do we, with its code
+    process.on('SIGINT', noted);
     child.on('error', fail);
     child.on('exit', (code, signal) => {
       process.off('SIGTERM', forward);
+      process.off('SIGINT', noted);
       done(code ?? (signal ? 130 : 1));
     });
   });
@@ -112,6 +121,10 @@ async function run(cmd: RunCommand): Promise<number> {
     passes.push({ index, exitCode, cases });
     // Nothing ran: the global setup stopped (its message is above); another repeat would stop the same way.
     if (cases.filter((c) => !c.skipped).length === 0) break;
+    if (interrupted) {
+      stderrLog(`[wc] ${interrupted}: stopping after run ${index} of ${cmd.repeat}`);
+      break;
+    }
   }
   if (cmd.repeat > 1 && config.mode === 'kind' && !cmd.keepCluster && !existedBefore) {
     await node([join(REPO_ROOT, 'lib/run/cli/down.ts')], env);
@@ -128,6 +141,8 @@ async function run(cmd: RunCommand): Promise<number> {
     say(failedCounts.size ? `failures over ${passes.length} runs:` : `no failure in ${passes.length} runs`);
     for (const [test, n] of failedCounts) say(`  ${n}/${passes.length}  ${test}`);
   }
+  // An interrupted run proved nothing: the shell's convention (128 + the signal), never 0.
+  if (interrupted) return interrupted === 'SIGTERM' ? 143 : 130;
   if (codes.includes(EXIT.usage)) return EXIT.usage;
   return codes.includes(EXIT.failed) ? EXIT.failed : EXIT.passed;
 }
