@@ -163,7 +163,7 @@ export function helpText(behaviours: Behaviour[]): string {
     '  sweep    delete namespaces left by earlier runs whose process is gone  [--kubeconfig F --context C]',
     '  report   print the last summary as a table, and where the timelines are  [--reports DIR]',
     '',
-    'exit codes: 0 all passed, 1 a behaviour failed, 2 bad input or the cluster could not be reached',
+    'exit codes: 0 all passed, 1 a behaviour failed, 2 bad input or the cluster could not be reached, 130 interrupted',
     'every WC_* variable (README) still applies; options win over them.',
     '',
     'behaviours:',
