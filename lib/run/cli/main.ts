@@ -87,9 +87,12 @@ interface Pass {
   index: number;
   exitCode: number;
   cases: TestCaseRun[];
+  /** Ctrl-C or SIGTERM stopped it: its files were cut short or refused, so its results are not counted. */
+  interrupted?: boolean;
 }
 
 function describePass(pass: Pass, of: number): string[] {
+  if (pass.interrupted) return [`run ${pass.index}/${of}: interrupted (not counted)`];
   const ran = pass.cases.filter((c) => !c.skipped);
   const failed = ran.filter((c) => c.failure !== undefined);
   return [
@@ -122,6 +125,7 @@ async function run(cmd: RunCommand): Promise<number> {
     // Nothing ran: the global setup stopped (its message is above); another repeat would stop the same way.
     if (cases.filter((c) => !c.skipped).length === 0) break;
     if (interrupted) {
+      passes.at(-1)!.interrupted = true;
       stderrLog(`[wc] ${interrupted}: stopping after run ${index} of ${cmd.repeat}`);
       break;
     }
@@ -136,10 +140,11 @@ async function run(cmd: RunCommand): Promise<number> {
   if (cmd.repeat > 1) {
     say('');
     for (const p of passes) for (const line of describePass(p, cmd.repeat)) say(line);
+    const counted = passes.filter((p) => !p.interrupted);
     const failedCounts = new Map<string, number>();
-    for (const p of passes) for (const c of p.cases) if (c.failure) failedCounts.set(`${c.file} › ${c.name}`, (failedCounts.get(`${c.file} › ${c.name}`) ?? 0) + 1);
-    say(failedCounts.size ? `failures over ${passes.length} runs:` : `no failure in ${passes.length} runs`);
-    for (const [test, n] of failedCounts) say(`  ${n}/${passes.length}  ${test}`);
+    for (const p of counted) for (const c of p.cases) if (c.failure) failedCounts.set(`${c.file} › ${c.name}`, (failedCounts.get(`${c.file} › ${c.name}`) ?? 0) + 1);
+    say(failedCounts.size ? `failures over ${counted.length} runs:` : `no failure in ${counted.length} runs`);
+    for (const [test, n] of failedCounts) say(`  ${n}/${counted.length}  ${test}`);
   }
   // An interrupted run proved nothing: the shell's convention (128 + the signal), never 0.
   if (interrupted) return interrupted === 'SIGTERM' ? 143 : 130;
