@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubernetesObject, V1APIService, V1EndpointSlice, V1Pod } from '@kubernetes/client-node';
 import { podReady } from '../kit/conditions.ts';
 import { messageOf } from '../kit/errors.ts';
@@ -151,7 +152,7 @@ async function reconnectAggregator(kube: Kube, service: V1APIService, log: (line
   await retrying(`deleting APIService ${METRICS_APISERVICE}`, () => kube.objects.delete(again).catch((e: unknown) => {
     if (!isNotFound(e)) throw e;
   }));
-  await new Promise((resolve) => setTimeout(resolve, AGGREGATOR_IDLE_CLOSE_MS));
+  await sleep(AGGREGATOR_IDLE_CLOSE_MS);
   if (await create(kube, again)) return true;
   log(`[wc] metrics-server: ${METRICS_APISERVICE} was created again by someone else during the wait; waiting for it as it is`);
   return false;

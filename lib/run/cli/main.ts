@@ -30,10 +30,10 @@ const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-/** Runs a Node script of this repository with this Node; resolves with its exit code. */
 /** The signal that interrupted this command, if one did: no further repeat starts after it. */
 let interrupted: NodeJS.Signals | undefined;
 
+/** Runs a Node script of this repository with this Node; resolves with its exit code. */
 function node(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { env, stdio: 'inherit' });
