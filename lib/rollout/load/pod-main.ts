@@ -3,8 +3,11 @@
 import { startLocalLoad } from './local-source.ts';
 import { encodeLedger, encodeProgress } from './pod-protocol.ts';
 import { resolvedOnce } from './resolve-once.ts';
+import { untilServed } from './served.ts';
 import type { LoadSettings } from './source.ts';
 
+/** kube-proxy was seen up to 11 s behind on a busy node here; three times that before giving up. */
+const SERVED_TIMEOUT_MS = 30_000;
 const settings = JSON.parse(process.env.WC_LOAD_SETTINGS ?? '') as LoadSettings;
 const print = (line: string) => process.stdout.write(`${line}\n`);
 // The Service's name is resolved once, here (resolve-once.ts says why); a name that does not resolve ends the
@@ -12,6 +15,13 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 const host = new URL(settings.target).hostname;
 const target = await resolvedOnce(host);
 process.stderr.write(`${host} resolved once to ${target.address}: every connection goes there\n`);
+// No request is counted before the Service's address reaches the workload from this node (served.ts says why);
+// if it never does, the pod ends with that said, before any load.
+const served = await untilServed(settings.target, target.lookup, SERVED_TIMEOUT_MS).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
+process.stderr.write(`${settings.target} answered 2xx after ${served.waitedMs} ms (${served.attempts} tries)\n`);
 const load = startLocalLoad(settings, target.lookup);
 const timer = setInterval(() => print(encodeProgress({ epochMs: load.epochMs, progress: load.progress() })), 500);
 print(encodeProgress({ epochMs: load.epochMs, progress: load.progress() }));
