@@ -17,11 +17,12 @@ const target = await resolvedOnce(host);
 process.stderr.write(`${host} resolved once to ${target.address}: every connection goes there\n`);
 // No request is counted before the Service's address reaches the workload from this node (served.ts says why);
 // if it never does, the pod ends with that said, before any load.
-const served = await untilServed(settings.target, target.lookup, SERVED_TIMEOUT_MS).catch((err: unknown) => {
+const url = `${settings.target}${settings.path}`;
+const served = await untilServed(url, target.lookup, SERVED_TIMEOUT_MS).catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
-process.stderr.write(`${settings.target} answered 2xx after ${served.waitedMs} ms (${served.attempts} tries)\n`);
+process.stderr.write(`${url} answered 2xx after ${served.waitedMs} ms (${served.attempts} tries)\n`);
 const load = startLocalLoad(settings, target.lookup);
 const timer = setInterval(() => print(encodeProgress({ epochMs: load.epochMs, progress: load.progress() })), 500);
 print(encodeProgress({ epochMs: load.epochMs, progress: load.progress() }));
