@@ -26,6 +26,10 @@ export interface RolloutOutcome {
   oldPodsTotal: number;
   timeline: VersionBucket[];
   failures: Interval[];
+  /** Per mode with failures: when the first failed request started and the last one ended (ms on the ledger's axis). */
+  failedSpan?: Partial<Record<ConnectionMode, Interval>>;
+  /** The run's moments, in seconds after the load started, for reading beside the failures (`momentsLine`). */
+  moments?: string;
 }
 
 export const TIMELINE_BUCKET_MS = 1000;
@@ -36,9 +40,12 @@ export function rolloutOutcome(caseName: string, run: RolloutRun): RolloutOutcom
   const ends: RolloutOutcome['endsOnNewVersion'] = {};
   const load: RolloutOutcome['load'] = {};
   const rule = { offeredPerSecond: run.plan.ratePerSecond, maxSendGapMs: run.plan.maxSendGapMs };
+  const failedSpan: RolloutOutcome['failedSpan'] = {};
   const groups = byMode(records);
   for (const [mode, group] of groups) {
     modes[mode] = deriveFigures(group);
+    const failed = failureIntervals(group);
+    if (failed.length) failedSpan[mode] = [failed[0]![0], failed.at(-1)![1]];
     ends[mode] = tailAnsweredBy(group, run.spec.to.name, run.plan.movedTailSize);
     load[mode] = judgeLoad(group, run.phases.windowStartAt, run.phases.windowEndAt, rule, mode);
   }
@@ -56,7 +63,30 @@ export function rolloutOutcome(caseName: string, run: RolloutRun): RolloutOutcom
     oldPodsTotal: run.oldPods.length,
     timeline: versionTimeline(records, TIMELINE_BUCKET_MS),
     failures: failureIntervals(records),
+    failedSpan,
+    moments: momentsLine(run),
   };
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+/**
+ * What happened when, in seconds after the load started: the phases, the old pods' exits, and any pod that
+ * turned not ready without terminating (a serving pod leaving the Service's endpoints). A failure message
+ * carries it, so a loss seen only in a CI log can still be placed against the rollout.
+ */
+export function momentsLine(run: Pick<RolloutRun, 'phases' | 'podEvents' | 'spec'>): string {
+  const p = run.phases;
+  const exits = run.podEvents.filter((e) => e.kind === 'exited' && e.version === run.spec.from.name).map((e) => seconds(e.at));
+  const terminating = new Set<string>();
+  const notReady: string[] = [];
+  for (const e of [...run.podEvents].sort((a, b) => a.at - b.at)) {
+    if (e.kind === 'terminating' || e.kind === 'exited') terminating.add(e.pod);
+    else if (e.kind === 'not-ready' && !terminating.has(e.pod)) notReady.push(`${e.pod} at ${seconds(e.at)}`);
+  }
+  return `patched ${seconds(p.patchedAt)}, rolled out ${seconds(p.rolledOutAt)}, old pods exited ${exits.join(' / ') || 'never'}, ` +
+    `last old pod gone ${seconds(p.oldPodsGoneAt)}, load stopped ${seconds(p.loadStoppedAt)}; ` +
+    `pods not ready while not terminating: ${notReady.join(', ') || 'none'}`;
 }
 
 const n = (x: number) => x.toLocaleString('en-US');

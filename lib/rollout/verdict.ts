@@ -32,7 +32,9 @@ export function zeroLossVerdict(o: RolloutOutcome, minRequestsPerMode: number, n
     if (f.total < minRequestsPerMode) problems.push(`${mode}: only ${f.total} requests (< ${minRequestsPerMode})`);
     if (f.failed > 0) {
       const causes = Object.entries(f.failuresByCause).map(([k, v]) => `${k} ${v}`).join(', ');
-      problems.push(`${mode}: ${f.failed} of ${f.total} requests failed (${causes}), ${f.disruptionSeconds} s disrupted`);
+      const span = o.failedSpan?.[mode as keyof typeof o.failedSpan];
+      const when = span ? `, from ${(span[0] / 1000).toFixed(1)} to ${(span[1] / 1000).toFixed(1)} s` : '';
+      problems.push(`${mode}: ${f.failed} of ${f.total} requests failed (${causes}), ${f.disruptionSeconds} s disrupted${when}`);
     }
     if (!o.endsOnNewVersion[mode as keyof typeof o.endsOnNewVersion]) problems.push(`${mode}: the last answers did not all come from ${newVersion}`);
   }
@@ -43,5 +45,7 @@ export function zeroLossVerdict(o: RolloutOutcome, minRequestsPerMode: number, n
   const listed = [...thin, ...problems];
   const head = kind === 'zero-loss' ? 'zero loss' : kind === 'lost' ? `lost: ${problems.join('; ')}`
     : `load too thin to judge: ${listed.join('; ')}`;
-  return { ok: kind === 'zero-loss', kind, problems: listed, message: `${head} — ${countsLine(o)}` };
+  // A loss is placed in time against the rollout (seconds after the load started), for a CI log without the ledger.
+  const when = kind === 'lost' && o.moments ? ` — when (s after the load started): ${o.moments}` : '';
+  return { ok: kind === 'zero-loss', kind, problems: listed, message: `${head} — ${countsLine(o)}${when}` };
 }

@@ -2,7 +2,9 @@ import { deriveFigures } from '../../lib/rollout/ledger/derive.ts';
 import type { RequestRecord } from '../../lib/rollout/ledger/types.ts';
 import { decodeLedger, encodeLedger, encodeProgress, lastProgress } from '../../lib/rollout/load/pod-protocol.ts';
 import { judgeTermination } from '../../lib/rollout/graceful.ts';
-import type { RolloutOutcome } from '../../lib/rollout/outcome.ts';
+import { momentsLine, type RolloutOutcome } from '../../lib/rollout/outcome.ts';
+import type { RolloutRun } from '../../lib/rollout/driver.ts';
+import type { PodEvent } from '../../lib/kit/pod-observer.ts';
 import { trafficMoved } from '../../lib/rollout/traffic.ts';
 import { zeroLossVerdict } from '../../lib/rollout/verdict.ts';
 import { versionPatch } from '../../lib/rollout/workload.ts';
@@ -36,6 +38,40 @@ describe('zeroLossVerdict', () => {
       'only 2 of 3 old pods terminated gracefully',
     ]);
     expect(v.message).toContain('fresh: 1 of 6 failed');
+  });
+
+  it('places a loss in time: when each mode failed, and the run\'s moments beside it', () => {
+    const records = [ok(0), { mode: 'fresh' as const, start: 31_200, end: 31_201, error: 'reset-new-connection' as const },
+      { mode: 'fresh' as const, start: 32_950, end: 33_000, error: 'reset-new-connection' as const }, ok(40_000)];
+    const moments = 'patched 2.1, rolled out 9.2, old pods exited 13.1, last old pod gone 20.4, load stopped 50.3; pods not ready while not terminating: none';
+    const v = zeroLossVerdict(outcome(records, { failedSpan: { fresh: [31_200, 33_000] }, moments }), 4, 'v2');
+    expect(v.problems).toEqual(['fresh: 2 of 4 requests failed (reset-new-connection 2), 0.051 s disrupted, from 31.2 to 33.0 s']);
+    expect(v.message).toMatch(/ — when \(s after the load started\): patched 2\.1, .* load stopped 50\.3; pods not ready while not terminating: none$/);
+    // A clean run's message stays the counts alone.
+    expect(zeroLossVerdict(outcome([ok(0), ok(1)], { moments }), 2, 'v2').message).not.toContain('when');
+  });
+});
+
+describe('momentsLine', () => {
+  const event = (at: number, pod: string, kind: PodEvent['kind'], version = 'v1'): PodEvent => ({ at, pod, kind, version });
+  const run = (podEvents: PodEvent[]) => ({
+    spec: { from: { name: 'v1' }, to: { name: 'v2' } } as RolloutRun['spec'],
+    phases: { patchedAt: 2_100, rolledOutAt: 9_200, oldPodsGoneAt: 20_400, loadStoppedAt: 50_300, windowStartAt: 2_100, windowEndAt: 23_400 },
+    podEvents,
+  });
+
+  it('lists the old pods\' exits and names a pod that went not ready while still serving', () => {
+    const line = momentsLine(run([
+      event(0, 'old-a', 'ready'), event(4_000, 'old-a', 'terminating'), event(6_900, 'old-a', 'not-ready'), event(13_100, 'old-a', 'exited'),
+      event(3_900, 'new-b', 'ready', 'v2'), event(31_000, 'new-b', 'not-ready', 'v2'), event(32_800, 'new-b', 'ready', 'v2'),
+    ]));
+    expect(line).toBe('patched 2.1, rolled out 9.2, old pods exited 13.1, last old pod gone 20.4, load stopped 50.3; ' +
+      'pods not ready while not terminating: new-b at 31.0');
+  });
+
+  it('says "none" and "never" when nothing of the kind happened', () => {
+    expect(momentsLine(run([]))).toBe('patched 2.1, rolled out 9.2, old pods exited never, last old pod gone 20.4, load stopped 50.3; ' +
+      'pods not ready while not terminating: none');
   });
 });
 
