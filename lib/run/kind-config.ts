@@ -1,4 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { isMap, isSeq, parseDocument } from 'yaml';
 import { HarnessError } from '../kit/errors.ts';
 import { readPortMappings } from '../kit/node-ports.ts';
 
@@ -24,4 +26,52 @@ export async function checkHostPortsFree(kindConfigPath: string): Promise<void> 
       'another kind cluster made from this config is probably running (kind get clusters): reuse it with WC_CLUSTER_NAME ' +
       'or WC_KUBECONFIG, delete it, or set WC_KIND_CONFIG to a config with other host ports');
   }
+}
+
+/** A host port that moved: `from` was taken, `to` is the free one the copy maps instead. */
+export interface MovedPort {
+  containerPort: number;
+  listenAddress: string;
+  from: number;
+  to: number;
+}
+
+/** The first free port on `address` from `start` up, skipping `avoid` (ports already handed out). */
+async function freePortFrom(address: string, start: number, avoid: Set<number>): Promise<number> {
+  for (let port = start; port < 65536; port++) {
+    if (!avoid.has(port) && await portFree(address, port)) return port;
+  }
+  throw new HarnessError('choosing free host ports', `no free port on ${address} from ${start} up`, 'free some ports, or set WC_KIND_CONFIG to a config with other host ports');
+}
+
+/**
+ * For a run that must not depend on what else this machine runs (CI): the kind config as it is when all its host
+ * ports are free, else a copy at `copyPath` in which each taken host port is replaced by the first free one
+ * from 1000 above it (outside Linux's ephemeral range, so no client connection takes it meanwhile). Only host
+ * ports change: the node ports behind them, and comments, stay; the harness follows the copy's mappings.
+ */
+export async function withFreeHostPorts(kindConfigPath: string, copyPath: string): Promise<{ path: string; moved: MovedPort[] }> {
+  const mappings = readPortMappings(kindConfigPath);
+  const given = new Set(mappings.map((m) => m.hostPort));
+  const moved: MovedPort[] = [];
+  for (const m of mappings) {
+    if (await portFree(m.listenAddress, m.hostPort)) continue;
+    const to = await freePortFrom(m.listenAddress, m.hostPort + 1000, given);
+    given.add(to);
+    moved.push({ containerPort: m.containerPort, listenAddress: m.listenAddress, from: m.hostPort, to });
+  }
+  if (!moved.length) return { path: kindConfigPath, moved };
+  const doc = parseDocument(readFileSync(kindConfigPath, 'utf8'));
+  const nodes = doc.get('nodes');
+  for (const node of isSeq(nodes) ? nodes.items : []) {
+    const ports = isMap(node) ? node.get('extraPortMappings') : undefined;
+    for (const item of isSeq(ports) ? ports.items : []) {
+      if (!isMap(item)) continue;
+      const hostPort = Number(item.get('hostPort') ?? item.get('containerPort'));
+      const move = moved.find((mv) => mv.from === hostPort && mv.containerPort === Number(item.get('containerPort')));
+      if (move) item.set('hostPort', move.to);
+    }
+  }
+  writeFileSync(copyPath, doc.toString());
+  return { path: copyPath, moved };
 }

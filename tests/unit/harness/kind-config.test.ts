@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reasonFrom } from '../../../lib/run/commands.ts';
 import { hostAddressFor, parsePortMappings, readPortMappings } from '../../../lib/kit/node-ports.ts';
-import { checkHostPortsFree } from '../../../lib/run/kind-config.ts';
+import { checkHostPortsFree, withFreeHostPorts } from '../../../lib/run/kind-config.ts';
 import { REPO_ROOT } from '../../../lib/run/versions.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-kind-config-'));
@@ -49,6 +49,41 @@ describe('kind config port mappings', () => {
       await expect(checkHostPortsFree(path)).rejects.toThrow(`host port 127.0.0.1:${port} (extraPortMappings in ${path}) is already in use`);
     } finally {
       server.close();
+    }
+  });
+});
+
+async function listening(): Promise<{ port: number; close: () => void }> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
+}
+
+describe('a kind config with free host ports (CI beside a kept cluster)', () => {
+  it('must hand back the config itself when its host ports are free', async () => {
+    const held = await listening();
+    held.close(); // a port just freed: free now
+    const path = config(`      - containerPort: 30081\n        hostPort: ${held.port}\n        listenAddress: "127.0.0.1"\n`);
+    await expect(withFreeHostPorts(path, join(dir, 'unused.yaml'))).resolves.toEqual({ path, moved: [] });
+  });
+
+  it('must move only a taken host port, to a free one, keeping its node port and the config\'s comments', async () => {
+    const held = await listening();
+    try {
+      const path = config(`      # the load target\n      - containerPort: 30080\n        hostPort: ${held.port}\n        listenAddress: "127.0.0.1"\n` +
+        '      - containerPort: 30081\n        listenAddress: "127.0.0.1"\n');
+      const copy = join(dir, 'moved.yaml');
+      const { path: used, moved } = await withFreeHostPorts(path, copy);
+      expect(used).toBe(copy);
+      expect(moved).toHaveLength(1);
+      expect(moved[0]).toMatchObject({ containerPort: 30080, from: held.port });
+      expect(moved[0]!.to).toBeGreaterThanOrEqual(held.port + 1000);
+      expect(hostAddressFor(copy, 30080)).toBe(`127.0.0.1:${moved[0]!.to}`);
+      expect(hostAddressFor(copy, 30081)).toBe(hostAddressFor(path, 30081));
+      expect(readFileSync(copy, 'utf8')).toContain('# the load target');
+      await expect(checkHostPortsFree(copy)).resolves.toBeUndefined();
+    } finally {
+      held.close();
     }
   });
 });
