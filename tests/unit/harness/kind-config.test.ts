@@ -69,9 +69,13 @@ describe('a kind config with free host ports (CI beside a kept cluster)', () => 
 
   it('must move only a taken host port, to a free one, keeping its node port and the config\'s comments', async () => {
     const held = await listening();
+    // The other mapping's host port must be free whatever else runs here: a kind cluster kept on this machine holds
+    // 30081 (CI, the very case this serves, once failed this test on that), so it is a port just freed.
+    const freed = await listening();
+    freed.close();
     try {
       const path = config(`      # the load target\n      - containerPort: 30080\n        hostPort: ${held.port}\n        listenAddress: "127.0.0.1"\n` +
-        '      - containerPort: 30081\n        listenAddress: "127.0.0.1"\n');
+        `      - containerPort: 30081\n        hostPort: ${freed.port}\n        listenAddress: "127.0.0.1"\n`);
       const copy = join(dir, 'moved.yaml');
       const { path: used, moved } = await withFreeHostPorts(path, copy);
       expect(used).toBe(copy);
