@@ -243,6 +243,17 @@ export function parseLoadWhere(value: string | undefined): LoadWhere {
   return fail(`WC_ROLLOUT_LOAD must be auto, host or pod, got "${where}"`, LOAD_HINT);
 }
 
+/**
+ * Every rollout setting, and the own workload when one is asked for, checked at the run's start (the global setup and
+ * the CLI's preflight) rather than inside the rolling-update file: a malformed WC_ROLLOUT_CONFIG was five failed tests
+ * with stack traces after the cluster had come up; now it is one message before anything is created.
+ */
+export function checkRolloutInput(env: Env = process.env): void {
+  loadPlanFromEnv(env);
+  parseLoadWhere(env.WC_ROLLOUT_LOAD);
+  if (byoRequested(env)) byoWorkload(env);
+}
+
 /** Everything the rollout check reads from the environment, besides the workload. */
 export interface RolloutSettings {
   plan: LoadPlan;

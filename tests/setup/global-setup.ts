@@ -1,4 +1,5 @@
 import type * as Config from '../../lib/run/config.ts';
+import type * as RolloutConfig from '../../lib/run/config-rollout.ts';
 import type * as Errors from '../../lib/kit/errors.ts';
 import type * as Session from '../../lib/run/session.ts';
 
@@ -11,9 +12,12 @@ export default async function globalSetup(): Promise<void> {
   const { loadConfig } = await import('../../lib/run/config.ts') as typeof Config;
   const { formatHarnessError, isHarnessError } = await import('../../lib/kit/errors.ts') as typeof Errors;
   const { startRun } = await import('../../lib/run/session.ts') as typeof Session;
+  const { checkRolloutInput } = await import('../../lib/run/config-rollout.ts') as typeof RolloutConfig;
   try {
     process.stderr.write('\n');
-    await startRun(loadConfig());
+    const config = loadConfig();
+    checkRolloutInput();
+    await startRun(config);
   } catch (err) {
     if (!isHarnessError(err)) throw err;
     process.stderr.write(`\n${formatHarnessError(err)}\n`);

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byoRequested, byoWorkload } from '../../lib/run/config-rollout.ts';
-import { hostTargetFor, loadPlanFromEnv } from '../../lib/run/config-rollout.ts';
+import { checkRolloutInput, hostTargetFor, loadPlanFromEnv } from '../../lib/run/config-rollout.ts';
 import { manifestVars } from '../../lib/rollout/workload.ts';
 import { agnhostWorkload, drainServerWorkload } from '../../lib/rollout/spec.ts';
 import { loadManifest } from '../../lib/kit/manifests.ts';
@@ -125,6 +125,13 @@ describe('rollout configuration mistakes: one clear line each', () => {
     expect(m).toMatch(/port must be a positive integer/);
     expect(m).toMatch(/no image/);
     expect(message(() => loadPlanFromEnv({ WC_ROLLOUT_KEEPALIVE_MAX_AGE_MS: '1000' }))).toMatch(/keepalive-rotate-1s/);
+  });
+  it('are found at the run\'s start, whichever rollout input holds them; none asked for is none found', () => {
+    expect(message(() => checkRolloutInput(fileWith('start.yaml', 'workload: [\n')))).toMatch(/start\.yaml is not valid YAML: /);
+    expect(message(() => checkRolloutInput({ WC_ROLLOUT_LOAD: 'cluster' }))).toMatch(/WC_ROLLOUT_LOAD must be auto, host or pod, got "cluster"/);
+    expect(message(() => checkRolloutInput({ WC_ROLLOUT_MODES: 'fresh,pooled' }))).toMatch(/WC_ROLLOUT_MODES lists "pooled"/);
+    expect(() => checkRolloutInput({})).not.toThrow();
+    expect(() => checkRolloutInput({ WC_ROLLOUT_IMAGE: 'app:1' })).not.toThrow();
   });
 });
 

@@ -12,6 +12,7 @@ import { connect } from '../../kit/kube.ts';
 import type { Summary } from '../../kit/report.ts';
 import { newRunId } from '../../kit/run-context.ts';
 import { kubeconfigFor } from '../cluster.ts';
+import { checkRolloutInput } from '../config-rollout.ts';
 import type { HarnessConfig } from '../config.ts';
 import { loadConfig } from '../config.ts';
 import { parseJunitCases } from '../junit.ts';
@@ -60,6 +61,7 @@ function node(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 /** The configuration `run` would use, checked before Jest starts: bad input and an unreachable cluster are exit 2. */
 async function preflight(env: NodeJS.ProcessEnv): Promise<HarnessConfig> {
   const config = loadConfig(env);
+  checkRolloutInput(env);
   if (config.mode === 'existing') await checkReachable(connect(config.kubeconfigPath!, config.context));
   return config;
 }
