@@ -244,14 +244,26 @@ export function parseLoadWhere(value: string | undefined): LoadWhere {
 }
 
 /**
- * Every rollout setting, and the own workload when one is asked for, checked at the run's start (the global setup and
- * the CLI's preflight) rather than inside the rolling-update file: a malformed WC_ROLLOUT_CONFIG was five failed tests
- * with stack traces after the cluster had come up; now it is one message before anything is created.
+ * Every rollout setting, and the own workload when one is asked for, checked at the start of any cluster run (the
+ * global setup and the CLI's preflight, which cannot tell whether the rolling-update file is among those to run)
+ * rather than inside the rolling-update file, where a bad setting failed each case with a stack trace after the
+ * cluster had come up. The three readers' mistakes are listed together, as each reader lists its own.
  */
 export function checkRolloutInput(env: Env = process.env): void {
-  loadPlanFromEnv(env);
-  parseLoadWhere(env.WC_ROLLOUT_LOAD);
-  if (byoRequested(env)) byoWorkload(env);
+  const found: HarnessError[] = [];
+  const readers = [() => loadPlanFromEnv(env), () => parseLoadWhere(env.WC_ROLLOUT_LOAD), () => byoRequested(env) && byoWorkload(env)];
+  for (const read of readers) {
+    try {
+      read();
+    } catch (err) {
+      if (!(err instanceof HarnessError)) throw err;
+      found.push(err);
+    }
+  }
+  if (found.length === 1) throw found[0]!;
+  if (found.length > 1) {
+    throw new HarnessError(STEP, found.map((e) => e.message).join('\n'), [...new Set(found.map((e) => e.hint))].join('; '));
+  }
 }
 
 /** Everything the rollout check reads from the environment, besides the workload. */

@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { behavioursIn, EXIT, exitCodeFor, helpText, parseArgs, selectFiles, UsageError } from '../../lib/run/cli/args.ts';
 import { parseJunitCases } from '../../lib/run/junit.ts';
+import { REPO_ROOT } from '../../lib/run/versions.ts';
 
 // A tests/ folder of three behaviours (the CLI reads the real one; these are its shape).
 const dir = mkdtempSync(join(tmpdir(), 'wc-cli-'));
@@ -115,5 +117,23 @@ Received: &quot;init container second ran 2 times&quot;
       { file: 'init-containers.test.ts', name: 'a failing init container is rerun', seconds: 21, skipped: false },
       { file: 'init-containers.test.ts', name: 'your own workload', seconds: 0, skipped: true },
     ]);
+  });
+});
+
+describe('the CLI itself', () => {
+  it('must refuse a bad rollout setting before anything runs: one message, exit 2, no reports, no cluster asked', () => {
+    const reports = join(dir, 'reports-refused');
+    // An existing cluster whose API server is not there: a run that went on would say it cannot reach it.
+    const kubeconfig = join(dir, 'kubeconfig.yaml');
+    writeFileSync(kubeconfig, ['apiVersion: v1', 'kind: Config', 'current-context: c',
+      'clusters: [{ name: c, cluster: { server: "https://127.0.0.1:65535" } }]', 'users: [{ name: u, user: { token: t } }]',
+      'contexts: [{ name: c, context: { cluster: c, user: u } }]'].join('\n'));
+    const env = { ...process.env, WC_ROLLOUT_LOAD: 'cluster', WC_KUBECONFIG: kubeconfig, WC_CONTEXT: 'c', WC_ALLOW_NON_KIND: '1' };
+    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'lib/run/cli/main.ts'), 'run', '--only', 'oom-kill', '--reports', reports],
+      { env, encoding: 'utf8', timeout: 30_000 });
+    expect(cli.stderr.trim()).toBe('workload-conformance: reading the rollout configuration failed: WC_ROLLOUT_LOAD must be auto, host or pod, ' +
+      'got "cluster"\n  fix: see docs/rollout.md for the WC_ROLLOUT_* settings and their defaults');
+    expect(cli.status).toBe(EXIT.usage);
+    expect(existsSync(reports)).toBe(false);
   });
 });

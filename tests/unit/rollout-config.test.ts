@@ -130,6 +130,9 @@ describe('rollout configuration mistakes: one clear line each', () => {
     expect(message(() => checkRolloutInput(fileWith('start.yaml', 'workload: [\n')))).toMatch(/start\.yaml is not valid YAML: /);
     expect(message(() => checkRolloutInput({ WC_ROLLOUT_LOAD: 'cluster' }))).toMatch(/WC_ROLLOUT_LOAD must be auto, host or pod, got "cluster"/);
     expect(message(() => checkRolloutInput({ WC_ROLLOUT_MODES: 'fresh,pooled' }))).toMatch(/WC_ROLLOUT_MODES lists "pooled"/);
+    const all = message(() => checkRolloutInput({ WC_ROLLOUT_RATE: 'x', WC_ROLLOUT_LOAD: 'cluster', WC_ROLLOUT_IMAGE: 'a', WC_ROLLOUT_PORT: 'abc' }));
+    expect(all.split('\n')).toEqual(['WC_ROLLOUT_RATE must be a positive number, got "x"', 'WC_ROLLOUT_LOAD must be auto, host or pod, got "cluster"',
+      'WC_ROLLOUT_PORT must be a positive integer, got "abc"']);
     expect(() => checkRolloutInput({})).not.toThrow();
     expect(() => checkRolloutInput({ WC_ROLLOUT_IMAGE: 'app:1' })).not.toThrow();
   });
