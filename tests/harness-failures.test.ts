@@ -1,3 +1,4 @@
+import type { V1Pod } from '@kubernetes/client-node';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import {
   containerRestarted, dumpNamespace, podReady, podRunning, pods, TIMEOUTS, useTestNamespace, waitFor, WaitFatalError,
   WaitTimeoutError,
 } from '../lib/kit/index.ts';
+import type { Predicate } from '../lib/kit/index.ts';
 
 /**
  * The harness's own promises on a real cluster: a wait on a state that can never come stops at once
@@ -16,6 +18,7 @@ const FAST = TIMEOUTS.assert;
 
 beforeAll(async () => {
   await t.apply('smoke-bad-inputs.yaml', { MISSING_IMAGE: 'localhost/workload-conformance/does-not-exist:0' });
+  await t.apply('crash-once.yaml', { NAME: 'crashes' });
 });
 
 async function waitError(name: string, wait: typeof podRunning, timeoutMs: number): Promise<{ error: Error; ms: number }> {
@@ -61,19 +64,40 @@ test('a wait that times out MUST name what it awaited and show the last object s
   expect(error.message).toContain('condition Ready=False');
 });
 
-test('diagnostics of a namespace MUST hold its events in time order, pod status and the previous container\'s log', async () => {
-  await waitFor({ description: 'container main of pod crashes to restart', ...pods(t.kube, t.ns, { name: 'crashes' }),
-    predicate: containerRestarted('main', 1), timeoutMs: 2 * FAST });
-  await waitFor({ description: 'pod crashes Running again', ...pods(t.kube, t.ns, { name: 'crashes' }),
+/**
+ * A crash-once pod's restart: 'recorded' once the kubelet shows how the crashed run ended, 'lost' when it shows the
+ * restart without that record while the new container runs. The kubelet keeps the dead container best effort: in one
+ * of 20 runs here it was gone within a second of its exit (restartCount 1, lastState {}, its log "previous terminated
+ * container not found"), and no record can come after that: the pod will not crash again.
+ */
+const restartRecord: Predicate<V1Pod, 'recorded' | 'lost'> = (items) => {
+  const status = items[0]?.status?.containerStatuses?.find((c) => c.name === 'main');
+  if (!status || status.restartCount < 1) return { done: false, note: `main restarts=${status?.restartCount ?? 0}/1` };
+  if (status.lastState?.terminated) return { done: true, value: 'recorded' };
+  return status.state?.running ? { done: true, value: 'lost' } : { done: false, note: 'restarted, not yet running' };
+};
+
+test('diagnostics of a namespace MUST hold its events in time order, pod status and the previous container\'s log (a second crash-once pod is made, once, when the kubelet has already removed the first one\'s crashed container)', async () => {
+  let name = 'crashes';
+  const record = await waitFor({ description: `container main of pod ${name} to restart`, ...pods(t.kube, t.ns, { name }),
+    predicate: restartRecord, timeoutMs: 2 * FAST });
+  if (record === 'lost') {
+    process.stderr.write(`[wc] the kubelet kept no record of pod ${name}'s crashed container: making crashes-again\n`);
+    name = 'crashes-again';
+    await t.apply('crash-once.yaml', { NAME: name });
+    await waitFor({ description: `container main of pod ${name} to restart`, ...pods(t.kube, t.ns, { name }),
+      predicate: containerRestarted('main', 1), timeoutMs: 2 * FAST });
+  }
+  await waitFor({ description: `pod ${name} Running again`, ...pods(t.kube, t.ns, { name }),
     predicate: podRunning(), timeoutMs: 2 * FAST });
   const dir = mkdtempSync(join(tmpdir(), 'wc-diagnostics-'));
   await dumpNamespace(t.kube, t.ns, dir);
   const times = readFileSync(join(dir, 'events.txt'), 'utf8').trim().split('\n').map((line) => line.split(/\s+/)[0]!);
   expect(times.length).toBeGreaterThan(3);
   expect([...times].sort()).toEqual(times);
-  expect(readFileSync(join(dir, 'pods.txt'), 'utf8')).toMatch(/pod\/crashes phase=Running[\s\S]*container main: .* last=terminated\(exit 1/);
-  expect(readFileSync(join(dir, 'logs', 'crashes.main.previous.log'), 'utf8')).toContain('attempt by crashes');
-  expect(readFileSync(join(dir, 'logs', 'crashes.main.log'), 'utf8')).toContain('second attempt');
+  expect(readFileSync(join(dir, 'pods.txt'), 'utf8')).toMatch(new RegExp(`pod/${name} phase=Running[\\s\\S]*container main: .* last=terminated\\(exit 1`));
+  expect(readFileSync(join(dir, 'logs', `${name}.main.previous.log`), 'utf8')).toContain(`attempt by ${name}`);
+  expect(readFileSync(join(dir, 'logs', `${name}.main.log`), 'utf8')).toContain('second attempt');
   // A container that never started has no log to fetch: its status (in pods.txt) says why.
   expect(readFileSync(join(dir, 'pods.txt'), 'utf8')).toMatch(/pod\/bad-image[\s\S]*waiting\((ErrImagePull|ImagePullBackOff)/);
 });
