@@ -3,10 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  containerRestarted, dumpNamespace, podReady, podRunning, pods, TIMEOUTS, useTestNamespace, waitFor, WaitFatalError,
-  WaitTimeoutError,
+  containerRestarted, dumpNamespace, podReady, podRunning, pods, type Predicate, TIMEOUTS, useTestNamespace, waitFor,
+  WaitFatalError, WaitTimeoutError,
 } from '../lib/kit/index.ts';
-import type { Predicate } from '../lib/kit/index.ts';
 
 /**
  * The harness's own promises on a real cluster: a wait on a state that can never come stops at once
