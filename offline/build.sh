@@ -43,6 +43,7 @@ preflight
 ensure_docker_engine
 build_kind
 build_kubernetes
+check_kubeadm_images
 build_etcd
 build_coredns
 build_local_path_provisioner

@@ -1,11 +1,12 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HarnessConfig, WorkloadImages } from './config.ts';
 import { guardExistingCluster } from './cluster-identity.ts';
 import { waitClusterReady } from './cluster-ready.ts';
-import { checkDocker, ensureImage, imagePresent } from './docker.ts';
+import { checkDocker, engineCgroupVersion, ensureImage, imagePresent } from './docker.ts';
 import { HarnessError } from '../kit/errors.ts';
 import { KindCli } from './kind.ts';
-import { checkHostPortsFree } from './kind-config.ts';
+import { checkHostPortsFree, kindConfigForHost } from './kind-config.ts';
 import { connect } from '../kit/kube.ts';
 import type { OfflineArtefacts } from './offline.ts';
 import { buildOfflineArtefacts, readArtefacts } from './offline.ts';
@@ -112,7 +113,14 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     log(`[wc] creating kind cluster ${config.clusterName}`);
     handle.createdCluster = true;
     options.onCreating?.(handle);
-    await kind.create(config.clusterName, config.kindConfigPath, kubeconfigPath, config.nodeImage ?? artefacts?.nodeImage ?? config.pinnedNodeImage);
+    const cgroupVersion = await engineCgroupVersion();
+    mkdirSync(join(config.cacheDir, 'kind-config'), { recursive: true });
+    const kindConfig = kindConfigForHost(config.kindConfigPath, join(config.cacheDir, 'kind-config', `${config.clusterName}.yaml`), cgroupVersion);
+    if (cgroupVersion === 1) {
+      log('[wc] the Docker engine runs on cgroup v1: the kubelets are set failCgroupV1: false (from Kubernetes 1.35 they ' +
+        `refuse cgroup v1 otherwise; Kubernetes deprecates it, see README "Kubernetes versions"): ${kindConfig}`);
+    }
+    await kind.create(config.clusterName, kindConfig, kubeconfigPath, config.nodeImage ?? artefacts?.nodeImage ?? config.pinnedNodeImage);
   }
   const kube = connect(kubeconfigPath, context);
   handle.serverVersion = await checkReachable(kube, 30_000);

@@ -30,3 +30,14 @@ export async function ensureImage(image: string, variable: string, run: CommandR
       'or use WC_OFFLINE=1 to build the workload images locally');
   }
 }
+
+/** The cgroup version of the Docker engine's host, where kind's nodes (and their kubelets) run. */
+export async function engineCgroupVersion(run: CommandRunner = runCommand): Promise<1 | 2> {
+  const result = await run('docker', ['info', '--format', '{{.CgroupVersion}}'], { timeoutMs: 20_000 });
+  const version = result.stdout.trim();
+  if (result.exitCode !== 0 || (version !== '1' && version !== '2')) {
+    throw new HarnessError('checking docker', `cannot tell the Docker engine's cgroup version (docker info said "${version || tail(result.stderr, 2)}")`,
+      'check that the Docker engine is running (docker info)');
+  }
+  return version === '1' ? 1 : 2;
+}

@@ -75,3 +75,33 @@ export async function withFreeHostPorts(kindConfigPath: string, copyPath: string
   writeFileSync(copyPath, doc.toString());
   return { path: copyPath, moved };
 }
+
+/** The kubelet setting a cgroup v1 host needs from Kubernetes 1.35 on (KEP-5573): without it the kubelet refuses to start. */
+export const CGROUP_V1_KUBELET_PATCH = 'kind: KubeletConfiguration\nfailCgroupV1: false\n';
+
+/**
+ * The kind config for nodes on a host of the given cgroup version: on cgroup v1, and only there, every kubelet is
+ * told `failCgroupV1: false` (one more kubeadmConfigPatches entry; the rest of the config as written). Kubernetes
+ * deprecates cgroup v1 and will drop it: the run says so when it does this, rather than hide it.
+ */
+export function kindConfigForCgroup(text: string, cgroupVersion: 1 | 2): string {
+  if (cgroupVersion === 2) return text;
+  const doc = parseDocument(text);
+  const patches = doc.get('kubeadmConfigPatches');
+  if (patches !== undefined && !isSeq(patches)) {
+    throw new HarnessError('reading the kind config', 'kubeadmConfigPatches is not a list', 'write kubeadmConfigPatches as a YAML list of patches');
+  }
+  if (isSeq(patches)) patches.add(doc.createNode(CGROUP_V1_KUBELET_PATCH));
+  else doc.set('kubeadmConfigPatches', doc.createNode([CGROUP_V1_KUBELET_PATCH]));
+  return doc.toString();
+}
+
+/**
+ * The config `kind create cluster` gets: `kindConfigPath` itself on a cgroup v2 host, else a copy at `copyPath` with
+ * the cgroup v1 kubelet setting (see kindConfigForCgroup).
+ */
+export function kindConfigForHost(kindConfigPath: string, copyPath: string, cgroupVersion: 1 | 2): string {
+  if (cgroupVersion === 2) return kindConfigPath;
+  writeFileSync(copyPath, kindConfigForCgroup(readFileSync(kindConfigPath, 'utf8'), cgroupVersion));
+  return copyPath;
+}

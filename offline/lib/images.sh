@@ -59,31 +59,43 @@ build_workload_images() {
   return $rc
 }
 
-# Images kubeadm and kind's containerd config ask for by their official names. On the host they exist only
-# under this project's prefix (upstream_local), so the local engine never holds an image under an official
-# name that is not the official image; they get their official names inside the node (preload_images).
-upstream_images() {
-  local c
-  for c in kube-apiserver kube-controller-manager kube-scheduler kube-proxy; do echo "registry.k8s.io/$c:$KUBERNETES_VERSION"; done
-  echo "registry.k8s.io/etcd:${ETCD_VERSION#v}-0"
-  echo "registry.k8s.io/coredns/coredns:$COREDNS_VERSION"
-  echo "$PAUSE_IMAGE"
+# Images kubeadm and kind's containerd config ask for by their official names: the built kubeadm's own list for
+# KUBERNETES_VERSION (so the control-plane images can never disagree with it), and the sandbox image kind's config
+# names when it is another pause tag. On the host they exist only under this project's prefix (upstream_local), so
+# the local engine never holds an image under an official name that is not the official image; they get their
+# official names inside the node (preload_images).
+kubeadm_images() { "$KUBE_BIN_DIR/kubeadm" config images list --kubernetes-version "$KUBERNETES_VERSION" 2>/dev/null; }
+upstream_images() { { kubeadm_images; echo "$PAUSE_IMAGE"; } | sort -u; }
+
+# etcd and CoreDNS are built from the versions.env pins: they must be the ones this kubeadm asks for.
+check_kubeadm_images() {
+  local list want
+  list=$(kubeadm_images) || die "kubeadm $KUBERNETES_VERSION could not list its images" "rebuild: bash offline/build.sh --rebuild"
+  for want in "registry.k8s.io/etcd:${ETCD_VERSION#v}-0" "registry.k8s.io/coredns/coredns:$COREDNS_VERSION"; do
+    grep -qx "$want" <<<"$list" || die "kubeadm $KUBERNETES_VERSION asks for $(grep -E "/(etcd|coredns):" <<<"$list" | tr '\n' ' ')but versions.env builds $want" \
+      "set ETCD_VERSION and COREDNS_VERSION in versions.env to kubeadm's (and update offline/go/etcd: go get go.etcd.io/etcd/server/v3@<version>)"
+  done
 }
 upstream_local() { printf '%s/upstream/%s\n' "$IMAGE_PREFIX" "$1"; }
 
 # Every image the node must hold before kubeadm runs (see upstream_images for their names).
 build_node_images() {
-  local v=$KUBERNETES_VERSION
   debian_base_image iptables "$IPTABLES_PACKAGES"
   IPTABLES_BASE_IMAGE=$BASE_IMAGE
-  local c
-  for c in kube-apiserver kube-controller-manager kube-scheduler; do
-    build_image "$(upstream_local "registry.k8s.io/$c:$v")" scratch "[\"/usr/local/bin/$c\"]" "$KUBE_BIN_DIR/$c:/usr/local/bin/$c" || return 1
-  done
-  build_image "$(upstream_local "registry.k8s.io/kube-proxy:$v")" "$IPTABLES_BASE_IMAGE" '["/usr/local/bin/kube-proxy"]' "$KUBE_BIN_DIR/kube-proxy:/usr/local/bin/kube-proxy" &&
-  build_image "$(upstream_local "registry.k8s.io/etcd:${ETCD_VERSION#v}-0")" scratch '["/usr/local/bin/etcd"]' "$ETCD_BIN_DIR/etcd:/usr/local/bin/etcd" &&
-  build_image "$(upstream_local "registry.k8s.io/coredns/coredns:$COREDNS_VERSION")" scratch '["/coredns"]' "$COREDNS_BIN_DIR/coredns:/coredns" &&
-  build_image "$(upstream_local "$PAUSE_IMAGE")" scratch '["/pause"]' "$KUBE_BIN_DIR/pause:/pause" &&
+  local official name local_name
+  while read -r official; do
+    name=${official##*/}; name=${name%%:*}
+    local_name=$(upstream_local "$official")
+    case $name in
+      kube-apiserver | kube-controller-manager | kube-scheduler)
+        build_image "$local_name" scratch "[\"/usr/local/bin/$name\"]" "$KUBE_BIN_DIR/$name:/usr/local/bin/$name" ;;
+      kube-proxy) build_image "$local_name" "$IPTABLES_BASE_IMAGE" '["/usr/local/bin/kube-proxy"]' "$KUBE_BIN_DIR/kube-proxy:/usr/local/bin/kube-proxy" ;;
+      etcd) build_image "$local_name" scratch '["/usr/local/bin/etcd"]' "$ETCD_BIN_DIR/etcd:/usr/local/bin/etcd" ;;
+      coredns) build_image "$local_name" scratch '["/coredns"]' "$COREDNS_BIN_DIR/coredns:/coredns" ;;
+      pause) build_image "$local_name" scratch '["/pause"]' "$KUBE_BIN_DIR/pause:/pause" ;;
+      *) die "kubeadm $KUBERNETES_VERSION asks for $official, which this build does not make" "teach offline/lib/images.sh to build it" ;;
+    esac || return 1
+  done < <(upstream_images)
   build_image "$KINDNETD_IMAGE" "$IPTABLES_BASE_IMAGE" '["/usr/local/bin/kindnetd"]' "$KUBE_BIN_DIR/kindnetd:/usr/local/bin/kindnetd" &&
   build_image "$LPP_IMAGE" scratch '["/usr/local/bin/local-path-provisioner"]' "$LPP_BIN_DIR/local-path-provisioner:/usr/local/bin/local-path-provisioner"
 }

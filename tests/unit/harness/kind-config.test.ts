@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reasonFrom } from '../../../lib/run/commands.ts';
 import { hostAddressFor, parsePortMappings, readPortMappings } from '../../../lib/kit/node-ports.ts';
-import { checkHostPortsFree, withFreeHostPorts } from '../../../lib/run/kind-config.ts';
+import { parse } from 'yaml';
+import { CGROUP_V1_KUBELET_PATCH, checkHostPortsFree, kindConfigForCgroup, withFreeHostPorts } from '../../../lib/run/kind-config.ts';
 import { REPO_ROOT } from '../../../lib/run/versions.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-kind-config-'));
@@ -98,5 +99,24 @@ describe('failed command output', () => {
       'Command Output: df72', 'docker: Error response from daemon: Bind for 127.0.0.1:30081 failed: port is already allocated', '',
       "Run 'docker run --help' for more information"].join('\n');
     expect(reasonFrom(stderr)).toBe('docker: Error response from daemon: Bind for 127.0.0.1:30081 failed: port is already allocated');
+  });
+});
+
+describe('kind config for the host\'s cgroup version', () => {
+  const repoConfig = readFileSync(join(REPO_ROOT, 'kind-config.yaml'), 'utf8');
+
+  it('must tell the kubelets failCgroupV1: false on a cgroup v1 host, keeping every patch and mapping the config has', () => {
+    const before = parse(repoConfig) as { kubeadmConfigPatches: string[] };
+    const after = parse(kindConfigForCgroup(repoConfig, 1)) as { kubeadmConfigPatches: string[] };
+    expect(after.kubeadmConfigPatches).toEqual([...before.kubeadmConfigPatches, CGROUP_V1_KUBELET_PATCH]);
+    expect(parse(CGROUP_V1_KUBELET_PATCH)).toEqual({ kind: 'KubeletConfiguration', failCgroupV1: false });
+    expect(parse(kindConfigForCgroup(repoConfig, 1))).toEqual({ ...(parse(repoConfig) as object), kubeadmConfigPatches: after.kubeadmConfigPatches });
+  });
+
+  it('must leave the config as written on a cgroup v2 host, and add the list when a config has no patches', () => {
+    expect(kindConfigForCgroup(repoConfig, 2)).toBe(repoConfig);
+    const bare = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n';
+    expect(parse(kindConfigForCgroup(bare, 1))).toEqual({ kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', kubeadmConfigPatches: [CGROUP_V1_KUBELET_PATCH] });
+    expect(() => kindConfigForCgroup(`${bare}kubeadmConfigPatches: nope\n`, 1)).toThrow(/kubeadmConfigPatches is not a list/);
   });
 });
