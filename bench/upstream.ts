@@ -19,7 +19,7 @@ import { loadConfig } from '../lib/run/config.ts';
 import { parseJunitSuites } from '../lib/run/junit.ts';
 import { artefactsFile, readArtefacts } from '../lib/run/offline.ts';
 import { checkReachable } from '../lib/run/reachability.ts';
-import { readVersions, REPO_ROOT, requireVersion } from '../lib/run/versions.ts';
+import { kubernetesPins, readVersions, REPO_ROOT } from '../lib/run/versions.ts';
 import type { E2eImage, ImageTag } from './upstream-figures.ts';
 import {
   focusRegex, formatUpstreamFigures, imagesOf, parseGinkgoReport, planImageTags, UPSTREAM_CONTAINER, UPSTREAM_TESTS,
@@ -88,7 +88,7 @@ async function cluster(config: HarnessConfig): Promise<{ kube: Kube; kind: boole
 
 /** bench/e2e/build.sh: the binary's path; built once per version (its progress every 15 s on stderr). */
 async function buildE2e(): Promise<{ binary: string; buildSeconds: number; cached: boolean }> {
-  const version = requireVersion(readVersions(), 'KUBERNETES_VERSION');
+  const version = kubernetesPins(readVersions()).version;
   const cacheDir = loadConfig(process.env).cacheDir;
   const cached = existsSync(join(cacheDir, 'bench', `e2e-${version}`, '.complete'));
   const started = Date.now();
@@ -103,7 +103,7 @@ async function buildE2e(): Promise<{ binary: string; buildSeconds: number; cache
 
 /** test/utils/image/manifest.go of the pinned k8s.io/kubernetes, in the Go module cache the build used: which image is which. */
 async function readManifest(): Promise<string> {
-  const version = requireVersion(readVersions(), 'KUBERNETES_VERSION');
+  const version = kubernetesPins(readVersions()).version;
   const modcache = (await runCommand('go', ['env', 'GOMODCACHE'])).stdout.trim();
   const file = join(modcache, `k8s.io/kubernetes@${version}`, 'test/utils/image/manifest.go');
   if (!existsSync(file)) {
@@ -115,7 +115,7 @@ async function readManifest(): Promise<string> {
 
 /** Our images standing in for upstream's: what the user set, else the offline build's, else the pinned names. */
 function ourImages(config: HarnessConfig): { images: Record<E2eImage, string>; fromArtefacts: boolean } {
-  const artefacts = existsSync(artefactsFile(config.cacheDir)) ? readArtefacts(config.cacheDir) : undefined;
+  const artefacts = existsSync(artefactsFile(config.cacheDir, config.kubernetes.minor)) ? readArtefacts(config.cacheDir, config.kubernetes.minor) : undefined;
   const pick = (short: E2eImage): string => config.imageOverrides[short] ?? artefacts?.images[short] ?? config.images[short];
   return { images: { agnhost: pick('agnhost'), busybox: pick('busybox') }, fromArtefacts: artefacts !== undefined };
 }
@@ -239,7 +239,7 @@ runCli(async () => {
   const date = new Date().toISOString().slice(0, 10);
   const results = join(REPO_ROOT, 'bench', 'results', `upstream-${date}.json`);
   writeFileSync(results, `${JSON.stringify({
-    date: new Date().toISOString(), context: config.context, kubernetesVersion: requireVersion(readVersions(), 'KUBERNETES_VERSION'),
+    date: new Date().toISOString(), context: config.context, kubernetesVersion: kubernetesPins(readVersions()).version,
     build: { seconds: build.buildSeconds, cached: build.cached }, images: plan.tags,
     upstream: { exitCode: upstream.code, wallSeconds: upstream.wallSeconds, suiteSeconds: upstreamRun.suiteSeconds, specs: upstreamRun.specs },
     ours: { exitCode: ours.code, wallSeconds: ours.wallSeconds, files: oursFiles },

@@ -3,7 +3,8 @@
 # a Docker engine that works here, the kind CLI, a node image for the pinned Kubernetes, and the
 # suite's workload images. Every artefact is keyed by its pins and inputs, so a second run reuses it.
 #
-#   bash offline/build.sh            build what is missing, then write artefacts.json
+#   bash offline/build.sh            build what is missing, then write artefacts-<minor>.json
+#   WC_KUBERNETES_VERSION=1.35 bash offline/build.sh   the same for another supported minor (versions.env)
 #   bash offline/build.sh --rebuild  forget every cached artefact and build from scratch
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -15,6 +16,7 @@ set -euo pipefail
 . "$OFFLINE_DIR/lib/loadgen-image.sh"
 . "$OFFLINE_DIR/lib/node-image.sh"
 . "$OFFLINE_DIR/lib/metrics-server.sh"
+select_kubernetes
 
 if [ "${1:-}" = "--rebuild" ]; then
   log "removing cached artefacts in $OFFLINE_CACHE and this project's local images"
@@ -38,18 +40,20 @@ preflight() {
 }
 
 started=$(date +%s)
+log "Kubernetes $KUBERNETES_VERSION (minor $KUBERNETES_MINOR; the supported ones: ${KUBERNETES_MINORS//,/, })"
 : >"$LOG_DIR/timings.tsv"
 preflight
 ensure_docker_engine
 build_kind
 build_kubernetes
 check_kubeadm_images
+build_node_programs
 build_etcd
 build_coredns
 build_local_path_provisioner
 build_node_runtime
 build_drain_server
-KINDNETD_IMAGE=$IMAGE_PREFIX/kindnetd:$KUBERNETES_VERSION-$(key_of "path:$KUBE_BIN_DIR")
+KINDNETD_IMAGE=$IMAGE_PREFIX/kindnetd:$(key_of "path:$PROGRAMS_BIN_DIR")
 LPP_IMAGE=$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION
 timed workload-images build_workload_images
 build_metrics_server
@@ -57,11 +61,15 @@ timed drain-server-image build_drain_server_image
 build_node_image
 timed loadgen-image build_loadgen_image
 mapfile -t upstream_local_images < <(upstream_images | while read -r i; do upstream_local "$i"; done)
-prune_superseded_images "$NODE_IMAGE" "$NODE_BASE_IMAGE" "$IPTABLES_BASE_IMAGE" "$KINDNETD_IMAGE" "$LPP_IMAGE" \
+# The node images of the other supported minors stay: a run on another version reuses its own.
+mapfile -t other_node_images < <(other_minors_node_images)
+prune_superseded_images "${other_node_images[@]}" "$NODE_IMAGE" "$NODE_BASE_IMAGE" "$IPTABLES_BASE_IMAGE" "$KINDNETD_IMAGE" "$LPP_IMAGE" \
   "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "$METRICS_SERVER_LOCAL" "$DRAIN_SERVER_LOCAL" "$LOADGEN_LOCAL" "${upstream_local_images[@]}"
 
-cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
+artefacts=$OFFLINE_CACHE/artefacts-$KUBERNETES_MINOR.json
+cat >"$artefacts.partial" <<JSON
 {
+  "kubernetesVersion": "$KUBERNETES_VERSION",
   "kind": "$KIND_BIN",
   "nodeImage": "$NODE_IMAGE",
   "images": {
@@ -73,5 +81,5 @@ cat >"$OFFLINE_CACHE/artefacts.json.partial" <<JSON
   }
 }
 JSON
-mv "$OFFLINE_CACHE/artefacts.json.partial" "$OFFLINE_CACHE/artefacts.json"
-log "offline artefacts ready in $(( $(date +%s) - started ))s: $OFFLINE_CACHE/artefacts.json"
+mv "$artefacts.partial" "$artefacts"
+log "offline artefacts for Kubernetes $KUBERNETES_VERSION ready in $(( $(date +%s) - started ))s: $artefacts"

@@ -14,6 +14,8 @@ E2E_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$E2E_SRC/../../offline/lib/go-build.sh"
 
 DIE_PREFIX="bench:upstream failed"
+# The default minor's release (bench:upstream measures against the default version).
+WC_KUBERNETES_VERSION='' select_kubernetes
 LOG_DIR=$CACHE_DIR/bench/logs
 log() { printf '[bench:upstream %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 

@@ -22,6 +22,8 @@ export interface RecordedResult extends BehaviourResult {
 
 export interface Summary {
   runId?: string;
+  /** The cluster's Kubernetes release (its API server's gitVersion). */
+  kubernetesVersion?: string;
   generatedAt: string;
   totals: { passed: number; failed: number };
   behaviours: RecordedResult[];
@@ -34,6 +36,14 @@ function reportsDir(): string {
     return currentRun().reportsDir;
   } catch {
     return resolve(process.env.WC_REPORTS_DIR ?? 'reports');
+  }
+}
+
+function kubernetesVersionOrUndefined(): string | undefined {
+  try {
+    return currentRun().kubernetesVersion;
+  } catch {
+    return undefined;
   }
 }
 
@@ -55,7 +65,7 @@ function writeAtomically(file: string, text: string): void {
  * Entries of this run merged into one summary: the latest entry per behaviour/case wins, ordered by
  * behaviour then case, entries of other runs left out.
  */
-export function mergeResults(entries: RecordedResult[], runId?: string, now = new Date()): Summary {
+export function mergeResults(entries: RecordedResult[], runId?: string, now = new Date(), kubernetesVersion?: string): Summary {
   const latest = new Map<string, RecordedResult>();
   for (const entry of entries) {
     if (runId && entry.runId && entry.runId !== runId) continue;
@@ -66,6 +76,7 @@ export function mergeResults(entries: RecordedResult[], runId?: string, now = ne
   const behaviours = [...latest.values()].sort((a, b) => a.behaviour.localeCompare(b.behaviour) || a.case.localeCompare(b.case));
   return {
     ...(runId ? { runId } : {}),
+    ...(kubernetesVersion ? { kubernetesVersion } : {}),
     generatedAt: now.toISOString(),
     totals: {
       passed: behaviours.filter((b) => b.verdict === 'passed').length,
@@ -93,7 +104,7 @@ function readEntries(dir: string): RecordedResult[] {
 
 /** (Re)writes reports/summary.json from every entry recorded so far by any worker. */
 export function writeSummary(dir = reportsDir(), runId = runIdOrUndefined()): Summary {
-  const summary = mergeResults(readEntries(dir), runId);
+  const summary = mergeResults(readEntries(dir), runId, new Date(), kubernetesVersionOrUndefined());
   mkdirSync(dir, { recursive: true });
   writeAtomically(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;

@@ -18,6 +18,8 @@ export interface RunContext {
   context?: string;
   images: WorkloadImages;
   mode: 'kind' | 'existing';
+  /** The cluster's Kubernetes release (its API server's gitVersion), for the reports. */
+  kubernetesVersion?: string;
   offline: boolean;
   clusterName?: string;
   /** This run created the kind cluster (and so may delete it). */

@@ -11,6 +11,7 @@ import { connect } from '../kit/kube.ts';
 import type { OfflineArtefacts } from './offline.ts';
 import { buildOfflineArtefacts, readArtefacts } from './offline.ts';
 import { checkReachable } from './reachability.ts';
+import { minorOf } from './versions.ts';
 
 /** The cluster a run uses, and whether this run owns its life. */
 export interface ClusterHandle {
@@ -87,14 +88,14 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     const serverVersion = await checkReachable(kube);
     await guardExistingCluster(kube, config.allowNonKind, log);
     log(`[wc] using existing cluster (context ${config.context}, Kubernetes ${serverVersion}); it will not be created or deleted`);
-    const images = resolveImages(config, config.offline ? readArtefacts(config.cacheDir) : undefined);
+    const images = resolveImages(config, config.offline ? readArtefacts(config.cacheDir, config.kubernetes.minor) : undefined);
     return {
       mode: 'existing', kubeconfigPath, ...(config.context ? { context: config.context } : {}),
       createdCluster: false, keepCluster: true, images, serverVersion, kindConfigPath: config.kindConfigPath,
     };
   }
 
-  const artefacts = config.offline ? await buildOfflineArtefacts(config.cacheDir) : undefined;
+  const artefacts = config.offline ? await buildOfflineArtefacts(config.cacheDir, config.kubernetes.minor) : undefined;
   const kind = new KindCli(artefacts?.kind ?? 'kind');
   await checkDocker();
   await kind.check();
@@ -110,7 +111,7 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     await kind.exportKubeconfig(config.clusterName, kubeconfigPath);
   } else {
     await checkHostPortsFree(config.kindConfigPath);
-    log(`[wc] creating kind cluster ${config.clusterName}`);
+    log(`[wc] creating kind cluster ${config.clusterName} (Kubernetes ${config.nodeImage ? `from ${config.nodeImage}` : config.offline ? config.kubernetes.version : config.kubernetes.kindNodeImage})`);
     handle.createdCluster = true;
     options.onCreating?.(handle);
     const cgroupVersion = await engineCgroupVersion();
@@ -124,6 +125,11 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
   }
   const kube = connect(kubeconfigPath, context);
   handle.serverVersion = await checkReachable(kube, 30_000);
+  // A reused cluster made at another version would run the suite on a version nobody asked for.
+  if (!handle.createdCluster && !config.nodeImage && minorOf(handle.serverVersion) !== config.kubernetes.minor) {
+    throw new HarnessError('reusing the kind cluster', `kind cluster ${config.clusterName} runs Kubernetes ${handle.serverVersion}, not ${config.kubernetes.minor}`,
+      `delete it (${kind.bin} delete cluster --name ${config.clusterName}), or set WC_CLUSTER_NAME to another name, or WC_KUBERNETES_VERSION to its version`);
+  }
   await waitClusterReady(kube, log);
   await loadImages(kind, config.clusterName, handle.images, config.offline, log);
   return handle;

@@ -14,6 +14,8 @@ export interface CommandOptions {
   stream?: boolean;
   timeoutMs?: number;
   input?: string;
+  /** Variables added to this process's environment for the program. */
+  env?: Record<string, string>;
 }
 
 export type CommandRunner = (file: string, args: string[], options?: CommandOptions) => Promise<CommandResult>;
@@ -27,6 +29,7 @@ export const runCommand: CommandRunner = async (file, args, options = {}) => {
     stdout: options.stream ? ['pipe', 'inherit'] : 'pipe',
     stderr: options.stream ? ['pipe', 'inherit'] : 'pipe',
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    ...(options.env ? { env: options.env } : {}),
     // A Ctrl-C reaches the whole process group; our cleanup, not execa, decides what happens next.
     cleanup: true,
   });

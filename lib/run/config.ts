@@ -3,7 +3,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { HarnessError } from '../kit/errors.ts';
 import type { WorkloadImages } from '../kit/run-context.ts';
 import { chooseContext, readKubeconfigSummary } from './kubeconfig.ts';
-import { readVersions, REPO_ROOT, requireVersion } from './versions.ts';
+import type { KubernetesPins } from './versions.ts';
+import { kubernetesPins, readVersions, REPO_ROOT, requireVersion } from './versions.ts';
 
 export type { WorkloadImages };
 
@@ -22,8 +23,10 @@ export interface HarnessConfig {
   imageOverrides: Partial<WorkloadImages>;
   /** Node image the user asked for (WC_NODE_IMAGE); wins over the offline and the pinned one. */
   nodeImage?: string;
-  /** The pinned node image for online kind mode (versions.env KIND_NODE_IMAGE). */
+  /** The pinned node image for online kind mode (versions.env KIND_NODE_IMAGE_<minor>). */
   pinnedNodeImage?: string;
+  /** The Kubernetes version a kind cluster is made at (WC_KUBERNETES_VERSION, default the newest supported minor). */
+  kubernetes: KubernetesPins;
   reportsDir: string;
   cacheDir: string;
 }
@@ -115,13 +118,15 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   };
 
   const nodeImage = nonEmpty(env, 'WC_NODE_IMAGE');
+  const requestedKubernetes = nonEmpty(env, 'WC_KUBERNETES_VERSION');
+  const kubernetes = kubernetesPins(versions, requestedKubernetes);
   const reportsDir = expandPath(nonEmpty(env, 'WC_REPORTS_DIR') ?? 'reports', home, cwd);
   const cacheDir = expandPath(nonEmpty(env, 'WC_CACHE_DIR') ?? '~/.cache/workload-conformance', home, cwd);
   const common = {
     offline, clusterName, keepCluster, allowNonKind, images, imageOverrides, reportsDir, cacheDir,
     kindConfigPath: expandPath(nonEmpty(env, 'WC_KIND_CONFIG') ?? join(REPO_ROOT, 'kind-config.yaml'), home, cwd),
     ...(nodeImage ? { nodeImage } : {}),
-    ...(versions.KIND_NODE_IMAGE ? { pinnedNodeImage: versions.KIND_NODE_IMAGE } : {}),
+    pinnedNodeImage: kubernetes.kindNodeImage, kubernetes,
   };
 
   const kubeconfig = nonEmpty(env, 'WC_KUBECONFIG');
@@ -132,6 +137,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
         'set WC_KUBECONFIG to the kubeconfig that holds that context, or unset WC_CONTEXT');
     }
     return { mode: 'kind', ...common };
+  }
+  if (requestedKubernetes) {
+    throw new HarnessError(STEP, `WC_KUBERNETES_VERSION=${requestedKubernetes} is set but WC_KUBECONFIG names an existing cluster, which runs the version it runs`,
+      'unset WC_KUBERNETES_VERSION to use the existing cluster, or unset WC_KUBECONFIG to make a kind cluster at that version');
   }
   const kubeconfigPath = expandPath(kubeconfig, home, cwd);
   const context = chooseContext(readKubeconfigSummary(kubeconfigPath), requestedContext, allowNonKind);

@@ -8,13 +8,16 @@ import { REPO_ROOT } from './versions.ts';
 
 /** What offline/build.sh produces (see docs/ARCHITECTURE.md, "Offline artefacts"). */
 export interface OfflineArtefacts {
+  /** The Kubernetes release the node image runs (absent in files written before several minors were built). */
+  kubernetesVersion?: string;
   kind: string;
   nodeImage: string;
   images: WorkloadImages;
 }
 
-export function artefactsFile(cacheDir: string): string {
-  return join(cacheDir, 'offline', 'artefacts.json');
+/** One file per Kubernetes minor ("1.37"): the build writes artefacts-<minor>.json. */
+export function artefactsFile(cacheDir: string, minor: string): string {
+  return join(cacheDir, 'offline', `artefacts-${minor}.json`);
 }
 
 export function parseArtefacts(text: string, source: string): OfflineArtefacts {
@@ -36,25 +39,25 @@ export function parseArtefacts(text: string, source: string): OfflineArtefacts {
   return doc as OfflineArtefacts;
 }
 
-export function readArtefacts(cacheDir: string): OfflineArtefacts {
-  const file = artefactsFile(cacheDir);
+export function readArtefacts(cacheDir: string, minor: string): OfflineArtefacts {
+  const file = artefactsFile(cacheDir, minor);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new HarnessError('reading the offline artefacts', `${file} does not exist`, 'build them: npm run offline:build', { cause: err });
+    throw new HarnessError('reading the offline artefacts', `${file} does not exist`, `build them: WC_KUBERNETES_VERSION=${minor} npm run offline:build`, { cause: err });
   }
   return parseArtefacts(text, file);
 }
 
-/** Builds what is missing (a no-op when everything is cached), showing the build's own progress. */
-export async function buildOfflineArtefacts(cacheDir: string, run: CommandRunner = runCommand): Promise<OfflineArtefacts> {
+/** Builds what is missing for the minor (a no-op when everything is cached), showing the build's own progress. */
+export async function buildOfflineArtefacts(cacheDir: string, minor: string, run: CommandRunner = runCommand): Promise<OfflineArtefacts> {
   const script = join(REPO_ROOT, 'offline', 'build.sh');
   process.env.WC_CACHE_DIR = cacheDir;
-  const result = await run('bash', [script], { stream: true, timeoutMs: 85 * 60_000 });
+  const result = await run('bash', [script], { stream: true, timeoutMs: 85 * 60_000, env: { WC_KUBERNETES_VERSION: minor } });
   if (result.exitCode !== 0) {
     throw new HarnessError('building the offline artefacts', `offline/build.sh exited with ${result.exitCode}`,
       'see its message above (it names what is missing)');
   }
-  return readArtefacts(cacheDir);
+  return readArtefacts(cacheDir, minor);
 }

@@ -6,6 +6,30 @@ REPO_DIR=$(cd "$OFFLINE_DIR/.." && pwd)
 # shellcheck source=../../versions.env
 set -a; . "$REPO_DIR/versions.env"; set +a
 
+# The Kubernetes minor a build makes and its pins (versions.env): WC_KUBERNETES_VERSION names it as "1.35", "v1.35"
+# or its pinned patch ("v1.35.4"); unset, the first of KUBERNETES_MINORS. Sets KUBERNETES_MINOR, KUBERNETES_VERSION,
+# ETCD_VERSION, COREDNS_VERSION and KIND_NODE_IMAGE. The run side (lib/run/versions.ts) applies the same rule first.
+select_kubernetes() {
+  local want=${WC_KUBERNETES_VERSION:-} minor key var
+  DEFAULT_KUBERNETES_MINOR=${KUBERNETES_MINORS%%,*}
+  minor=${want#v}
+  [ -n "$minor" ] || minor=$DEFAULT_KUBERNETES_MINOR
+  minor=$(printf '%s' "$minor" | cut -d. -f1,2)
+  key=${minor//./_}
+  var=KUBERNETES_$key
+  if ! [[ $minor =~ ^[0-9]+\.[0-9]+$ ]] || [ -z "${!var:-}" ]; then
+    die "Kubernetes \"$want\" is not a version this project supports" "set WC_KUBERNETES_VERSION to one of ${KUBERNETES_MINORS//,/, } (versions.env)"
+  fi
+  KUBERNETES_MINOR=$minor
+  KUBERNETES_VERSION=${!var}
+  if [[ ${want#v} =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] && [ "v${want#v}" != "$KUBERNETES_VERSION" ]; then
+    die "Kubernetes $want is not the pinned patch of $minor ($KUBERNETES_VERSION)" "set WC_KUBERNETES_VERSION=$minor"
+  fi
+  var=ETCD_$key; ETCD_VERSION=${!var}
+  var=COREDNS_$key; COREDNS_VERSION=${!var}
+  var=KIND_NODE_IMAGE_$key; KIND_NODE_IMAGE=${!var}
+}
+
 CACHE_DIR=${WC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/workload-conformance}
 OFFLINE_CACHE=$CACHE_DIR/offline
 LOG_DIR=$OFFLINE_CACHE/logs

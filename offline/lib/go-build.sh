@@ -8,17 +8,24 @@ require_go() {
     "install Go >= 1.24 (on this machine kind it lives in /usr/local/go/bin: export PATH=/usr/local/go/bin:\$PATH)"
 }
 
+# The Go wrapper modules of a minor: offline/go/kubernetes and offline/go/etcd for the default one (the kubernetes
+# module also holds this project's Go programs, built at the default minor whatever the cluster's), and
+# offline/go/versions/<minor>/{kubernetes,etcd} for each other supported minor.
+kubernetes_go_dir() { if [ "$KUBERNETES_MINOR" = "$DEFAULT_KUBERNETES_MINOR" ]; then echo "$GO_SRC/kubernetes"; else echo "$GO_SRC/versions/$KUBERNETES_MINOR/kubernetes"; fi; }
+etcd_go_dir() { if [ "$KUBERNETES_MINOR" = "$DEFAULT_KUBERNETES_MINOR" ]; then echo "$GO_SRC/etcd"; else echo "$GO_SRC/versions/$KUBERNETES_MINOR/etcd"; fi; }
+
 # The Go wrapper modules must build exactly what versions.env pins: one place to change a version.
 check_go_pins() {
-  local module want got
-  while read -r module want; do
-    got=$(awk -v m="$module" '$1 == m || ($1 == "require" && $2 == m) {print $NF; exit}' "$GO_SRC"/*/go.mod)
-    [ "$got" = "$want" ] || die "versions.env pins $module $want but offline/go requires ${got:-nothing}" \
-      "cd offline/go/<module> && go get $module@$want && go mod tidy (for Kubernetes also update the k8s.io/* replace lines)"
+  local module want dir got default_version=KUBERNETES_${DEFAULT_KUBERNETES_MINOR//./_}
+  while read -r module want dir; do
+    got=$(awk -v m="$module" '$1 == m || ($1 == "require" && $2 == m) {print $NF; exit}' "$dir/go.mod" 2>/dev/null || true)
+    [ "$got" = "$want" ] || die "versions.env pins $module $want but ${dir#"$REPO_DIR"/}/go.mod requires ${got:-nothing}" \
+      "cd ${dir#"$REPO_DIR"/} && go get $module@$want && go mod tidy (for Kubernetes also update the k8s.io/* replace lines)"
   done <<PINS
-k8s.io/kubernetes $KUBERNETES_VERSION
-go.etcd.io/etcd/server/v3 $ETCD_VERSION
-github.com/containerd/containerd/v2 $CONTAINERD_VERSION
+k8s.io/kubernetes $KUBERNETES_VERSION $(kubernetes_go_dir)
+k8s.io/kubernetes ${!default_version} $GO_SRC/kubernetes
+go.etcd.io/etcd/server/v3 $ETCD_VERSION $(etcd_go_dir)
+github.com/containerd/containerd/v2 $CONTAINERD_VERSION $GO_SRC/containerd
 PINS
 }
 
@@ -65,26 +72,40 @@ kubernetes_ldflags() {
   printf '%s' "$flags"
 }
 
-# Kubernetes commands, agnhost (Kubernetes' own e2e workload image), and this project's kindnetd and pause.
+# The Kubernetes commands of the selected minor.
 build_kubernetes() {
-  local dir; dir=$(go_artefact_dir kubernetes "$KUBERNETES_VERSION-$(key_of "$GO_SRC/kubernetes")")
+  local src; src=$(kubernetes_go_dir)
+  local dir; dir=$(go_artefact_dir kubernetes "$KUBERNETES_VERSION-$(key_of "$src")")
   KUBE_BIN_DIR=$dir
   is_built "$dir" && return 0
   mkdir -p "$dir"
-  timed kubernetes bash -c "cd '$GO_SRC/kubernetes' && CGO_ENABLED=0 go build -v -trimpath -ldflags '$(kubernetes_ldflags)' -o '$dir/' \
+  timed kubernetes bash -c "cd '$src' && CGO_ENABLED=0 go build -v -trimpath -ldflags '$(kubernetes_ldflags)' -o '$dir/' \
     k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubectl \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy"
+  mark_built "$dir"
+}
+
+# agnhost (Kubernetes' own e2e workload image) and this project's kindnetd and pause: from the default minor's
+# module whatever the cluster's minor (a workload image and a CNI daemon talking to the API through client-go
+# do not change with it), so every minor's node and workloads share them.
+build_node_programs() {
+  local dir; dir=$(go_artefact_dir node-programs "$(key_of "$GO_SRC/kubernetes")")
+  PROGRAMS_BIN_DIR=$dir
+  is_built "$dir" && return 0
+  mkdir -p "$dir"
+  timed node-programs bash -c "cd '$GO_SRC/kubernetes' && CGO_ENABLED=0 go build -v -trimpath -ldflags '-s -w' -o '$dir/' \
     k8s.io/kubernetes/test/images/agnhost ./cmd/kindnetd ./cmd/pause"
   mark_built "$dir"
 }
 
 build_etcd() {
-  local dir; dir=$(go_artefact_dir etcd "$ETCD_VERSION-$(key_of "$GO_SRC/etcd")")
+  local src; src=$(etcd_go_dir)
+  local dir; dir=$(go_artefact_dir etcd "$ETCD_VERSION-$(key_of "$src")")
   ETCD_BIN_DIR=$dir
   is_built "$dir" && return 0
   mkdir -p "$dir"
-  timed etcd bash -c "cd '$GO_SRC/etcd' && CGO_ENABLED=0 go build -v -trimpath -ldflags '-s -w' -o '$dir/etcd' ."
+  timed etcd bash -c "cd '$src' && CGO_ENABLED=0 go build -v -trimpath -ldflags '-s -w' -o '$dir/etcd' ."
   mark_built "$dir"
 }
 

@@ -47,13 +47,13 @@ busybox_version() { /bin/busybox 2>&1 | head -n1 | sed -E 's/^BusyBox v([0-9.]+)
 
 build_workload_images() {
   local key tree
-  key=$(key_of "path:$KUBE_BIN_DIR" "$(busybox_version)" "${BASH_SOURCE[0]}")
+  key=$(key_of "path:$PROGRAMS_BIN_DIR" "$(busybox_version)" "${BASH_SOURCE[0]}")
   BUSYBOX_LOCAL=$IMAGE_PREFIX/busybox:$(busybox_version)-$key
   AGNHOST_LOCAL=$IMAGE_PREFIX/agnhost:${AGNHOST_IMAGE##*:}-$key
   tree=$(mktemp -d "$OFFLINE_CACHE/busybox.XXXXXX")
   busybox_tree "$tree"
   build_image "$BUSYBOX_LOCAL" scratch none "$tree/.:/" &&
-    build_image "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" '["/agnhost"]' "$KUBE_BIN_DIR/agnhost:/agnhost"
+    build_image "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" '["/agnhost"]' "$PROGRAMS_BIN_DIR/agnhost:/agnhost"
   local rc=$?
   rm -rf "$tree"
   return $rc
@@ -92,10 +92,10 @@ build_node_images() {
       kube-proxy) build_image "$local_name" "$IPTABLES_BASE_IMAGE" '["/usr/local/bin/kube-proxy"]' "$KUBE_BIN_DIR/kube-proxy:/usr/local/bin/kube-proxy" ;;
       etcd) build_image "$local_name" scratch '["/usr/local/bin/etcd"]' "$ETCD_BIN_DIR/etcd:/usr/local/bin/etcd" ;;
       coredns) build_image "$local_name" scratch '["/coredns"]' "$COREDNS_BIN_DIR/coredns:/coredns" ;;
-      pause) build_image "$local_name" scratch '["/pause"]' "$KUBE_BIN_DIR/pause:/pause" ;;
+      pause) build_image "$local_name" scratch '["/pause"]' "$PROGRAMS_BIN_DIR/pause:/pause" ;;
       *) die "kubeadm $KUBERNETES_VERSION asks for $official, which this build does not make" "teach offline/lib/images.sh to build it" ;;
     esac || return 1
   done < <(upstream_images)
-  build_image "$KINDNETD_IMAGE" "$IPTABLES_BASE_IMAGE" '["/usr/local/bin/kindnetd"]' "$KUBE_BIN_DIR/kindnetd:/usr/local/bin/kindnetd" &&
+  build_image "$KINDNETD_IMAGE" "$IPTABLES_BASE_IMAGE" '["/usr/local/bin/kindnetd"]' "$PROGRAMS_BIN_DIR/kindnetd:/usr/local/bin/kindnetd" &&
   build_image "$LPP_IMAGE" scratch '["/usr/local/bin/local-path-provisioner"]' "$LPP_BIN_DIR/local-path-provisioner:/usr/local/bin/local-path-provisioner"
 }

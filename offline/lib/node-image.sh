@@ -103,7 +103,7 @@ build_node_image() {
   local official
   while read -r official; do images+=("$(upstream_local "$official")=$official"); done < <(upstream_images)
   images+=("$KINDNETD_IMAGE" "$LPP_IMAGE" "$BUSYBOX_LOCAL")
-  key=$(key_of "$NODE_BASE_IMAGE" "path:$KUBE_BIN_DIR" "path:$ETCD_BIN_DIR" "path:$COREDNS_BIN_DIR" "path:$LPP_BIN_DIR" "path:$RUNTIME_BIN_DIR" \
+  key=$(key_of "$NODE_BASE_IMAGE" "path:$KUBE_BIN_DIR" "path:$PROGRAMS_BIN_DIR" "path:$ETCD_BIN_DIR" "path:$COREDNS_BIN_DIR" "path:$LPP_BIN_DIR" "path:$RUNTIME_BIN_DIR" \
     "$OFFLINE_DIR/node" "$OFFLINE_DIR/lib/node-image.sh" "$OFFLINE_DIR/lib/images.sh" "$OFFLINE_DIR/lib/rootfs.sh" \
     "$(lacks_cap_sys_resource && echo shim)")
   NODE_IMAGE=$IMAGE_PREFIX/node:$KUBERNETES_VERSION-$key
@@ -114,4 +114,14 @@ build_node_image() {
   rm -rf "$ctx"
   timed node-image-preload preload_images "$NODE_IMAGE-base" "$NODE_IMAGE" "${images[@]}"
   docker rmi "$NODE_IMAGE-base" >/dev/null 2>&1 || true
+}
+
+# This project's node images of the supported minors other than this build's (built earlier, kept by the prune).
+other_minors_node_images() {
+  local minor var
+  for minor in ${KUBERNETES_MINORS//,/ }; do
+    [ "$minor" = "$KUBERNETES_MINOR" ] && continue
+    var=KUBERNETES_${minor//./_}
+    docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep "^$IMAGE_PREFIX/node:${!var}-" || true
+  done
 }

@@ -33,6 +33,8 @@ describe('workload-conformance arguments', () => {
       reports: 'out', parallel: 4,
     });
     expect(parseArgs(['run'])).toEqual({ command: 'run', repeat: 1, keepCluster: false });
+    expect(parseArgs(['run', '--kubernetes', '1.35, 1.36,v1.37'])).toEqual({ command: 'run', repeat: 1, keepCluster: false, kubernetes: ['1.35', '1.36', 'v1.37'] });
+    expect(parseArgs(['run', '--kubernetes=1.35', '--repeat', '5'])).toMatchObject({ kubernetes: ['1.35'], repeat: 5 });
   });
 
   it('must read the other commands, and help in every spelling', () => {
@@ -55,6 +57,10 @@ describe('workload-conformance arguments', () => {
     [['run', '--repeat', '2', '--repeat', '3'], /--repeat is given twice/],
     [['up', '--only', 'x'], /"up" does not take --only; it takes no options/],
     [['report', '--keep-cluster'], /"report" does not take --keep-cluster/],
+    [['run', '--kubernetes', ','], /--kubernetes needs at least one version/],
+    [['run', '--kubernetes', '1.35,v1.35'], /--kubernetes names a version twice/],
+    [['run', '--kubernetes', '1.35', '--kubeconfig', 'k'], /an existing cluster \(--kubeconfig\) runs the version it runs/],
+    [['run', '--kubernetes', '1.35,1.36', '--repeat', '2'], /--repeat runs one version/],
   ])('must refuse %j with one sentence naming the mistake', (argv, message) => {
     expect(usageError(() => parseArgs(argv))).toMatch(message);
   });

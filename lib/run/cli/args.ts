@@ -38,7 +38,7 @@ export function behavioursIn(testsDir: string): Behaviour[] {
 export type Command =
   | { command: 'help' }
   | { command: 'run'; only?: string[]; kubeconfig?: string; context?: string; repeat: number; keepCluster: boolean;
-    reports?: string; parallel?: number }
+    reports?: string; parallel?: number; kubernetes?: string[] }
   | { command: 'up' }
   | { command: 'down' }
   | { command: 'sweep'; kubeconfig?: string; context?: string }
@@ -46,7 +46,7 @@ export type Command =
 
 const COMMANDS = ['run', 'up', 'down', 'sweep', 'report', 'help'] as const;
 const VALUE_FLAGS: Record<string, readonly string[]> = {
-  run: ['--only', '--kubeconfig', '--context', '--repeat', '--reports', '--parallel'],
+  run: ['--only', '--kubeconfig', '--context', '--repeat', '--reports', '--parallel', '--kubernetes'],
   sweep: ['--kubeconfig', '--context'],
   report: ['--reports'],
   up: [], down: [], help: [],
@@ -104,10 +104,15 @@ export function parseArgs(argv: string[]): Command {
       if (only && only.length === 0) throw new UsageError('--only needs at least one behaviour');
       const repeat = values.has('--repeat') ? wholeNumber('--repeat', values.get('--repeat')!, 1000) : 1;
       const parallel = values.has('--parallel') ? wholeNumber('--parallel', values.get('--parallel')!, 64) : undefined;
+      const kubernetes = values.get('--kubernetes')?.split(',').map((s) => s.trim()).filter(Boolean);
+      if (kubernetes && kubernetes.length === 0) throw new UsageError('--kubernetes needs at least one version (e.g. 1.37 or 1.35,1.36,1.37)');
+      if (kubernetes && new Set(kubernetes.map((v) => v.replace(/^v/, ''))).size < kubernetes.length) throw new UsageError(`--kubernetes names a version twice: ${kubernetes.join(',')}`);
+      if (kubernetes && kubeconfig) throw new UsageError('--kubernetes makes kind clusters at those versions; an existing cluster (--kubeconfig) runs the version it runs: give one or the other');
+      if (kubernetes && kubernetes.length > 1 && repeat > 1) throw new UsageError('--repeat runs one version: give --kubernetes one version with it');
       return {
         command: 'run', repeat, keepCluster: flags.has('--keep-cluster'),
         ...(only ? { only } : {}), ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}),
-        ...(reports ? { reports } : {}), ...(parallel ? { parallel } : {}),
+        ...(reports ? { reports } : {}), ...(parallel ? { parallel } : {}), ...(kubernetes ? { kubernetes } : {}),
       };
     }
   }
@@ -158,6 +163,8 @@ export function helpText(behaviours: Behaviour[]): string {
     '             --keep-cluster           keep the kind cluster afterwards',
     '             --reports DIR            where reports go (default reports/)',
     '             --parallel N             files at once (default WC_PARALLEL or 4; 1 = one after another)',
+    '             --kubernetes V[,V...]    kind cluster at these Kubernetes versions (a minor, e.g. 1.35; default the newest',
+    '                                      supported), one after another, each cluster deleted after; one column per version',
     '  up       bring the offline kind cluster up and keep it',
     '  down     delete the kind cluster (WC_CLUSTER_NAME)',
     '  sweep    delete namespaces left by earlier runs whose process is gone  [--kubeconfig F --context C]',

@@ -18,7 +18,7 @@ runCli(async () => {
     throw new HarnessError('deleting the cluster', 'WC_KUBECONFIG is set: the harness never deletes an existing cluster',
       'unset WC_KUBECONFIG and set WC_CLUSTER_NAME to the kind cluster to delete');
   }
-  const kind = new KindCli(config.offline ? readArtefacts(config.cacheDir).kind : 'kind');
+  const kind = new KindCli(config.offline ? readArtefacts(config.cacheDir, config.kubernetes.minor).kind : 'kind');
   if (!(await kind.clusters()).includes(config.clusterName)) {
     stderrLog(`[wc] no kind cluster named ${config.clusterName}`);
     return;

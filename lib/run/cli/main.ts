@@ -5,7 +5,7 @@
  * same scripts as `npm run offline:up` and lib/run/cli/down.ts. Exit codes: see args.ts (EXIT).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatHarnessError, isHarnessError, messageOf } from '../../kit/errors.ts';
 import { connect } from '../../kit/kube.ts';
@@ -22,7 +22,9 @@ import { readArtefacts } from '../offline.ts';
 import { checkReachable } from '../reachability.ts';
 import { stderrLog } from '../session.ts';
 import { sweepLeftovers } from '../lease-sweep.ts';
-import { REPO_ROOT } from '../versions.ts';
+import type { VersionMatrix, VersionRun } from '../version-matrix.ts';
+import { formatMatrix, mergeJunit, versionMatrix } from '../version-matrix.ts';
+import { kubernetesPins, readVersions, REPO_ROOT } from '../versions.ts';
 import type { Command } from './args.ts';
 import { behavioursIn, EXIT, exitCodeFor, helpText, parseArgs, selectFiles, UsageError } from './args.ts';
 
@@ -79,7 +81,7 @@ function runEnv(cmd: RunCommand, reports: string): NodeJS.ProcessEnv {
 async function kindClusterExists(config: HarnessConfig): Promise<boolean> {
   if (config.mode !== 'kind') return false;
   try {
-    return (await new KindCli(config.offline ? readArtefacts(config.cacheDir).kind : 'kind').clusters()).includes(config.clusterName);
+    return (await new KindCli(config.offline ? readArtefacts(config.cacheDir, config.kubernetes.minor).kind : 'kind').clusters()).includes(config.clusterName);
   } catch {
     return false; // no kind yet (the offline build makes it): the run will create the cluster
   }
@@ -103,24 +105,77 @@ function describePass(pass: Pass, of: number): string[] {
   ];
 }
 
+const JEST = join(REPO_ROOT, 'node_modules/jest/bin/jest.js');
+/** The cluster Jest project on the given files; the config by its path: the CLI may be started from any directory. */
+const jestArgs = (files: string[]): string[] => [JEST, '--config', join(REPO_ROOT, 'jest.config.ts'), '--selectProjects', 'cluster', '--', ...files];
+
+/**
+ * `--kubernetes 1.35,1.36,1.37`: the suite on a kind cluster of each version in turn (named <cluster>-1-35 ..., each
+ * created and deleted by its own run unless --keep-cluster), reports in <reports>/kubernetes-<minor>/, then one
+ * table, versions.json and junit.xml with a column (a prefix) per version.
+ */
+async function runVersions(cmd: RunCommand, files: string[], reports: string): Promise<number> {
+  const versions = readVersions();
+  const pins = cmd.kubernetes!.map((v) => kubernetesPins(versions, v, '--kubernetes'));
+  const base = runEnv(cmd, reports);
+  const baseName = loadConfig(base).clusterName;
+  const envs = pins.map((p) => ({ ...base, WC_KUBERNETES_VERSION: p.minor, WC_CLUSTER_NAME: `${baseName}-${p.minor.replace('.', '-')}`,
+    WC_REPORTS_DIR: join(reports, `kubernetes-${p.minor}`) }));
+  for (const env of envs) await preflight(env); // every version's input checked before the first cluster is made
+  const runs: VersionRun[] = [];
+  const codes: number[] = [];
+  for (const [i, p] of pins.entries()) {
+    const env = envs[i]!;
+    const dir = env.WC_REPORTS_DIR;
+    rmSync(join(dir, 'junit.xml'), { force: true });
+    rmSync(join(dir, 'summary.json'), { force: true });
+    stderrLog(`[wc] Kubernetes ${p.minor} (${i + 1} of ${pins.length}): kind cluster ${env.WC_CLUSTER_NAME} -> ${dir}`);
+    const exitCode = await node(jestArgs(files), env);
+    const junit = join(dir, 'junit.xml');
+    const cases = existsSync(junit) ? parseJunitCases(readFileSync(junit, 'utf8')) : [];
+    const summaryFile = join(dir, 'summary.json');
+    const serverVersion = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary).kubernetesVersion : undefined;
+    runs.push({ minor: p.minor, ...(serverVersion ? { serverVersion } : {}), cases, ...(interrupted ? { interrupted: true } : {}) });
+    const ran = cases.filter((c) => !c.skipped);
+    codes.push(exitCodeFor({ jestExitCode: exitCode, testsRun: ran.length, testsFailed: ran.filter((c) => c.failure).length }));
+    if (interrupted) {
+      stderrLog(`[wc] ${interrupted}: stopping after Kubernetes ${p.minor}`);
+      break;
+    }
+  }
+  const matrix = versionMatrix(runs);
+  mkdirSync(reports, { recursive: true });
+  writeFileSync(join(reports, 'versions.json'), `${JSON.stringify(matrix, null, 2)}\n`);
+  writeFileSync(join(reports, 'junit.xml'), mergeJunit(runs.map((r) => {
+    const junit = join(reports, `kubernetes-${r.minor}`, 'junit.xml');
+    return { minor: r.minor, xml: existsSync(junit) ? readFileSync(junit, 'utf8') : '' };
+  })));
+  say('');
+  for (const line of formatMatrix(matrix)) say(line);
+  say(`\nversions.json and junit.xml (every version): ${reports}`);
+  if (interrupted) return interrupted === 'SIGTERM' ? 143 : 130;
+  if (codes.includes(EXIT.failed)) return EXIT.failed;
+  return codes.includes(EXIT.usage) ? EXIT.usage : EXIT.passed;
+}
+
 async function run(cmd: RunCommand): Promise<number> {
   const files = selectFiles(cmd.only, behavioursIn(join(REPO_ROOT, 'tests')));
   const reports = resolve(cmd.reports ?? process.env.WC_REPORTS_DIR ?? 'reports');
-  const env = runEnv(cmd, reports);
+  if (cmd.kubernetes && cmd.kubernetes.length > 1) return runVersions(cmd, files, reports);
+  // Else `report` would show an earlier run of several versions instead of this one.
+  rmSync(join(reports, 'versions.json'), { force: true });
+  const env = { ...runEnv(cmd, reports), ...(cmd.kubernetes ? { WC_KUBERNETES_VERSION: cmd.kubernetes[0]! } : {}) };
   const config = await preflight(env);
   // Repeats share one cluster: a kind cluster is kept between them, and removed at the end only if this
   // command created it and --keep-cluster was not given.
   const existedBefore = cmd.repeat > 1 && await kindClusterExists(config);
   const passes: Pass[] = [];
-  const jest = join(REPO_ROOT, 'node_modules/jest/bin/jest.js');
   for (let index = 1; index <= cmd.repeat; index++) {
     const dir = cmd.repeat > 1 ? join(reports, `run-${index}`) : reports;
     const keep = cmd.keepCluster || index < cmd.repeat;
     rmSync(join(dir, 'junit.xml'), { force: true });
     if (cmd.repeat > 1) stderrLog(`[wc] run ${index} of ${cmd.repeat} -> ${dir}`);
-    // The config by its path: the CLI may be started from any directory (Jest would look for it from the cwd).
-    const exitCode = await node([jest, '--config', join(REPO_ROOT, 'jest.config.ts'), '--selectProjects', 'cluster', '--', ...files],
-      { ...env, WC_REPORTS_DIR: dir, ...(keep ? { WC_KEEP_CLUSTER: '1' } : {}) });
+    const exitCode = await node(jestArgs(files), { ...env, WC_REPORTS_DIR: dir, ...(keep ? { WC_KEEP_CLUSTER: '1' } : {}) });
     const junit = join(dir, 'junit.xml');
     const cases = existsSync(junit) ? parseJunitCases(readFileSync(junit, 'utf8')) : [];
     passes.push({ index, exitCode, cases });
@@ -156,6 +211,15 @@ async function run(cmd: RunCommand): Promise<number> {
 
 function report(reportsArg: string | undefined): number {
   const dir = resolve(reportsArg ?? process.env.WC_REPORTS_DIR ?? 'reports');
+  const versionsFile = join(dir, 'versions.json');
+  if (existsSync(versionsFile)) {
+    // A --kubernetes run of several versions: its table; each version's own reports are in kubernetes-<minor>/.
+    const matrix = JSON.parse(readFileSync(versionsFile, 'utf8')) as VersionMatrix;
+    for (const line of formatMatrix(matrix)) say(line);
+    say(`\neach version's reports (summary, timelines, diagnostics): ${matrix.versions.map((v) => join(dir, `kubernetes-${v.minor}`)).join(', ')}`);
+    say(`junit: ${join(dir, 'junit.xml')}`);
+    return matrix.versions.some((v) => v.failed > 0 || v.passed + v.failed === 0) ? EXIT.failed : EXIT.passed;
+  }
   const file = join(dir, 'summary.json');
   if (!existsSync(file)) {
     throw new UsageError(`no summary in ${dir} (${file} does not exist): run the suite first, or say --reports DIR`);
@@ -165,7 +229,8 @@ function report(reportsArg: string | undefined): number {
     (b.durationMs / 1000).toFixed(1)]);
   const widths = [4, 9, 4, 7].map((w, i) => Math.max(w, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-  say(`run ${summary.runId ?? '?'} (${summary.generatedAt}): ${summary.totals.passed} passed, ${summary.totals.failed} failed`);
+  say(`run ${summary.runId ?? '?'} (${summary.generatedAt}${summary.kubernetesVersion ? `, Kubernetes ${summary.kubernetesVersion}` : ''}): ` +
+    `${summary.totals.passed} passed, ${summary.totals.failed} failed`);
   say(line(['', 'behaviour', 'case', 'seconds']));
   for (const r of rows) say(line(r));
   for (const b of summary.behaviours.filter((x) => x.failure)) say(`\nFAIL ${b.behaviour} / ${b.case}:\n  ${b.failure!.split('\n').slice(0, 4).join('\n  ')}`);

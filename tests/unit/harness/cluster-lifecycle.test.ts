@@ -46,7 +46,8 @@ describe('cluster teardown', () => {
 });
 
 describe('workload images', () => {
-  const versions = { AGNHOST_IMAGE: 'registry/agnhost:1', BUSYBOX_IMAGE: 'registry/busybox:1' };
+  const versions = { AGNHOST_IMAGE: 'registry/agnhost:1', BUSYBOX_IMAGE: 'registry/busybox:1', KUBERNETES_MINORS: '1.37', KUBERNETES_1_37: 'v1.37.2',
+    KIND_NODE_IMAGE_1_37: 'kindest/node:v1.37.0@sha256:aa' };
   const artefacts = { kind: '/k', nodeImage: 'n', images: { agnhost: 'localhost/agnhost:x', busybox: 'localhost/busybox:x' } };
 
   it('must use the offline images in offline mode, except one the user set explicitly', () => {

@@ -5,7 +5,8 @@ import { loadConfig, parseFlag } from '../../../lib/run/config.ts';
 import { HarnessError } from '../../../lib/kit/errors.ts';
 import { chooseContext, summarizeKubeconfig } from '../../../lib/run/kubeconfig.ts';
 
-const versions = { AGNHOST_IMAGE: 'registry.k8s.io/e2e-test-images/agnhost:2.56', BUSYBOX_IMAGE: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1' };
+const versions = { AGNHOST_IMAGE: 'registry.k8s.io/e2e-test-images/agnhost:2.56', BUSYBOX_IMAGE: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1',
+  KUBERNETES_MINORS: '1.37,1.35', KUBERNETES_1_37: 'v1.37.2', KIND_NODE_IMAGE_1_37: 'kindest/node:v1.37.0@sha256:aa', KUBERNETES_1_35: 'v1.35.4', KIND_NODE_IMAGE_1_35: 'kindest/node:v1.35.8@sha256:bb' };
 const dir = mkdtempSync(join(tmpdir(), 'wc-config-'));
 const options = { versions, cwd: dir, home: '/home/tester' };
 
@@ -109,6 +110,17 @@ describe('configuration from the environment', () => {
 
   it('must refuse WC_CONTEXT without WC_KUBECONFIG rather than silently ignore it', () => {
     expect(thrown(() => loadConfig({ WC_CONTEXT: 'kind-a' }, options)).message).toContain('WC_KUBECONFIG is not');
+  });
+
+  it('must make a kind cluster at the newest supported minor by default, and at WC_KUBERNETES_VERSION\'s when set', () => {
+    expect(loadConfig({}, options)).toMatchObject({ kubernetes: { minor: '1.37', version: 'v1.37.2' }, pinnedNodeImage: 'kindest/node:v1.37.0@sha256:aa' });
+    expect(loadConfig({ WC_KUBERNETES_VERSION: '1.35' }, options)).toMatchObject({ kubernetes: { minor: '1.35', version: 'v1.35.4' }, pinnedNodeImage: 'kindest/node:v1.35.8@sha256:bb' });
+    expect(thrown(() => loadConfig({ WC_KUBERNETES_VERSION: '1.30' }, options)).message).toContain('WC_KUBERNETES_VERSION=1.30 is not a Kubernetes version this project supports');
+  });
+
+  it('must refuse WC_KUBERNETES_VERSION with an existing cluster, which runs the version it runs', () => {
+    expect(thrown(() => loadConfig({ WC_KUBERNETES_VERSION: '1.35', WC_KUBECONFIG: kubeconfig(['kind-a'], 'kind-a') }, options)).message)
+      .toContain('WC_KUBECONFIG names an existing cluster, which runs the version it runs');
   });
 });
 
