@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { podRunning } from '../lib/kit/conditions.ts';
-import { parseFlag } from '../lib/run/config.ts';
 import { execInPod } from '../lib/kit/exec.ts';
 import type { Kube } from '../lib/kit/kube.ts';
 import { connect, statusOf } from '../lib/kit/kube.ts';
 import type { LeastPrivilege } from '../lib/run/least-privilege.ts';
-import { LEAST_PRIVILEGE_ENV, POLICY_REFUSAL, setUpLeastPrivilege } from '../lib/run/least-privilege.ts';
+import { POLICY_REFUSAL, setUpLeastPrivilege } from '../lib/run/least-privilege.ts';
 import { createNamespace, deleteNamespaces, thisProcessOwner } from '../lib/kit/namespace.ts';
 import { currentRun } from '../lib/kit/run-context.ts';
 import { pods } from '../lib/kit/sources.ts';
@@ -16,7 +15,7 @@ import { waitFor } from '../lib/kit/wait.ts';
 /**
  * docs/rbac.yaml confines its ServiceAccount on a real cluster: RBAC grants it the suite's rights, and its
  * admission policy refuses it any write or exec outside namespaces labelled as the suite's. Under
- * WC_LEAST_PRIVILEGE=1 the run itself is that account; otherwise (admin credentials) this file sets up its
+ * least privilege (the default on a kind cluster, WC_LEAST_PRIVILEGE) the run itself is that account; otherwise (admin credentials) this file sets up its
  * own copy of the file, under names unique to it, and removes it afterwards.
  * @behaviour harness: docs/rbac.yaml grants the suite its rights, and no write outside its namespaces
  */
@@ -32,7 +31,7 @@ const POLICY_MESSAGE = `${POLICY_REFUSAL} app.kubernetes.io/managed-by=workload-
 
 beforeAll(async () => {
   const run = currentRun();
-  if (parseFlag(process.env, LEAST_PRIVILEGE_ENV)) {
+  if (run.leastPrivilege) {
     account = connect(run.kubeconfigPath, run.context);
   } else {
     const admin = connect(run.kubeconfigPath, run.context);

@@ -21,6 +21,8 @@ export interface RunContext {
   /** The cluster's Kubernetes release (its API server's gitVersion), for the reports. */
   kubernetesVersion?: string;
   offline: boolean;
+  /** The workers act as the least-privilege ServiceAccount (docs/rbac.yaml), not the credentials the run was given. */
+  leastPrivilege?: boolean;
   clusterName?: string;
   /** This run created the kind cluster (and so may delete it). */
   createdCluster: boolean;

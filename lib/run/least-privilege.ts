@@ -13,11 +13,21 @@ import type { Kube } from '../kit/kube.ts';
 import { connect, isNotFound, retrying, statusOf } from '../kit/kube.ts';
 import { MANAGED_SELECTOR, RUN_LABEL } from '../kit/labels.ts';
 import { parseManifest } from '../kit/manifests.ts';
+import { parseFlag } from './config.ts';
 import { sweepDecision } from './lease-sweep.ts';
 import { readRunLeases, ROLE_LABEL } from './run-lease.ts';
 import { REPO_ROOT } from './versions.ts';
 
 export const LEAST_PRIVILEGE_ENV = 'WC_LEAST_PRIVILEGE';
+
+/**
+ * Whether the run acts as the least-privilege account: WC_LEAST_PRIVILEGE when it is set (1 or 0), else on for a
+ * kind cluster (the run holds kind's admin credentials, so it can set the account up, and one run then proves both
+ * the behaviours and docs/rbac.yaml), off for an existing cluster (whose credentials may not be an admin's).
+ */
+export function leastPrivilegeWanted(env: Record<string, string | undefined>, mode: 'kind' | 'existing'): boolean {
+  return env[LEAST_PRIVILEGE_ENV]?.trim() ? parseFlag(env, LEAST_PRIVILEGE_ENV) : mode === 'kind';
+}
 export const RBAC_FILE = join(REPO_ROOT, 'docs', 'rbac.yaml');
 /** The name every object in docs/rbac.yaml carries (the policy adds "-confine"). */
 const BASE = 'workload-conformance';

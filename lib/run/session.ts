@@ -3,12 +3,11 @@ import type { ClusterHandle } from './cluster.ts';
 import { bringUpCluster, tearDownCluster } from './cluster.ts';
 import { clusterDeletionDecision, otherLiveRuns } from './cluster-sharing.ts';
 import type { HarnessConfig } from './config.ts';
-import { parseFlag } from './config.ts';
 import { messageOf } from '../kit/errors.ts';
 import { connect } from '../kit/kube.ts';
 import { sweepLeftovers } from './lease-sweep.ts';
 import type { LeastPrivilege } from './least-privilege.ts';
-import { LEAST_PRIVILEGE_ENV, setUpLeastPrivilege, sweepIdentityLeftovers } from './least-privilege.ts';
+import { leastPrivilegeWanted, setUpLeastPrivilege, sweepIdentityLeftovers } from './least-privilege.ts';
 import { thisProcessOwner } from '../kit/namespace.ts';
 import { resetSummary, writeSummary } from '../kit/report.ts';
 import type { RunContext } from '../kit/run-context.ts';
@@ -75,7 +74,7 @@ async function cleanUp(live: LiveRun, log: Log): Promise<void> {
 export async function startRun(config: HarnessConfig, log: Log = stderrLog): Promise<RunContext> {
   const runId = newRunId();
   const owner = thisProcessOwner();
-  const leastPrivilege = parseFlag(process.env, LEAST_PRIVILEGE_ENV);
+  const leastPrivilege = leastPrivilegeWanted(process.env, config.mode);
   const live: LiveRun = { removeInterruptHandler: () => undefined };
   // The workers first: none may create objects after the cleanup has swept them.
   live.removeInterruptHandler = onInterrupt(async () => {
@@ -112,7 +111,7 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
     const run: RunContext = {
       runId, kubeconfigPath: access.kubeconfigPath, ...(access.context ? { context: access.context } : {}),
       images: cluster.images, mode: cluster.mode, offline: config.offline,
-      ...(cluster.serverVersion ? { kubernetesVersion: cluster.serverVersion } : {}),
+      ...(cluster.serverVersion ? { kubernetesVersion: cluster.serverVersion } : {}), leastPrivilege,
       ...(cluster.clusterName ? { clusterName: cluster.clusterName } : {}),
       createdCluster: cluster.createdCluster, keepCluster: cluster.keepCluster, reportsDir: config.reportsDir,
       kindConfigPath: cluster.kindConfigPath,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { RBAC_FILE, renderRbac, tokenKubeconfig } from '../../../lib/run/least-privilege.ts';
+import { leastPrivilegeWanted, RBAC_FILE, renderRbac, tokenKubeconfig } from '../../../lib/run/least-privilege.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads deep into plain YAML objects
@@ -54,5 +54,16 @@ describe('the token kubeconfig', () => {
       clusters: [{ name: 'wc-lp-r1', cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': 'Q0E=' } }],
       users: [{ name: 'wc-lp-r1', user: { token: 'tok' } }],
       contexts: [{ name: 'wc-lp-r1', context: { cluster: 'wc-lp-r1', user: 'wc-lp-r1' } }] });
+  });
+});
+
+describe('who the run acts as', () => {
+  it('must act as the least-privilege account on a kind cluster by default, as given on an existing one, and as WC_LEAST_PRIVILEGE says when set', () => {
+    expect(leastPrivilegeWanted({}, 'kind')).toBe(true);
+    expect(leastPrivilegeWanted({}, 'existing')).toBe(false);
+    expect(leastPrivilegeWanted({ WC_LEAST_PRIVILEGE: '0' }, 'kind')).toBe(false);
+    expect(leastPrivilegeWanted({ WC_LEAST_PRIVILEGE: '1' }, 'existing')).toBe(true);
+    expect(leastPrivilegeWanted({ WC_LEAST_PRIVILEGE: ' ' }, 'kind')).toBe(true);
+    expect(() => leastPrivilegeWanted({ WC_LEAST_PRIVILEGE: 'maybe' }, 'kind')).toThrow(/not a boolean/);
   });
 });
