@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { containerHistory, ranSeconds, wasKilledForMemory } from '../../../lib/kit/containers.ts';
+import { containerHistory, memoryKill, ranSeconds, wasKilledForMemory } from '../../../lib/kit/containers.ts';
 
 function pod(restartCount: number, terminated?: { exitCode: number; reason?: string }): V1Pod {
   return { status: { containerStatuses: [{ name: 'allocator', image: 'x', imageID: '', ready: false,
@@ -13,8 +13,12 @@ describe('containerHistory', () => {
     expect(wasKilledForMemory(history)).toBe(true);
   });
 
-  test('exit code 137 counts even when containerd lost the OOM event and the reason says Error', () => {
-    expect(wasKilledForMemory(containerHistory(pod(1, { exitCode: 137, reason: 'Error' }), 'allocator'))).toBe(true);
+  test('exit code 137 without the OOMKilled reason is a SIGKILL from elsewhere, not an OOM kill, and the evidence says so', () => {
+    expect(memoryKill(containerHistory(pod(1, { exitCode: 137, reason: 'Error' }), 'allocator'))).toEqual({ killed: false,
+      evidence: 'exit code 137, reason Error: a SIGKILL, but not the OOM killer\'s (the runtime saw no OOM event in the container\'s cgroup)' });
+    expect(wasKilledForMemory(containerHistory(pod(1, { exitCode: 137 }), 'allocator'))).toBe(false);
+    expect(memoryKill(containerHistory(pod(1, { exitCode: 137, reason: 'OOMKilled' }), 'allocator')).evidence)
+      .toBe('exit code 137, reason OOMKilled: the runtime\'s OOM event for the container\'s cgroup');
   });
 
   test('a container that never ended, or ended otherwise, was not killed for memory', () => {
