@@ -1,5 +1,5 @@
 import type { CpuWindow } from '../lib/kit/index.ts';
-import { containerHistory, measureCpu, podRunning, pods, readPod, runCase, useTestNamespace, waitFor } from '../lib/kit/index.ts';
+import { containerHistory, cpuLimitVerdict, measureCpu, podRunning, pods, readPod, runCase, useTestNamespace, waitFor } from '../lib/kit/index.ts';
 
 const BEHAVIOUR = 'A CPU limit throttles, it does not kill';
 const t = useTestNamespace('cpu-limits');
@@ -11,12 +11,10 @@ const WINDOW_SECONDS = 10;
 // The kernel enforces the quota per 100 ms period, so over 10 s a container gets at most the limit plus a little
 // (the bandwidth slice it may overrun by): 10 % above the limit is the tolerance.
 const MAX_OVER_LIMIT = 1.1;
-// This 2-core machine is shared with other engineers' runs, and the whole kind node competes with their
-// processes: what the unlimited loop gets is what the machine has left (1000m when idle; 344m was seen at a load
-// average of 13). The control's margin is therefore the bound the limited container met, not a fixed multiple:
-// it must use more than 110 % of the limit, in the same window, under the same contention. Its multiple of the
-// limit is reported.
-const CONTROL_MIN = LIMIT_MILLICORES * MAX_OVER_LIMIT;
+// The control is judged against the limited container in the same window, never by an absolute figure: what the
+// unlimited loop gets is what the node has left (1000m on an idle core; 207m was seen on a 3-node cluster sharing
+// this 2-core machine, 344m at a load average of 13), and a control must fail because of the check, not because
+// the machine is busy. The unlimited one requests twice the limited one's CPU, so its weight favours it.
 
 let measured: Promise<{ limited: CpuWindow; unlimited: CpuWindow }>;
 
@@ -50,25 +48,24 @@ test(`a CPU-bound container limited to ${LIMIT_MILLICORES}m gets at most 110% of
     Object.assign(seen, { throttledShare: Number((limited.throttledPeriods / limited.periods).toFixed(2)),
       restartCount: history.restartCount });
     process.stderr.write(`[wc] limited: ${JSON.stringify(seen)}\n`);
-    expect(limited.quotaMillicores).toBe(LIMIT_MILLICORES);
-    expect(limited.usedMillicores).toBeLessThanOrEqual(LIMIT_MILLICORES * MAX_OVER_LIMIT);
-    expect(limited.throttledPeriods).toBeGreaterThan(0);
+    expect(cpuLimitVerdict(limited, LIMIT_MILLICORES, MAX_OVER_LIMIT)).toEqual({ held: true, failures: [] });
     expect(limited.throttledSeconds).toBeGreaterThan(0);
     expect(history.restartCount).toBe(0);
     expect(history.lastTermination).toBeUndefined();
   });
 });
 
-test(`the same container without a CPU limit (requesting 200m, twice the limited one's request, so CPU weight favours it on a busy machine), in the same window, has no CFS quota, is never throttled and uses more ` +
-  `than 110% of ${LIMIT_MILLICORES}m (the bound the limited one met)`, async () => {
+test('the same container without a CPU limit (requesting twice the limited one\'s CPU), measured in the same window, fails ' +
+  'the same CPU-limit check (no CFS quota, never throttled) and gets more CPU than the limited one did', async () => {
   await runCase(BEHAVIOUR, 'control: burns-cpu-unlimited', async (seen) => {
     const { limited, unlimited } = await measured;
+    const verdict = cpuLimitVerdict(unlimited, LIMIT_MILLICORES, MAX_OVER_LIMIT);
     report(seen, unlimited);
-    Object.assign(seen, { limitedUsedMillicoresSameWindow: limited.usedMillicores });
+    Object.assign(seen, { limitedUsedMillicoresSameWindow: limited.usedMillicores, checkFailures: verdict.failures });
     process.stderr.write(`[wc] unlimited: ${JSON.stringify(seen)}\n`);
+    expect(verdict.held).toBe(false);
     expect(unlimited.quotaMillicores).toBeUndefined();
     expect(unlimited.throttledPeriods).toBe(0);
-    // The limited container's bound fails here.
-    expect(unlimited.usedMillicores).toBeGreaterThan(CONTROL_MIN);
+    expect(unlimited.usedMillicores).toBeGreaterThan(limited.usedMillicores);
   });
 });

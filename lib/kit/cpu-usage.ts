@@ -107,3 +107,16 @@ export async function measureCpu(place: Place, pod: string, container: string, w
   }
   return parseCpuWindow(result.stdout);
 }
+
+/**
+ * The CPU-limit check: the container's cgroup carries a CFS quota of the limit, it got at most `maxOverLimit` times
+ * the limit over the window (the kernel enforces the quota per 100 ms period and may overrun by a bandwidth slice),
+ * and it was throttled. `failures` names each part that did not hold.
+ */
+export function cpuLimitVerdict(window: CpuWindow, limitMillicores: number, maxOverLimit: number): { held: boolean; failures: string[] } {
+  const failures: string[] = [];
+  if (window.quotaMillicores !== limitMillicores) failures.push(`CFS quota ${window.quotaMillicores === undefined ? 'none' : `${window.quotaMillicores}m`}, not ${limitMillicores}m`);
+  if (window.usedMillicores > limitMillicores * maxOverLimit) failures.push(`used ${window.usedMillicores}m, over ${Math.round(maxOverLimit * 100)} % of ${limitMillicores}m`);
+  if (window.throttledPeriods === 0) failures.push('never throttled');
+  return { held: failures.length === 0, failures };
+}

@@ -1,4 +1,5 @@
-import { cpuWindowCommand, parseCpuSample, parseCpuWindow } from '../../../lib/kit/cpu-usage.ts';
+import type { CpuWindow } from '../../../lib/kit/cpu-usage.ts';
+import { cpuLimitVerdict, cpuWindowCommand, parseCpuSample, parseCpuWindow } from '../../../lib/kit/cpu-usage.ts';
 
 const v1 = (uptime: string, usage: number, periods: number, throttled: number, throttledNs: number, quota = 20000) =>
   `uptime ${uptime}\ncgroup v1\nnr_periods ${periods}\nnr_throttled ${throttled}\nthrottled_time ${throttledNs}\n` +
@@ -32,5 +33,21 @@ describe('CPU accounting from a container\'s cgroup', () => {
   test('the command samples twice around a sleep of the window', () => {
     const [, , script] = cpuWindowCommand(10);
     expect(script).toMatch(/sample; echo ---; sleep 10; sample$/);
+  });
+});
+
+describe('the CPU-limit check', () => {
+  const window = (over: Partial<CpuWindow>): CpuWindow => ({ cgroup: 'v1', wallSeconds: 10, cpuSeconds: 1.8, usedMillicores: 181, periods: 100,
+    throttledPeriods: 95, throttledSeconds: 7, quotaMillicores: 200, ...over });
+
+  it('must hold for a container with the quota, at most 110 % of it used, and throttled', () => {
+    expect(cpuLimitVerdict(window({}), 200, 1.1)).toEqual({ held: true, failures: [] });
+    expect(cpuLimitVerdict(window({ usedMillicores: 220 }), 200, 1.1).held).toBe(true);
+  });
+
+  it('must fail, naming each part, for a container without the quota that was never throttled, whatever CPU it got', () => {
+    expect(cpuLimitVerdict(window({ quotaMillicores: undefined, throttledPeriods: 0, usedMillicores: 207 }), 200, 1.1))
+      .toEqual({ held: false, failures: ['CFS quota none, not 200m', 'never throttled'] });
+    expect(cpuLimitVerdict(window({ usedMillicores: 400 }), 200, 1.1).failures).toEqual(['used 400m, over 110 % of 200m']);
   });
 });
