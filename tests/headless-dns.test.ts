@@ -45,14 +45,17 @@ test('after a replica\'s pod is recreated its name resolves to the new pod\'s IP
   });
 });
 
-test('the name of the next ordinal, which the StatefulSet does not have, does not resolve', async () => {
+test('the name of the next ordinal, which the StatefulSet does not have, fails the same check (resolves to no replica\'s IP: NXDOMAIN) while a replica\'s name passes it', async () => {
   await runCase(BEHAVIOUR, 'control: the next ordinal does not resolve', async (seen) => {
+    const ips = await Promise.all(Array.from({ length: REPLICAS }, async (_, ordinal) => podIp(await readPod(t, `${SET}-${ordinal}`))));
     const missing = await resolveInCluster(client, fqdn(REPLICAS));
     // The same question about a replica that exists, at the same moment, shows the check can find a name.
     const present = await resolveInCluster(client, fqdn(1));
-    Object.assign(seen, { missingName: fqdn(REPLICAS), missing: describeResolution(missing),
+    const missingMatches = ips.filter((ip) => resolvesExactlyTo(ip)(missing));
+    Object.assign(seen, { missingName: fqdn(REPLICAS), missing: describeResolution(missing), replicaIps: ips, missingMatches,
       presentName: fqdn(1), present: describeResolution(present) });
+    expect(missingMatches).toEqual([]);
     expect(missing).toEqual({ outcome: 'nxdomain' });
-    expect(present.outcome).toBe('resolved');
+    expect(resolvesExactlyTo(ips[1]!)(present)).toBe(true);
   });
 });

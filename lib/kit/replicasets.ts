@@ -33,10 +33,11 @@ export function controllerUid(pod: V1Pod): string | undefined {
 }
 
 /**
- * Exactly `count` pods remain (none terminating), all Ready and owned by the set, and at least one of them
- * was not among `before` (pod names): value, the pods that are new.
+ * Exactly `count` pods remain (none terminating), all Ready and owned by `ownerUid`, and at least one of them
+ * was not among `before` (pod names): value, the pods that are new. A bare pod has no owner (`ownerUid`
+ * undefined): then any pod with no controller counts, so the same check asks whether a bare pod was replaced.
  */
-export const replacedUpTo = (count: number, ownerUid: string, before: ReadonlySet<string>): Predicate<V1Pod, V1Pod[]> => (items) => {
+export const replacedUpTo = (count: number, ownerUid: string | undefined, before: ReadonlySet<string>): Predicate<V1Pod, V1Pod[]> => (items) => {
   const fresh = items.filter((p) => !before.has(p.metadata?.name ?? ''));
   const settled = items.length === count && items.every((p) => !isTerminating(p) && isPodReady(p) && controllerUid(p) === ownerUid);
   if (settled && fresh.length > 0) return { done: true, value: fresh };
