@@ -62,17 +62,17 @@ function assertLossCaught(r: CheckResult): void {
 const DRAIN_SECONDS = 10;
 
 /**
- * A zero-loss case measured, and measured once more when the first run was "load too thin to judge" with no
- * request lost: the generator, not the workload, fell behind (a busy 2-core machine stalls it now and then).
- * A run with a lost request is never measured again, and a second thin run fails. Both reports are kept
- * (the second as rollout-<slug>-again.*).
+ * A zero-loss case measured, and measured once more only when the first run was "load too thin to judge" and
+ * nothing but its load was wrong (verdict.measureAgain: nothing lost, every mode ending on the new version, every
+ * old pod gone gracefully): the generator, not the workload, fell behind (a busy 2-core machine stalls it now and
+ * then). A run with any other problem is never measured again, and a second thin run fails. Both reports are
+ * kept (the second as rollout-<slug>-again.*).
  */
 async function zeroLossMeasured(observations: Record<string, unknown>, slug: string,
   check: (slug: string) => Promise<CheckResult>): Promise<CheckResult> {
   const first = await check(slug);
-  const lostNone = Object.values(first.outcome.byMode).every((f) => f.failed === 0);
-  if (first.verdict.kind !== 'load-too-thin' || !lostNone) return first;
-  process.stderr.write(`[wc] ${slug}: ${first.verdict.message}\n[wc] ${slug}: no request lost, load too thin to judge: measuring once more\n`);
+  if (!first.verdict.measureAgain) return first;
+  process.stderr.write(`[wc] ${slug}: ${first.verdict.message}\n[wc] ${slug}: only the load was too thin to judge (nothing lost, old pods graceful, ending on the new version): measuring once more\n`);
   observations.thinFirstRun = { verdict: first.verdict.message, ledger: first.files.json, timeline: first.files.svg };
   return check(`${slug}-again`);
 }

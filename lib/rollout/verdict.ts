@@ -16,6 +16,12 @@ export interface Verdict {
   problems: string[];
   /** Counts line plus problems: the failure message. */
   message: string;
+  /**
+   * Only the load was at fault: the run is "load too thin to judge" and, its load problems (and the request count
+   * a thin load falls short of) set aside, it would pass: nothing lost, every mode ending on the new version, every
+   * old pod gone gracefully. Only such a run may be measured once more; a thin run with any other problem fails.
+   */
+  measureAgain: boolean;
 }
 
 export function zeroLossVerdict(o: RolloutOutcome, minRequestsPerMode: number, newVersion: string): Verdict {
@@ -28,8 +34,14 @@ export function zeroLossVerdict(o: RolloutOutcome, minRequestsPerMode: number, n
   }
 
   const problems: string[] = [];
+  // A thin load falls short of the request count too: that shortfall is a load problem, the others are the workload's.
+  const shortOfRequests: string[] = [];
   for (const [mode, f] of Object.entries(o.byMode)) {
-    if (f.total < minRequestsPerMode) problems.push(`${mode}: only ${f.total} requests (< ${minRequestsPerMode})`);
+    if (f.total < minRequestsPerMode) {
+      const short = `${mode}: only ${f.total} requests (< ${minRequestsPerMode})`;
+      problems.push(short);
+      shortOfRequests.push(short);
+    }
     if (f.failed > 0) {
       const causes = Object.entries(f.failuresByCause).map(([k, v]) => `${k} ${v}`).join(', ');
       const span = o.failedSpan?.[mode as keyof typeof o.failedSpan];
@@ -47,5 +59,6 @@ export function zeroLossVerdict(o: RolloutOutcome, minRequestsPerMode: number, n
     : `load too thin to judge: ${listed.join('; ')}`;
   // A loss is placed in time against the rollout (seconds after the load started), for a CI log without the ledger.
   const when = kind === 'lost' && o.moments ? ` — when (s after the load started): ${o.moments}` : '';
-  return { ok: kind === 'zero-loss', kind, problems: listed, message: `${head} — ${countsLine(o)}${when}` };
+  const measureAgain = kind === 'load-too-thin' && problems.every((p) => shortOfRequests.includes(p));
+  return { ok: kind === 'zero-loss', kind, problems: listed, message: `${head} — ${countsLine(o)}${when}`, measureAgain };
 }

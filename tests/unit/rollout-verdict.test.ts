@@ -21,6 +21,24 @@ function outcome(records: RequestRecord[], extra: Partial<RolloutOutcome> = {}):
 }
 
 describe('zeroLossVerdict', () => {
+  const thin: Partial<RolloutOutcome> = { load: { fresh: { windowSeconds: 10, offeredPerSecond: 200, sentInWindow: 1500, achievedPerSecond: 150,
+    fraction: 0.75, maxSendGapMs: 20, maxSendGapAt: 0, ok: false, problem: 'fresh: 150 of 200 req/s over the rollout window (< 95 %)' } } };
+
+  it('measures a thin run once more only when nothing but its load was wrong', () => {
+    const clean = zeroLossVerdict(outcome(Array.from({ length: 6 }, (_, i) => ok(i)), thin), 10, 'v2');
+    expect(clean).toMatchObject({ kind: 'load-too-thin', measureAgain: true });
+    expect(clean.problems).toContain('fresh: only 6 requests (< 10)');
+  });
+
+  it('does not measure again a thin run whose old pods were SIGKILLed, whose tail missed the new version, or that lost a request', () => {
+    const records = Array.from({ length: 20 }, (_, i) => ok(i));
+    expect(zeroLossVerdict(outcome(records, { ...thin, oldPodsGraceful: 1 }), 10, 'v2')).toMatchObject({ kind: 'load-too-thin', measureAgain: false });
+    expect(zeroLossVerdict(outcome(records, { ...thin, endsOnNewVersion: { fresh: false } }), 10, 'v2').measureAgain).toBe(false);
+    const lost = [...records, { mode: 'fresh' as const, start: 30, end: 31, error: 'refused' as const }];
+    expect(zeroLossVerdict(outcome(lost, thin), 10, 'v2').measureAgain).toBe(false);
+    expect(zeroLossVerdict(outcome(records), 10, 'v2')).toMatchObject({ kind: 'zero-loss', measureAgain: false });
+  });
+
   it('passes a clean run and says so with the counts', () => {
     const v = zeroLossVerdict(outcome(Array.from({ length: 10 }, (_, i) => ok(i))), 10, 'v2');
     expect(v.ok).toBe(true);
