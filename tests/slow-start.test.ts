@@ -1,7 +1,7 @@
 import {
   awaitLivenessEvidence, awaitPod, awaitServiceEndpoint, containerHistory, containerLogText, containerRestarted, historyOf,
-  isPodReady, markAt, parseMarks, podReady, ranSeconds, readLivenessEvidence, readPod, readySinceStart, runCase,
-  startCase, useTestNamespace,
+  isPodReady, markAt, measureClockOffset, onNodeClock, parseMarks, podReady, ranSeconds, readLivenessEvidence, readPod, readySinceStart,
+  runCase, startCase, useTestNamespace,
 } from '../lib/kit/index.ts';
 
 const BEHAVIOUR = 'A startupProbe shields a slow starter from its liveness probe';
@@ -30,6 +30,11 @@ beforeAll(async () => {
       awaitPod(t, pod, podReady(), `${pod} to load and turn Ready`, 120_000)
         .then(([first]) => ({ ready: first, podReadySeenAtMs: Date.now() })),
     ]);
+    // The container's marks are on its node's clock; the two first sights are on this process's: put them on the
+    // node's with an offset measured in the container now (lib/kit/clock.ts), never compared raw.
+    const clock = await measureClockOffset(t, pod, 'model');
+    const endpointReadySeenAtNodeMs = onNodeClock(endpointReadySeenAtMs, clock);
+    const podReadySeenAtNodeMs = onNodeClock(podReadySeenAtMs, clock);
     const marks = parseMarks(await containerLogText(t, pod, 'model'));
     const loadingAt = markAt(marks, 'loading');
     const loadedAt = markAt(marks, 'loaded');
@@ -38,16 +43,17 @@ beforeAll(async () => {
     const loadSeconds = ((loadedAt ?? NaN) - (loadingAt ?? NaN)) / 1000;
     Object.assign(seen, {
       loadSeconds, readyAfterStartSeconds: readySinceStart(ready!, 'model'),
-      endpointReadySecondsAfterLoaded: (endpointReadySeenAtMs - (loadedAt ?? NaN)) / 1000,
-      podReadySecondsAfterLoaded: (podReadySeenAtMs - (loadedAt ?? NaN)) / 1000,
+      endpointReadySecondsAfterLoaded: (endpointReadySeenAtNodeMs - (loadedAt ?? NaN)) / 1000,
+      podReadySecondsAfterLoaded: (podReadySeenAtNodeMs - (loadedAt ?? NaN)) / 1000,
+      clockOffsetMs: Math.round(clock.offsetMs), clockUncertaintyMs: Math.round(clock.uncertaintyMs),
       restartCount: history.restartCount, killingEvents: evidence.killing, livenessFailures: evidence.unhealthy,
     });
     expect(Math.abs(loadSeconds - LOAD_SECONDS)).toBeLessThanOrEqual(LOAD_TOLERANCE_SECONDS);
     expect(history.restartCount).toBe(0);
     expect(evidence.killing).toEqual([]);
     // Not ready before it had loaded: neither by the watches' first sight nor by the kubelet's own times.
-    expect(endpointReadySeenAtMs).toBeGreaterThanOrEqual(loadedAt!);
-    expect(podReadySeenAtMs).toBeGreaterThanOrEqual(loadedAt!);
+    expect(endpointReadySeenAtNodeMs).toBeGreaterThanOrEqual(loadedAt!);
+    expect(podReadySeenAtNodeMs).toBeGreaterThanOrEqual(loadedAt!);
     expect(readySinceStart(ready!, 'model')).toBeGreaterThanOrEqual(LOAD_SECONDS - API_RESOLUTION_SECONDS);
   }));
 

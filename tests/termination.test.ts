@@ -53,9 +53,9 @@ const START_TASK = ['sh', '-c', 'kill -USR1 1 && until grep -q task-start /dev/t
 interface Ending {
   exit: Exit;
   marks: Mark[];
-  /** Delete to exit by the container's own last mark (sub-second), when it made one. */
+  /** Delete to exit by the container's own last mark (sub-second), when it made one; node clock. */
   deleteToLastMarkSeconds?: number;
-  /** Delete to exit by the runtime's finishedAt (whole seconds). */
+  /** Delete to exit by the runtime's finishedAt (whole seconds); node clock. */
   deleteToFinishedSeconds?: number;
 }
 
@@ -71,18 +71,19 @@ async function deleteAndRead(pod: string, startTask: boolean): Promise<Ending> {
   const lastMark = marks.at(-1);
   return {
     exit, marks, deleteToFinishedSeconds: deleteToExitSeconds(exit),
-    deleteToLastMarkSeconds: lastMark?.event === 'exit' ? (lastMark.atMs - exit.deleteSentAtMs) / 1000 : undefined,
+    deleteToLastMarkSeconds: lastMark?.event === 'exit' ? (lastMark.atMs - exit.deleteSentAtNodeMs) / 1000 : undefined,
   };
 }
 
 function report(seen: Record<string, unknown>, ending: Ending, graceSeconds: number, kubeletsFirstAct: string): void {
   Object.assign(seen, {
-    kubeletReactionSeconds: ((markAt(ending.marks, kubeletsFirstAct) ?? NaN) - ending.exit.deleteSentAtMs) / 1000,
+    kubeletReactionSeconds: ((markAt(ending.marks, kubeletsFirstAct) ?? NaN) - ending.exit.deleteSentAtNodeMs) / 1000,
+    clockOffsetMs: Math.round(ending.exit.clock.offsetMs), clockUncertaintyMs: Math.round(ending.exit.clock.uncertaintyMs),
     graceSeconds, deletionGracePeriodSeconds: ending.exit.deletionGracePeriodSeconds,
     exitCode: ending.exit.terminated.exitCode, reason: ending.exit.terminated.reason,
     deleteToExitSeconds: { byOwnExitMark: ending.deleteToLastMarkSeconds, byFinishedAt: ending.deleteToFinishedSeconds,
       byWatch: (ending.exit.observedAtMs - ending.exit.deleteSentAtMs) / 1000 },
-    marksSecondsAfterDelete: marksSince(ending.marks, ending.exit.deleteSentAtMs),
+    marksSecondsAfterDelete: marksSince(ending.marks, ending.exit.deleteSentAtNodeMs),
   });
 }
 
@@ -90,9 +91,12 @@ function report(seen: Record<string, unknown>, ending: Ending, graceSeconds: num
 const between = (ending: Ending, from: string, to: string): number =>
   ((markAt(ending.marks, to) ?? NaN) - (markAt(ending.marks, from) ?? NaN)) / 1000;
 
-/** Seconds from the delete call to a mark. */
+/**
+ * Seconds from the delete call to a mark, both on the node's clock: the delete moment is this process's, put on the
+ * node's clock with the offset measured in the container just before it (lib/kit/clock.ts), never subtracted raw.
+ */
 const sinceDelete = (ending: Ending, event: string): number =>
-  ((markAt(ending.marks, event) ?? NaN) - ending.exit.deleteSentAtMs) / 1000;
+  ((markAt(ending.marks, event) ?? NaN) - ending.exit.deleteSentAtNodeMs) / 1000;
 
 /** Seconds from a mark to the runtime's finishedAt (whole seconds, truncated). */
 const markToFinished = (ending: Ending, from: string): number => {

@@ -41,6 +41,7 @@ export * from './background-case.ts';
 export * from './container-log.ts';
 export * from './init-containers.ts';
 export * from './lifecycle-marks.ts';
+export * from './clock.ts';
 export * from './pod-exit.ts';
 export * from './replicasets.ts';
 export * from './watch-first.ts';

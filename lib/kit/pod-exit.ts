@@ -2,6 +2,8 @@ import type { V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node'
 import { retrying } from './kube.ts';
 import { pods } from './sources.ts';
 import type { Predicate } from './wait.ts';
+import type { ClockOffset } from './clock.ts';
+import { measureClockOffset, onNodeClock } from './clock.ts';
 import type { Place } from './kube.ts';
 import { waitFromNow } from './watch-first.ts';
 
@@ -15,6 +17,13 @@ export interface Exit {
   terminated: V1ContainerStateTerminated;
   /** Client clock, just before the delete call was sent. */
   deleteSentAtMs: number;
+  /**
+   * The same moment on the node's clock (the container's marks and the kubelet's times are on it): the client's,
+   * moved by an offset measured in the container just before the delete. Intervals to node times start here.
+   */
+  deleteSentAtNodeMs: number;
+  /** The measured offset (node - client) and its uncertainty. */
+  clock: ClockOffset;
   /** Client clock, when the watch delivered the terminated state (lags the exit by the kubelet's status sync). */
   observedAtMs: number;
   /** The grace period the API server recorded with the deletion. */
@@ -58,14 +67,16 @@ export async function deletePodAndCaptureExit(place: Place, name: string, contai
     },
     timeoutMs,
   });
+  const clock = await measureClockOffset(place, name, container);
   const deleteSentAtMs = Date.now();
   await retrying(`deleting pod ${name}`, () => place.kube.core.deleteNamespacedPod({ name, namespace: place.ns }));
   const { pod, terminated } = await result;
-  return { terminated, deleteSentAtMs, observedAtMs, deletionGracePeriodSeconds: pod.metadata?.deletionGracePeriodSeconds };
+  return { terminated, deleteSentAtMs, deleteSentAtNodeMs: onNodeClock(deleteSentAtMs, clock), clock, observedAtMs,
+    deletionGracePeriodSeconds: pod.metadata?.deletionGracePeriodSeconds };
 }
 
-/** Seconds from the delete to the container's end as the runtime recorded it (API times: whole seconds). */
-export function deleteToExitSeconds(exit: Exit): number | undefined {
+/** Seconds from the delete to the container's end as the runtime recorded it (API times: whole seconds), on the node's clock. */
+export function deleteToExitSeconds(exit: Pick<Exit, 'terminated' | 'deleteSentAtNodeMs'>): number | undefined {
   const finishedAt = exit.terminated.finishedAt;
-  return finishedAt === undefined ? undefined : (new Date(finishedAt).getTime() - exit.deleteSentAtMs) / 1000;
+  return finishedAt === undefined ? undefined : (new Date(finishedAt).getTime() - exit.deleteSentAtNodeMs) / 1000;
 }
