@@ -34,6 +34,11 @@ export const services = (kube: Kube, namespace: string, selection: Selection = {
   source(kube, 'Service', `/api/v1/namespaces/${namespace}/services`, selectors(selection),
     (q) => kube.core.listNamespacedService({ namespace, ...q }));
 
+/** Every namespace's Services (who holds a NodePort is a cluster-wide question). */
+export const allServices = (kube: Kube, selection: Selection = {}): WaitSource<V1Service> =>
+  source(kube, 'Service', '/api/v1/services', selectors(selection),
+    (query) => kube.core.listServiceForAllNamespaces(query));
+
 /** The EndpointSlices of one Service (a Service may have several). */
 export const endpointSlices = (kube: Kube, namespace: string, service: string): WaitSource<V1EndpointSlice> =>
   source(kube, 'EndpointSlice', `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`,

@@ -17,6 +17,8 @@ import { PodObserver, type PodEvent } from '../kit/pod-observer.ts';
 import { NAME_LABEL, VERSION_LABEL, type WorkloadSpec } from './spec.ts';
 import { describeProgress, minTotal, trafficMoved } from './traffic.ts';
 import { manifestVars, versionPatch } from './workload.ts';
+import { NODE_PORT } from './constants.ts';
+import { awaitNodePortFree } from './node-port.ts';
 
 export interface RolloutEnv {
   kube: Kube;
@@ -86,6 +88,7 @@ async function waitRolledOut(env: Pick<RolloutEnv, 'kube' | 'ns' | 'log'>, spec:
 /** Creates the workload at its first version and waits until every replica is available. */
 export async function deployWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'apply' | 'log'>, spec: WorkloadSpec, observer?: PodObserver,
   timeoutMs: number = TIMEOUTS.rollout): Promise<void> {
+  await awaitNodePortFree(env.kube, NODE_PORT, logOf(env));
   await env.apply(MANIFEST, manifestVars(spec));
   await waitRolledOut(env, spec, 1, `${spec.name} ${spec.from.name}: ${spec.replicas} replicas available`, timeoutMs, observer);
 }
