@@ -70,12 +70,36 @@ export function tierOfCgroupPath(path: string): QosTier | undefined {
   return 'Guaranteed';
 }
 
-/** The CPU weight the kubelet sets from a CPU request: cpu.shares on v1, its cpu.weight conversion on v2. */
-export function expectedCpuWeight(requestMillicores: number, cgroup: 'v1' | 'v2'): number {
-  // kubelet MilliCPUToShares: 1024 per core, at least 2 (a BestEffort pod, requesting nothing, gets 2).
-  const shares = Math.max(2, Math.floor((requestMillicores * 1024) / 1000));
-  // runc's ConvertCPUSharesToCgroupV2Value.
-  return cgroup === 'v1' ? shares : 1 + Math.floor(((shares - 2) * 9999) / 262142);
+/** kubelet MilliCPUToShares: 1024 per core, at least 2 (a BestEffort pod, requesting nothing, gets 2). */
+export function cpuSharesFor(requestMillicores: number): number {
+  return Math.max(2, Math.floor((requestMillicores * 1024) / 1000));
+}
+
+/**
+ * The two cpu.shares -> cgroup v2 cpu.weight conversions runtimes use. `linear`: runc before 1.3.2 and crun before
+ * 1.23 (shares 2..262144 onto 1..10000 in a straight line, so the default 1024 shares gave 39, not v2's default
+ * 100). `quadratic`: runc 1.3.2+ and crun 1.23+ (on a log scale, a quadratic through (2, 1), (1024, 100) and
+ * (262144, 10000): weight = ceil(10^((l^2 + 125 l) / 612 - 7/34)), l = log2(shares)).
+ */
+export const CPU_WEIGHT_CONVERSIONS = {
+  linear: (shares: number): number => 1 + Math.floor(((shares - 2) * 9999) / 262142),
+  quadratic: (shares: number): number => {
+    if (shares <= 2) return 1;
+    if (shares >= 262144) return 10000;
+    const l = Math.log2(shares);
+    return Math.ceil(10 ** ((l * l + 125 * l) / 612 - 7 / 34));
+  },
+} as const;
+export type CpuWeightConversion = keyof typeof CPU_WEIGHT_CONVERSIONS;
+
+/**
+ * The CPU weights the kubelet's CPU request may show as: cpu.shares on v1 (one value); on v2 each runtime
+ * conversion's cpu.weight, by name (the runtime's version, which decides, is not visible through the API).
+ */
+export function expectedCpuWeights(requestMillicores: number, cgroup: 'v1' | 'v2'): Record<string, number> {
+  const shares = cpuSharesFor(requestMillicores);
+  if (cgroup === 'v1') return { 'cpu.shares': shares };
+  return Object.fromEntries(Object.entries(CPU_WEIGHT_CONVERSIONS).map(([name, convert]) => [`cpu.weight (${name})`, convert(shares)]));
 }
 
 export async function readContainerLimits(place: Place, pod: string, container: string): Promise<ContainerLimits> {

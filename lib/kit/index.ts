@@ -8,6 +8,7 @@ export * from './fixture.ts';
 export type { Kube, Place } from './kube.ts';
 export { retrying } from './kube.ts';
 export type { RunContext, WorkloadImages } from './run-context.ts';
+export { currentRun } from './run-context.ts';
 
 // Waiting: the one wait primitive, its named conditions, the list + watch per resource, "stays so",
 // polling for what cannot be watched, and every deadline by name.

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { QosTier } from './container-limits.ts';
 
 // The oom_score_adj the kubelet gives a container's processes (pkg/kubelet/qos/policy.go,
@@ -28,27 +27,16 @@ export function clampedOomScoreAdj(value: number): number {
   return Math.max(0, value);
 }
 
-/** Whether a process in this machine's capability bounding set may set a negative oom_score_adj. */
-export function lacksCapSysResource(status = (): string => readFileSync('/proc/self/status', 'utf8')): boolean {
-  let text: string;
-  try {
-    text = status();
-  } catch {
-    return false; // not Linux: nothing says the cap is missing
-  }
-  const mask = /^CapBnd:\s*([0-9a-f]+)$/m.exec(text)?.[1];
-  if (!mask) return false;
-  const CAP_SYS_RESOURCE = 24n;
-  return ((BigInt(`0x${mask}`) >> CAP_SYS_RESOURCE) & 1n) === 0n;
-}
+/** The oom_score_adj every runtime asks for a pod's sandbox (pause) process (containerd, CRI-O: -998). */
+export const SANDBOX_OOM_SCORE_ADJ = -998;
 
-/** Whether the API server is on this machine (a kind cluster here), so this host's capabilities are the node's. */
-export function serverIsLocal(server: string | undefined): boolean {
-  if (!server) return false;
-  try {
-    const host = new URL(server).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\./.test(host);
-  } catch {
-    return false;
-  }
+/**
+ * Whether a node raises negative oom_score_adj values to 0, judged from the node itself: its sandbox (pause)
+ * process shows -998 where negatives are applied and 0 where they are raised. Anything else is neither: refused.
+ */
+export function clampsNegativeOomScoreAdj(sandboxOomScoreAdj: number): boolean {
+  if (sandboxOomScoreAdj === SANDBOX_OOM_SCORE_ADJ) return false;
+  if (sandboxOomScoreAdj === 0) return true;
+  throw new Error(`the pod sandbox's oom_score_adj is ${sandboxOomScoreAdj}, neither the runtime's ${SANDBOX_OOM_SCORE_ADJ} nor 0 (raised): ` +
+    'this node does something this check does not know');
 }

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ContainerLimits, QosTier } from './container-limits.ts';
-import { expectedCpuWeight, tierOfCgroupPath } from './container-limits.ts';
+import { expectedCpuWeights, tierOfCgroupPath } from './container-limits.ts';
 import { clampedOomScoreAdj, kubeletOomScoreAdj } from './oom-score.ts';
 import { bytes, millicores } from './quantities.ts';
 
@@ -21,7 +21,8 @@ export interface QosEvidence {
   memoryLimitBytes?: number;
   expectedMemoryLimitBytes?: number;
   cpuWeight: number;
-  expectedCpuWeight: number;
+  /** What the CPU request may show as, by conversion (one on cgroup v1, two on v2: see container-limits.ts). */
+  expectedCpuWeights: Record<string, number>;
 }
 
 export function qosEvidence(pod: V1Pod, container: string, limits: ContainerLimits, nodeMemoryCapacityBytes: number,
@@ -47,7 +48,7 @@ export function qosEvidence(pod: V1Pod, container: string, limits: ContainerLimi
     ...(limits.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: limits.memoryLimitBytes }),
     ...(memoryLimit ? { expectedMemoryLimitBytes: bytes(memoryLimit) } : {}),
     cpuWeight: limits.cpuWeight,
-    expectedCpuWeight: expectedCpuWeight(cpuRequest ? millicores(cpuRequest) : 0, limits.cgroup),
+    expectedCpuWeights: expectedCpuWeights(cpuRequest ? millicores(cpuRequest) : 0, limits.cgroup),
   };
 }
 
@@ -74,8 +75,14 @@ export function qosMismatches(evidence: QosEvidence, tier: QosTier): string[] {
     out.push(`the cgroup memory limit is ${evidence.memoryLimitBytes ?? 'unlimited'}, not the container's ` +
       `${evidence.expectedMemoryLimitBytes ?? 'unlimited'}`);
   }
-  if (evidence.cpuWeight !== evidence.expectedCpuWeight) {
-    out.push(`the CPU weight is ${evidence.cpuWeight}, not ${evidence.expectedCpuWeight} (from the CPU request)`);
+  if (cpuWeightConversion(evidence) === undefined) {
+    out.push(`the CPU weight is ${evidence.cpuWeight}, not the CPU request's ${Object.entries(evidence.expectedCpuWeights)
+      .map(([name, value]) => `${value} (${name})`).join(' or ')}`);
   }
   return out;
+}
+
+/** Which conversion the observed CPU weight matches (named), or undefined when none does. */
+export function cpuWeightConversion(evidence: Pick<QosEvidence, 'cpuWeight' | 'expectedCpuWeights'>): string | undefined {
+  return Object.entries(evidence.expectedCpuWeights).find(([, value]) => value === evidence.cpuWeight)?.[0];
 }

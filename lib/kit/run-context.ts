@@ -21,6 +21,8 @@ export interface RunContext {
   /** The cluster's Kubernetes release (its API server's gitVersion), for the reports. */
   kubernetesVersion?: string;
   offline: boolean;
+  /** The cgroup version of the host the nodes run on, when known (a kind cluster on this machine's Docker engine). */
+  nodeCgroupVersion?: 1 | 2;
   /** The workers act as the least-privilege ServiceAccount (docs/rbac.yaml), not the credentials the run was given. */
   leastPrivilege?: boolean;
   clusterName?: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { HarnessConfig, WorkloadImages } from './config.ts';
 import { guardExistingCluster } from './cluster-identity.ts';
 import { waitClusterReady } from './cluster-ready.ts';
-import { checkDocker, engineCgroupVersion, ensureImage, imagePresent } from './docker.ts';
+import { checkDocker, containerPresent, engineCgroupVersion, ensureImage, imagePresent } from './docker.ts';
 import { HarnessError } from '../kit/errors.ts';
 import { KindCli } from './kind.ts';
 import { checkHostPortsFree, kindConfigForHost } from './kind-config.ts';
@@ -27,6 +27,8 @@ export interface ClusterHandle {
   serverVersion?: string;
   /** The kind config the cluster was made from (for its host port mappings). */
   kindConfigPath: string;
+  /** The cgroup version of the host kind's nodes run on, when this machine's Docker engine runs them. */
+  nodeCgroupVersion?: 1 | 2;
 }
 
 export interface BringUpOptions {
@@ -88,10 +90,13 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     const serverVersion = await checkReachable(kube);
     await guardExistingCluster(kube, config.allowNonKind, log);
     log(`[wc] using existing cluster (context ${config.context}, Kubernetes ${serverVersion}); it will not be created or deleted`);
+    // A kind cluster on this machine's Docker engine runs on its cgroup version; elsewhere it is unknown.
+    const nodeCgroupVersion = await engineCgroupVersion().catch(() => undefined);
     const images = resolveImages(config, config.offline ? readArtefacts(config.cacheDir, config.kubernetes.minor) : undefined);
     return {
       mode: 'existing', kubeconfigPath, ...(config.context ? { context: config.context } : {}),
       createdCluster: false, keepCluster: true, images, serverVersion, kindConfigPath: config.kindConfigPath,
+      ...(nodeCgroupVersion && await kindNodesHere(kube) ? { nodeCgroupVersion } : {}),
     };
   }
 
@@ -115,6 +120,7 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     handle.createdCluster = true;
     options.onCreating?.(handle);
     const cgroupVersion = await engineCgroupVersion();
+    handle.nodeCgroupVersion = cgroupVersion;
     mkdirSync(join(config.cacheDir, 'kind-config'), { recursive: true });
     const kindConfig = kindConfigForHost(config.kindConfigPath, join(config.cacheDir, 'kind-config', `${config.clusterName}.yaml`), cgroupVersion);
     if (cgroupVersion === 1) {
@@ -125,6 +131,7 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
   }
   const kube = connect(kubeconfigPath, context);
   handle.serverVersion = await checkReachable(kube, 30_000);
+  handle.nodeCgroupVersion ??= await engineCgroupVersion();
   // A reused cluster made at another version would run the suite on a version nobody asked for.
   if (!handle.createdCluster && !config.nodeImage && minorOf(handle.serverVersion) !== config.kubernetes.minor) {
     throw new HarnessError('reusing the kind cluster', `kind cluster ${config.clusterName} runs Kubernetes ${handle.serverVersion}, not ${config.kubernetes.minor}`,
@@ -148,4 +155,11 @@ export async function tearDownCluster(handle: ClusterHandle, log: (line: string)
   }
   log(`[wc] deleting kind cluster ${handle.clusterName}`);
   await new KindCli(handle.kindBin).delete(handle.clusterName, handle.kubeconfigPath);
+}
+
+/** Whether every node of the cluster is a container of this machine's Docker engine (kind's node containers). */
+async function kindNodesHere(kube: ReturnType<typeof connect>): Promise<boolean> {
+  const nodes = (await kube.core.listNode()).items.map((n) => n.metadata?.name ?? '');
+  const present = await Promise.all(nodes.map((name) => containerPresent(name)));
+  return nodes.length > 0 && present.every(Boolean);
 }

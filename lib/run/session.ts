@@ -112,6 +112,7 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
       runId, kubeconfigPath: access.kubeconfigPath, ...(access.context ? { context: access.context } : {}),
       images: cluster.images, mode: cluster.mode, offline: config.offline,
       ...(cluster.serverVersion ? { kubernetesVersion: cluster.serverVersion } : {}), leastPrivilege,
+      ...(cluster.nodeCgroupVersion ? { nodeCgroupVersion: cluster.nodeCgroupVersion } : {}),
       ...(cluster.clusterName ? { clusterName: cluster.clusterName } : {}),
       createdCluster: cluster.createdCluster, keepCluster: cluster.keepCluster, reportsDir: config.reportsDir,
       kindConfigPath: cluster.kindConfigPath,

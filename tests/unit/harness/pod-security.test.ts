@@ -10,7 +10,7 @@ import { manifestVars } from '../../../lib/rollout/workload.ts';
 /** Every placeholder a manifest may use, with a value of the right shape; the rollout ones come from a real spec. */
 function varsFor(file: string): Record<string, string> {
   const base = { AGNHOST_IMAGE: 'agnhost:1', BUSYBOX_IMAGE: 'busybox:1', NAMESPACE: 'ns', MISSING_IMAGE: 'missing:1',
-    NAME: 'x', LOADGEN_IMAGE: 'node:24', SETTINGS_JSON: '"{}"', POLICY: 'Parallel', UPDATE_STRATEGY: 'OnDelete',
+    NAME: 'x', NODE: 'node-1', LOADGEN_IMAGE: 'node:24', SETTINGS_JSON: '"{}"', POLICY: 'Parallel', UPDATE_STRATEGY: 'OnDelete',
     METRICS_SERVER_IMAGE: 'metrics-server:1', TOO_MUCH_CPU: '3', TOO_MUCH_MEMORY: '30Gi', BOOT_JSON: '""', BUNDLE_B64: 'e30=' };
   if (file === 'rollout-workload.yaml') return { ...base, ...manifestVars(agnhostWorkload('agnhost:1', 5)) };
   return base;

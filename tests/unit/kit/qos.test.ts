@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { expectedCpuWeight, parseContainerLimits, tierOfCgroupPath } from '../../../lib/kit/container-limits.ts';
-import { clampedOomScoreAdj, kubeletOomScoreAdj, lacksCapSysResource, serverIsLocal } from '../../../lib/kit/oom-score.ts';
+import { CPU_WEIGHT_CONVERSIONS, expectedCpuWeights, parseContainerLimits, tierOfCgroupPath } from '../../../lib/kit/container-limits.ts';
+import { clampedOomScoreAdj, clampsNegativeOomScoreAdj, kubeletOomScoreAdj } from '../../../lib/kit/oom-score.ts';
 import { oomScoreAdjFor, qosEvidence, qosMismatches } from '../../../lib/kit/qos-evidence.ts';
 
 const GiB = 2 ** 30;
@@ -32,10 +32,11 @@ describe('container limits read inside a container', () => {
   });
 
   test('CPU weight from the request: 1024 shares per core, at least 2; v2 converts as runc does', () => {
-    expect(expectedCpuWeight(100, 'v1')).toBe(102);
-    expect(expectedCpuWeight(0, 'v1')).toBe(2);
-    expect(expectedCpuWeight(0, 'v2')).toBe(1);
-    expect(expectedCpuWeight(1000, 'v2')).toBe(39);
+    expect(expectedCpuWeights(100, 'v1')).toEqual({ 'cpu.shares': 102 });
+    expect(expectedCpuWeights(0, 'v1')).toEqual({ 'cpu.shares': 2 });
+    expect(expectedCpuWeights(0, 'v2')).toEqual({ 'cpu.weight (linear)': 1, 'cpu.weight (quadratic)': 1 });
+    expect(expectedCpuWeights(1000, 'v2')).toEqual({ 'cpu.weight (linear)': 39, 'cpu.weight (quadratic)': 100 });
+    expect(expectedCpuWeights(200, 'v2')).toEqual({ 'cpu.weight (linear)': 8, 'cpu.weight (quadratic)': 29 });
   });
 });
 
@@ -54,17 +55,10 @@ describe('oom_score_adj', () => {
     expect(clampedOomScoreAdj(990)).toBe(990);
   });
 
-  test('CAP_SYS_RESOURCE is bit 24 of the bounding set', () => {
-    expect(lacksCapSysResource(() => 'Name:\tx\nCapBnd:\t000001fffeffffff\n')).toBe(true);
-    expect(lacksCapSysResource(() => 'CapBnd:\t000001ffffffffff\n')).toBe(false);
-    expect(lacksCapSysResource(() => { throw new Error('no /proc'); })).toBe(false);
-  });
-
-  test('a local API server means the node shares this host\'s capabilities', () => {
-    expect(serverIsLocal('https://127.0.0.1:40111')).toBe(true);
-    expect(serverIsLocal('https://[::1]:6443')).toBe(true);
-    expect(serverIsLocal('https://10.0.0.5:6443')).toBe(false);
-    expect(serverIsLocal(undefined)).toBe(false);
+  test('whether a node raises negative values is read from its pod sandbox: -998 applied, 0 raised, anything else refused', () => {
+    expect(clampsNegativeOomScoreAdj(-998)).toBe(false);
+    expect(clampsNegativeOomScoreAdj(0)).toBe(true);
+    expect(() => clampsNegativeOomScoreAdj(-500)).toThrow(/neither the runtime's -998 nor 0/);
   });
 });
 
@@ -102,7 +96,16 @@ describe('QoS evidence', () => {
     expect(evidence.memoryRequestBytes).toBe(64 * MiB);
     expect(qosMismatches(evidence, 'Guaranteed')).toEqual([
       'the cgroup memory limit is unlimited, not the container\'s 67108864',
-      'the CPU weight is 2, not 102 (from the CPU request)',
+      'the CPU weight is 2, not the CPU request\'s 102 (cpu.shares)',
     ]);
+  });
+});
+
+describe('cpu.shares to cgroup v2 cpu.weight', () => {
+  it('must give runc\'s fixed points: 2 -> 1, 1024 -> 100 (v2\'s default) and 262144 -> 10000 for the quadratic, 1024 -> 39 for the linear', () => {
+    const { linear, quadratic } = CPU_WEIGHT_CONVERSIONS;
+    expect([2, 1024, 262144].map(quadratic)).toEqual([1, 100, 10000]);
+    expect([2, 1024, 262144].map(linear)).toEqual([1, 39, 10000]);
+    expect([1, 0].map(quadratic)).toEqual([1, 1]);
   });
 });
