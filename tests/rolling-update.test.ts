@@ -1,6 +1,6 @@
 import { runCase, useTestNamespace } from '../lib/kit/index.ts';
 import type { CheckResult, WorkloadSpec } from '../lib/rollout/index.ts';
-import { byoRequested, byoWorkload, DRAIN_QUIET_SECONDS, drainServerWorkload, inClusterLoad, rolloutCheck } from '../lib/rollout/index.ts';
+import { byoRequested, byoWorkload, DRAIN_QUIET_SECONDS, drainServerWorkload, hostLoad, inClusterLoad, rolloutCheck } from '../lib/rollout/index.ts';
 
 const BEHAVIOUR = 'Zero lost requests during a rolling update';
 // Each case keeps the load on for at least 10,000 requests per mode (about a minute) plus the rollout.
@@ -79,7 +79,8 @@ async function zeroLossMeasured(observations: Record<string, unknown>, slug: str
 
 async function referenceCase(caseName: string, slug: string, drainSeconds: number, inPod: boolean,
   judge: (r: CheckResult) => void): Promise<void> {
-  const check = (s: string) => rolloutCheck(t, s, `Rolling update: ${caseName}`, drainServer(drainSeconds, s), ...(inPod ? [inClusterLoad(t)] : []));
+  // Each reference case's title says where its load came from: the host cases never fall back to a pod.
+  const check = (s: string) => rolloutCheck(t, s, `Rolling update: ${caseName}`, drainServer(drainSeconds, s), inPod ? inClusterLoad(t) : hostLoad(t));
   await runCase(BEHAVIOUR, caseName, async (observations) => {
     // The negative controls are judged on their first run: a thin one with losses has caught them.
     const r = judge === assertZeroLoss ? await zeroLossMeasured(observations, slug, check) : await check(slug);
@@ -88,18 +89,18 @@ async function referenceCase(caseName: string, slug: string, drainSeconds: numbe
   });
 }
 
-test('a rollout of a drained workload (readiness 503 at SIGTERM, then serving with Connection: close for 10 s and on until no request has come for 3 s) loses none of >= 10,000 requests per mode, fresh connections and strict keep-alive (no client retry or rotation), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window (a run too thin to judge that lost nothing is measured once more); it ends on the new version and every old pod exits gracefully', async () => {
+test('with the load generator on this machine, through the NodePort: a rollout of a drained workload (readiness 503 at SIGTERM, then serving with Connection: close for 10 s and on until no request has come for 3 s) loses none of >= 10,000 requests per mode, fresh connections and strict keep-alive (no client retry or rotation), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window (a run too thin to judge, with nothing but its load wrong, is measured once more); it ends on the new version and every old pod exits gracefully', async () => {
   await referenceCase(`drained workload (drain-server --drain=${DRAIN_SECONDS}s --until-quiet=${DRAIN_QUIET_SECONDS}s)`, 'drained', DRAIN_SECONDS, false, assertZeroLoss);
 }, CASE_TIMEOUT_MS);
 
-test('negative control: the same check catches a workload that exits at once on SIGTERM (no drain) by reporting lost requests in both the fresh and the strict keep-alive mode', async () => {
+test('negative control, the load generator on this machine: the same check catches a workload that exits at once on SIGTERM (no drain) by reporting lost requests in both the fresh and the strict keep-alive mode', async () => {
   await referenceCase('negative control: undrained workload (drain-server --drain=0s)', 'undrained', 0, false, assertLossCaught);
 }, CASE_TIMEOUT_MS);
 
 // The same two cases with the generator inside the cluster (WC_ROLLOUT_LOAD=pod), the path for clusters whose
 // NodePort this machine cannot reach: requests go to the ClusterIP the Service's DNS name resolved to (once, when
 // the generator started), through kube-proxy.
-test('with the load generator in a pod inside the cluster: the drained workload loses none of >= 10,000 requests per mode (fresh and strict keep-alive), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window (a run too thin to judge that lost nothing is measured once more)', async () => {
+test('with the load generator in a pod inside the cluster: the drained workload loses none of >= 10,000 requests per mode (fresh and strict keep-alive), with >= 95 % of the offered rate and no send gap over 1 s in the rollout window (a run too thin to judge, with nothing but its load wrong, is measured once more)', async () => {
   await referenceCase('drained workload, in-cluster generator', 'drained-pod', DRAIN_SECONDS, true, assertZeroLoss);
 }, CASE_TIMEOUT_MS);
 
@@ -107,7 +108,7 @@ test('negative control with the load generator in a pod inside the cluster: the 
   await referenceCase('negative control: undrained workload, in-cluster generator', 'undrained-pod', 0, true, assertLossCaught);
 }, CASE_TIMEOUT_MS);
 
-(byoRequested() ? test : test.skip)('your workload (WC_ROLLOUT_CONFIG / WC_ROLLOUT_IMAGE) rolls without losing a request (a run too thin to judge that lost nothing is measured once more)', async () => {
+(byoRequested() ? test : test.skip)('your workload (WC_ROLLOUT_CONFIG / WC_ROLLOUT_IMAGE) rolls without losing a request (a run too thin to judge, with nothing but its load wrong, is measured once more)', async () => {
   await runCase(BEHAVIOUR, 'bring your own workload', async (observations) => {
     const r = await zeroLossMeasured(observations, 'byo', (s) => rolloutCheck(t, s, 'Rolling update: your workload', byoWorkload()));
     seen(observations, r);

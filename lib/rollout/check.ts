@@ -39,6 +39,14 @@ export async function rolloutCheck(t: TestNamespace, caseName: string, title: st
   return { run, outcome, verdict: zeroLossVerdict(outcome, plan.minRequestsPerMode, spec.to.name), files };
 }
 
+/**
+ * The same settings with the load on this machine, through the NodePort, and nowhere else: for a case whose title
+ * says the load came from the host (no fall-back to the in-cluster generator; an unreachable NodePort fails it, saying so).
+ */
+export function hostLoad(t: TestNamespace): RolloutSettings {
+  return { ...rolloutSettings(process.env, t.run.kindConfigPath, t.run.images.loadgen), where: 'host' };
+}
+
 /** The same settings with the load forced into the in-cluster generator pod (WC_ROLLOUT_LOAD=pod). */
 export function inClusterLoad(t: TestNamespace): RolloutSettings {
   return { ...rolloutSettings(process.env, t.run.kindConfigPath, t.run.images.loadgen), where: 'pod' };

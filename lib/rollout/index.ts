@@ -1,6 +1,6 @@
 // The rollout wing's entry, for tests/rolling-update.test.ts: the check end to end, the reference
 // workload, and "bring your own workload" (its settings are parsed on the run side, with every WC_*).
-export { inClusterLoad, rolloutCheck } from './check.ts';
+export { hostLoad, inClusterLoad, rolloutCheck } from './check.ts';
 export type { CheckResult } from './check.ts';
 export { agnhostWorkload, DRAIN_QUIET_SECONDS, drainServerWorkload } from './spec.ts';
 export { CONNECTION_MODES, STRICT_MODES } from './ledger/types.ts';

@@ -244,6 +244,26 @@ export function parseLoadWhere(value: string | undefined): LoadWhere {
 }
 
 /**
+ * The reference rollout cases' titles promise what the defaults give: at least 10,000 requests per mode, fresh
+ * connections and strict keep-alive, no send gap over 1 s, and (for the host cases) the load from this machine.
+ * A setting that would make them weaker than that is refused rather than silently applied to them; it names each.
+ */
+export function referenceWeakenings(env: Env): string[] {
+  const out: string[] = [];
+  const number = (name: string): number | undefined => (env[name]?.trim() ? Number(env[name]) : undefined);
+  const minRequests = number('WC_ROLLOUT_MIN_REQUESTS');
+  if (minRequests !== undefined && minRequests < 10_000) out.push(`WC_ROLLOUT_MIN_REQUESTS=${env.WC_ROLLOUT_MIN_REQUESTS} (the titles promise >= 10,000 requests per mode)`);
+  const gap = number('WC_ROLLOUT_MAX_SEND_GAP_MS');
+  if (gap !== undefined && gap > 1000) out.push(`WC_ROLLOUT_MAX_SEND_GAP_MS=${env.WC_ROLLOUT_MAX_SEND_GAP_MS} (the titles promise no send gap over 1 s)`);
+  if (env.WC_ROLLOUT_MODES !== undefined) {
+    const modes = env.WC_ROLLOUT_MODES.split(',').map((m) => m.trim());
+    if (!modes.includes('fresh') || !modes.includes('keepalive')) out.push(`WC_ROLLOUT_MODES=${env.WC_ROLLOUT_MODES} (the titles promise both fresh connections and strict keep-alive)`);
+  }
+  if (env.WC_ROLLOUT_LOAD === 'pod') out.push('WC_ROLLOUT_LOAD=pod (the host cases\' titles promise the load from this machine)');
+  return out;
+}
+
+/**
  * Every rollout setting, and the own workload when one is asked for, checked at the start of any cluster run (the
  * global setup and the CLI's preflight, which cannot tell whether the rolling-update file is among those to run)
  * rather than inside the rolling-update file, where a bad setting failed each case with a stack trace after the
@@ -251,7 +271,14 @@ export function parseLoadWhere(value: string | undefined): LoadWhere {
  */
 export function checkRolloutInput(env: Env = process.env): void {
   const found: HarnessError[] = [];
-  const readers = [() => loadPlanFromEnv(env), () => parseLoadWhere(env.WC_ROLLOUT_LOAD), () => byoRequested(env) && byoWorkload(env)];
+  const weaker = (): void => {
+    const found = referenceWeakenings(env);
+    if (found.length) {
+      fail(`these settings would make the reference rolling-update cases weaker than their titles: ${found.join('; ')}`,
+        'unset them: the reference cases run at their titles\' figures (bench:rollout takes its own settings)');
+    }
+  };
+  const readers = [() => loadPlanFromEnv(env), () => parseLoadWhere(env.WC_ROLLOUT_LOAD), () => byoRequested(env) && byoWorkload(env), weaker];
   for (const read of readers) {
     try {
       read();

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byoRequested, byoWorkload } from '../../lib/run/config-rollout.ts';
-import { checkRolloutInput, hostTargetFor, loadPlanFromEnv } from '../../lib/run/config-rollout.ts';
+import { checkRolloutInput, hostTargetFor, loadPlanFromEnv, referenceWeakenings } from '../../lib/run/config-rollout.ts';
 import { manifestVars } from '../../lib/rollout/workload.ts';
 import { agnhostWorkload, drainServerWorkload } from '../../lib/rollout/spec.ts';
 import { loadManifest } from '../../lib/kit/manifests.ts';
@@ -135,6 +135,25 @@ describe('rollout configuration mistakes: one clear line each', () => {
       'WC_ROLLOUT_PORT must be a positive integer, got "abc"']);
     expect(() => checkRolloutInput({})).not.toThrow();
     expect(() => checkRolloutInput({ WC_ROLLOUT_IMAGE: 'app:1' })).not.toThrow();
+  });
+});
+
+describe('settings weaker than the reference cases\' titles', () => {
+  it('must be refused at the run\'s start, each named with what the titles promise', () => {
+    expect(referenceWeakenings({ WC_ROLLOUT_MIN_REQUESTS: '500', WC_ROLLOUT_MAX_SEND_GAP_MS: '5000', WC_ROLLOUT_MODES: 'fresh', WC_ROLLOUT_LOAD: 'pod' })).toEqual([
+      'WC_ROLLOUT_MIN_REQUESTS=500 (the titles promise >= 10,000 requests per mode)',
+      'WC_ROLLOUT_MAX_SEND_GAP_MS=5000 (the titles promise no send gap over 1 s)',
+      'WC_ROLLOUT_MODES=fresh (the titles promise both fresh connections and strict keep-alive)',
+      'WC_ROLLOUT_LOAD=pod (the host cases\' titles promise the load from this machine)',
+    ]);
+    expect(() => checkRolloutInput({ WC_ROLLOUT_MIN_REQUESTS: '500' }))
+      .toThrow('these settings would make the reference rolling-update cases weaker than their titles: WC_ROLLOUT_MIN_REQUESTS=500 (the titles promise >= 10,000 requests per mode)');
+  });
+
+  it('must let through settings that keep or strengthen the promises', () => {
+    expect(referenceWeakenings({ WC_ROLLOUT_MIN_REQUESTS: '20000', WC_ROLLOUT_MAX_SEND_GAP_MS: '500', WC_ROLLOUT_MODES: 'fresh,keepalive,keepalive-rotate-1s',
+      WC_ROLLOUT_LOAD: 'host', WC_ROLLOUT_RATE: '100' })).toEqual([]);
+    expect(() => checkRolloutInput({ WC_ROLLOUT_LOAD: 'auto' })).not.toThrow();
   });
 });
 
