@@ -29,6 +29,6 @@ export async function placeLoad(settings: Omit<LoadSettings, 'target'>, p: Place
     `${p.hostTarget}${settings.path} did not answer`,
     p.clusterMode === 'kind'
       ? 'the kind cluster must map NodePort 30080 to 127.0.0.1 (kind-config.yaml extraPortMappings); recreate it with that config'
-      : 'set WC_ROLLOUT_TARGET to an address where this machine reaches NodePort 30080, or WC_ROLLOUT_LOAD=pod',
+      : 'set WC_ROLLOUT_TARGET to an address where this machine reaches NodePort 30080 (the host reference cases load from here only; WC_ROLLOUT_LOAD=pod is refused for them)',
   );
 }
