@@ -40,10 +40,19 @@ test('the same workload under its memory limit completes the allocation and keep
   });
 });
 
-test('a container that exits 137 from a SIGKILL that is not the OOM killer\'s is not counted as an OOM kill by the same check', async () => {
-  await runCase(BEHAVIOUR, 'control: exit 137 from a kill -9 under a 64 MiB limit', async (seen) => {
-    const status = await awaitPod(t, 'sigkilled-under-limit', containerRestarted('allocator', 1),
-      'sigkilled-under-limit to be SIGKILLed and restarted, the end recorded', 120_000);
+// The negative controls: two containers far under their limit that end with exit code 137 from a SIGKILL that is not
+// the OOM killer's: one whose own process is SIGKILLed (`kill -9 $$`), one whose PID 1 exits with the 137 of a child
+// it SIGKILLed (the shape of a cgroup v1 OOM kill, where the kernel kills the largest process, not PID 1).
+const SIGKILLED = [
+  { pod: 'sigkilled-itself', how: 'its own process killed by kill -9 $$' },
+  { pod: 'sigkilled-under-limit', how: 'PID 1 exits with a SIGKILLed child\'s 137' },
+] as const;
+
+test.each(SIGKILLED)('a container under its memory limit that exits 137 from a SIGKILL that is not the OOM killer\'s ($how) ' +
+  'is not an OOM kill to the same check (reason not OOMKilled)', async ({ pod, how }) => {
+  await runCase(BEHAVIOUR, `control: exit 137, ${how}, under a 64 MiB limit`, async (seen) => {
+    const status = await awaitPod(t, pod, containerRestarted('allocator', 1),
+      `${pod} to be SIGKILLed and restarted, the end recorded`, 120_000);
     const history = historyOf(status);
     const verdict = memoryKill(history);
     Object.assign(seen, { exitCode: history.lastTermination?.exitCode, reason: history.lastTermination?.reason ?? '(none)',

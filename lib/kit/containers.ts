@@ -64,15 +64,16 @@ export const OOM_REASON = 'OOMKilled';
  * Whether the container's previous end was the OOM killer's: restarted, exit 137 **and** the runtime's reason
  * OOMKilled. Exit 137 alone is any SIGKILL (a kill -9, the kubelet at the end of a grace period); the reason comes
  * from the cgroup's own OOM event, which containerd reports reliably since its fix of late 2025 (it used to lose
- * the event now and then: kubernetes #119600). `evidence` says what decided.
+ * the event now and then: kubernetes #119600). `evidence` says what decided: always the reason, never the cgroup's
+ * own oom_kill count (a restarted container has a new cgroup, and the pod's is out of the container's sight).
  */
 export function memoryKill(history: ContainerHistory): { killed: boolean; evidence: string } {
   const end = history.lastTermination;
   if (history.restartCount === 0 || end === undefined) return { killed: false, evidence: 'no previous end recorded' };
   const seen = `exit code ${end.exitCode}, reason ${end.reason ?? '(none)'}`;
   if (end.exitCode !== OOM_EXIT_CODE) return { killed: false, evidence: `${seen}: not a SIGKILL` };
-  if (end.reason !== OOM_REASON) return { killed: false, evidence: `${seen}: a SIGKILL, but not the OOM killer's (the runtime saw no OOM event in the container's cgroup)` };
-  return { killed: true, evidence: `${seen}: the runtime's OOM event for the container's cgroup` };
+  if (end.reason !== OOM_REASON) return { killed: false, evidence: `${seen}: a SIGKILL, but not the OOM killer's (decided by the reason: the runtime saw no OOM event in the container's cgroup)` };
+  return { killed: true, evidence: `${seen}: decided by the reason, the runtime's OOM event for the container's cgroup` };
 }
 
 export function wasKilledForMemory(history: ContainerHistory): boolean {

@@ -15,10 +15,16 @@ describe('containerHistory', () => {
 
   test('exit code 137 without the OOMKilled reason is a SIGKILL from elsewhere, not an OOM kill, and the evidence says so', () => {
     expect(memoryKill(containerHistory(pod(1, { exitCode: 137, reason: 'Error' }), 'allocator'))).toEqual({ killed: false,
-      evidence: 'exit code 137, reason Error: a SIGKILL, but not the OOM killer\'s (the runtime saw no OOM event in the container\'s cgroup)' });
+      evidence: 'exit code 137, reason Error: a SIGKILL, but not the OOM killer\'s (decided by the reason: the runtime saw no OOM event in the container\'s cgroup)' });
     expect(wasKilledForMemory(containerHistory(pod(1, { exitCode: 137 }), 'allocator'))).toBe(false);
     expect(memoryKill(containerHistory(pod(1, { exitCode: 137, reason: 'OOMKilled' }), 'allocator')).evidence)
-      .toBe('exit code 137, reason OOMKilled: the runtime\'s OOM event for the container\'s cgroup');
+      .toBe('exit code 137, reason OOMKilled: decided by the reason, the runtime\'s OOM event for the container\'s cgroup');
+  });
+
+  test('the reason OOMKilled without exit code 137 (or without a restart) is not an OOM kill of the container', () => {
+    expect(memoryKill(containerHistory(pod(1, { exitCode: 0, reason: 'OOMKilled' }), 'allocator')))
+      .toEqual({ killed: false, evidence: 'exit code 0, reason OOMKilled: not a SIGKILL' });
+    expect(memoryKill(containerHistory(pod(0, { exitCode: 137, reason: 'OOMKilled' }), 'allocator')).killed).toBe(false);
   });
 
   test('a container that never ended, or ended otherwise, was not killed for memory', () => {
