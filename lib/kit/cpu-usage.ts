@@ -120,3 +120,22 @@ export function cpuLimitVerdict(window: CpuWindow, limitMillicores: number, maxO
   if (window.throttledPeriods === 0) failures.push('never throttled');
   return { held: failures.length === 0, failures };
 }
+
+/**
+ * The control of the CPU-limit check, judged against the limited container measured in the same window, never
+ * against an absolute figure (what an unlimited loop gets is what its node has left): the unlimited container has no
+ * CFS quota, was never throttled, and got at least `minTimesLimited` times the CPU the limited one got. The pods may
+ * run on different nodes; nothing here assumes they share one. `failures` names each part that did not hold.
+ */
+export function unlimitedControlVerdict(unlimited: CpuWindow, limited: CpuWindow, minTimesLimited: number):
+  { held: boolean; failures: string[]; neededMillicores: number } {
+  const failures: string[] = [];
+  const neededMillicores = Math.ceil(limited.usedMillicores * minTimesLimited);
+  if (unlimited.quotaMillicores !== undefined) failures.push(`CFS quota ${unlimited.quotaMillicores}m: it is limited`);
+  if (unlimited.throttledPeriods > 0) failures.push(`throttled in ${unlimited.throttledPeriods} of ${unlimited.periods} periods`);
+  if (unlimited.usedMillicores < neededMillicores) {
+    failures.push(`used ${unlimited.usedMillicores}m, under ${Math.round((minTimesLimited - 1) * 100)} % more than the limited ` +
+      `container's ${limited.usedMillicores}m in the same window (${neededMillicores}m)`);
+  }
+  return { held: failures.length === 0, failures, neededMillicores };
+}

@@ -1,5 +1,5 @@
 import type { CpuWindow } from '../../../lib/kit/cpu-usage.ts';
-import { cpuLimitVerdict, cpuWindowCommand, parseCpuSample, parseCpuWindow } from '../../../lib/kit/cpu-usage.ts';
+import { cpuLimitVerdict, cpuWindowCommand, parseCpuSample, parseCpuWindow, unlimitedControlVerdict } from '../../../lib/kit/cpu-usage.ts';
 
 const v1 = (uptime: string, usage: number, periods: number, throttled: number, throttledNs: number, quota = 20000) =>
   `uptime ${uptime}\ncgroup v1\nnr_periods ${periods}\nnr_throttled ${throttled}\nthrottled_time ${throttledNs}\n` +
@@ -49,5 +49,28 @@ describe('the CPU-limit check', () => {
     expect(cpuLimitVerdict(window({ quotaMillicores: undefined, throttledPeriods: 0, usedMillicores: 207 }), 200, 1.1))
       .toEqual({ held: false, failures: ['CFS quota none, not 200m', 'never throttled'] });
     expect(cpuLimitVerdict(window({ usedMillicores: 400 }), 200, 1.1).failures).toEqual(['used 400m, over 110 % of 200m']);
+  });
+});
+
+describe('the control: an unlimited container judged against the limited one in the same window', () => {
+  const window = (over: Partial<CpuWindow>): CpuWindow => ({ cgroup: 'v2', wallSeconds: 10, cpuSeconds: 1.16, usedMillicores: 116, periods: 100,
+    throttledPeriods: 42, throttledSeconds: 3, quotaMillicores: 200, ...over });
+  const unlimited = (usedMillicores: number): CpuWindow =>
+    window({ usedMillicores, quotaMillicores: undefined, throttledPeriods: 0, throttledSeconds: 0 });
+
+  it('must hold for no quota, no throttling and at least 25 % more CPU than the limited one got, however little that is', () => {
+    expect(unlimitedControlVerdict(unlimited(445), window({}), 1.25)).toEqual({ held: true, failures: [], neededMillicores: 145 });
+    // A busy node: 207m is below the limit, yet well above the limited one's 116m in the same window.
+    expect(unlimitedControlVerdict(unlimited(207), window({}), 1.25).held).toBe(true);
+  });
+
+  it('must fail, naming the figures, when the unlimited one got less than the margin above the limited one', () => {
+    expect(unlimitedControlVerdict(unlimited(240), window({ usedMillicores: 200 }), 1.25)).toEqual({ held: false, neededMillicores: 250,
+      failures: ['used 240m, under 25 % more than the limited container\'s 200m in the same window (250m)'] });
+  });
+
+  it('must fail for a container that has a quota or was throttled, whatever CPU it got', () => {
+    expect(unlimitedControlVerdict(window({ usedMillicores: 900, quotaMillicores: 1000 }), window({}), 1.25).failures)
+      .toEqual(['CFS quota 1000m: it is limited', 'throttled in 42 of 100 periods']);
   });
 });
