@@ -1,7 +1,7 @@
 import type { Exit, Mark } from '../lib/kit/index.ts';
 import {
-  awaitPod, deletePodAndCaptureExit, deleteToExitSeconds, execInPod, markAt, marksSince, orderViolation, parseMarks,
-  podReady, runCase, startCase, useTestNamespace,
+  awaitPod, deletePodAndCaptureExit, execInPod, markAt, marksSince, orderViolation, parseMarks, podReady, runCase,
+  sinceKubeletActed, startCase, useTestNamespace,
 } from '../lib/kit/index.ts';
 
 const BEHAVIOUR = 'Deletion: preStop, SIGTERM and the grace period';
@@ -19,11 +19,13 @@ const HANDLER_GRACE_SECONDS = 30;
 // After a preStop hook that used up the grace period the kubelet still gives the container this long between
 // SIGTERM and SIGKILL (minimumGracePeriodInSeconds in kuberuntime_container.go).
 const KUBELET_MINIMUM_STOP_SECONDS = 2;
-// The grace period runs from when the kubelet acts on the delete, which it learns of through its watch (reported
-// as kubeletReactionSeconds: 0.2 s on an idle machine, 2-3 s on this shared 2-core one). That moment is not
-// observable to the second, but it is bracketed: no earlier than the delete call, no later than the kubelet's
-// first act the container saw (the preStop hook's first mark, or SIGTERM when there is no hook). A deadline
-// kept "G after the kubelet acted" therefore lies in [delete + G, first act + G]; the checks use that bracket.
+// The grace period runs from when the kubelet acts on the delete, which it learns of through its watch (0.2 s on an
+// idle machine, 2-3 s on this shared 2-core one). That moment is bracketed on the node's clock, the clock of the
+// container's marks and of finishedAt: no earlier than the kubelet's Killing event, which it records first (whole
+// seconds, truncated), no later than its first act the container saw (the preStop hook's first mark, or SIGTERM
+// when there is no hook). A deadline kept "G after the kubelet acted" therefore lies in [event + G, first act + G];
+// the checks use that bracket. No interval is taken between this process's clock and the node's: on a remote cluster
+// they differ by any skew. (The Killing event's whole seconds let a kubelet that cut G short by under 1 s pass.)
 // Slack for the container's own marks: a handler's wake-up, the preStop hook's start-up (a shell) and its 0.2 s poll.
 const MARK_TOLERANCE_SECONDS = 1;
 // From the task's end to the worker's exit, both the worker's own marks: the hook's 0.2 s poll sees the task done
@@ -53,11 +55,14 @@ const START_TASK = ['sh', '-c', 'kill -USR1 1 && until grep -q task-start /dev/t
 interface Ending {
   exit: Exit;
   marks: Mark[];
-  /** Delete to exit by the container's own last mark (sub-second), when it made one; node clock. */
-  deleteToLastMarkSeconds?: number;
-  /** Delete to exit by the runtime's finishedAt (whole seconds); node clock. */
-  deleteToFinishedSeconds?: number;
+  /** At most this long from the kubelet's act to the exit by the container's own last mark, when it made one. */
+  actToLastMarkSeconds?: number;
+  /** At most this long from the kubelet's act to the exit by the runtime's finishedAt (whole seconds). */
+  actToFinishedSeconds?: number;
 }
+
+/** finishedAt, like every API time but eventTime, is whole seconds, truncated. */
+const API_RESOLUTION_MS = 1000;
 
 /** Waits for the pod to be ready (its traps set), starts its task if asked, deletes it, and reads its end. */
 async function deleteAndRead(pod: string, startTask: boolean): Promise<Ending> {
@@ -69,34 +74,37 @@ async function deleteAndRead(pod: string, startTask: boolean): Promise<Ending> {
   const exit = await deletePodAndCaptureExit(t, pod, 'worker');
   const marks = parseMarks(exit.terminated.message);
   const lastMark = marks.at(-1);
+  const finishedAt = exit.terminated.finishedAt;
   return {
-    exit, marks, deleteToFinishedSeconds: deleteToExitSeconds(exit),
-    deleteToLastMarkSeconds: lastMark?.event === 'exit' ? (lastMark.atMs - exit.deleteSentAtNodeMs) / 1000 : undefined,
+    exit, marks,
+    actToFinishedSeconds: finishedAt === undefined ? undefined
+      : sinceKubeletActed(exit.kubeletActed, new Date(finishedAt).getTime(), API_RESOLUTION_MS),
+    actToLastMarkSeconds: lastMark?.event === 'exit' ? sinceKubeletActed(exit.kubeletActed, lastMark.atMs) : undefined,
   };
 }
 
 function report(seen: Record<string, unknown>, ending: Ending, graceSeconds: number, kubeletsFirstAct: string): void {
   Object.assign(seen, {
-    kubeletReactionSeconds: ((markAt(ending.marks, kubeletsFirstAct) ?? NaN) - ending.exit.deleteSentAtNodeMs) / 1000,
-    clockOffsetMs: Math.round(ending.exit.clock.offsetMs), clockUncertaintyMs: Math.round(ending.exit.clock.uncertaintyMs),
+    killingEvent: { at: new Date(ending.exit.kubeletActed.atMs).toISOString(), message: ending.exit.kubeletActed.message,
+      toFirstActMarkSeconds: sinceAct(ending, kubeletsFirstAct) },
+    deletionTimestamp: ending.exit.deletionTimestamp,
     graceSeconds, deletionGracePeriodSeconds: ending.exit.deletionGracePeriodSeconds,
     exitCode: ending.exit.terminated.exitCode, reason: ending.exit.terminated.reason,
-    deleteToExitSeconds: { byOwnExitMark: ending.deleteToLastMarkSeconds, byFinishedAt: ending.deleteToFinishedSeconds,
-      byWatch: (ending.exit.observedAtMs - ending.exit.deleteSentAtMs) / 1000 },
-    marksSecondsAfterDelete: marksSince(ending.marks, ending.exit.deleteSentAtNodeMs),
+    // Node clock from the Killing event (at most, see sinceKubeletActed); the watch's is this process's clock alone.
+    actToExitSecondsAtMost: { byOwnExitMark: ending.actToLastMarkSeconds, byFinishedAt: ending.actToFinishedSeconds },
+    deleteToExitSecondsByWatch: (ending.exit.observedAtMs - ending.exit.deleteSentAtMs) / 1000,
+    marksSecondsAfterKillingEvent: marksSince(ending.marks, ending.exit.kubeletActed.atMs),
   });
+  // The event comes before the kubelet's first act on the node's one clock; were it later, the two were not one clock.
+  expect(sinceAct(ending, kubeletsFirstAct)).toBeGreaterThanOrEqual(0);
 }
 
 /** Seconds from one mark to another (NaN when either is missing, which fails any comparison). */
 const between = (ending: Ending, from: string, to: string): number =>
   ((markAt(ending.marks, to) ?? NaN) - (markAt(ending.marks, from) ?? NaN)) / 1000;
 
-/**
- * Seconds from the delete call to a mark, both on the node's clock: the delete moment is this process's, put on the
- * node's clock with the offset measured in the container just before it (lib/kit/clock.ts), never subtracted raw.
- */
-const sinceDelete = (ending: Ending, event: string): number =>
-  ((markAt(ending.marks, event) ?? NaN) - ending.exit.deleteSentAtNodeMs) / 1000;
+/** At most this many seconds from the kubelet's act (its Killing event) to a mark, on the node's clock (NaN when unmarked). */
+const sinceAct = (ending: Ending, event: string): number => sinceKubeletActed(ending.exit.kubeletActed, markAt(ending.marks, event) ?? NaN);
 
 /** Seconds from a mark to the runtime's finishedAt (whole seconds, truncated). */
 const markToFinished = (ending: Ending, from: string): number => {
@@ -125,22 +133,23 @@ beforeAll(async () => {
     expect(Math.abs(taskRanSeconds - TASK_SECONDS)).toBeLessThanOrEqual(MARK_TOLERANCE_SECONDS);
     // The pod lived as long as its task needed (started just before the delete), not to its 20 s deadline.
     expect(taskDoneToExit).toBeLessThanOrEqual(TASK_DONE_TO_EXIT_SECONDS);
-    expect(ending.deleteToLastMarkSeconds).toBeLessThan(LONG_GRACE_SECONDS);
+    expect(ending.actToLastMarkSeconds).toBeLessThan(LONG_GRACE_SECONDS);
   }));
 
   cutShort = startCase(() => runCase(BEHAVIOUR, `control: task ${LONG_TASK_SECONDS} s, grace ${SHORT_GRACE_SECONDS} s`, async (seen) => {
     const ending = await deleteAndRead('worker-cut-short', true);
     report(seen, ending, SHORT_GRACE_SECONDS, 'prestop-start');
-    const sigterm = sinceDelete(ending, 'sigterm');
+    const sigterm = sinceAct(ending, 'sigterm');
+    const hookStartToSigterm = between(ending, 'prestop-start', 'sigterm');
     const sigtermToKill = markToFinished(ending, 'sigterm');
-    Object.assign(seen, { deleteToSigtermSeconds: sigterm, hookStartToSigtermSeconds: between(ending, 'prestop-start', 'sigterm'),
+    Object.assign(seen, { killingEventToSigtermSeconds: sigterm, hookStartToSigtermSeconds: hookStartToSigterm,
       sigtermToKillSeconds: sigtermToKill, kubeletMinimumStopSeconds: KUBELET_MINIMUM_STOP_SECONDS });
     expect(ending.exit.terminated.exitCode).toBe(137);
     expect(markAt(ending.marks, 'task-done')).toBeUndefined();
     expect(markAt(ending.marks, 'prestop-end')).toBeUndefined();
     // The hook was still waiting when the grace period ran out: SIGTERM then, SIGKILL 2 s later.
     expect(sigterm).toBeGreaterThanOrEqual(SHORT_GRACE_SECONDS);
-    expect(sigterm).toBeLessThanOrEqual(sinceDelete(ending, 'prestop-start') + SHORT_GRACE_SECONDS + MARK_TOLERANCE_SECONDS);
+    expect(hookStartToSigterm).toBeLessThanOrEqual(SHORT_GRACE_SECONDS + MARK_TOLERANCE_SECONDS);
     expectKilledAfter(sigtermToKill, KUBELET_MINIMUM_STOP_SECONDS);
   }));
 
@@ -160,9 +169,8 @@ beforeAll(async () => {
     const sigtermToKill = markToFinished(ending, 'sigterm-ignored');
     Object.assign(seen, { sigtermToKillSeconds: sigtermToKill });
     expect(ending.exit.terminated.exitCode).toBe(137);
-    // Killed G after the kubelet acted: no sooner than G after the delete (finishedAt is truncated, hence + 1 s),
-    // no later than G after SIGTERM arrived.
-    expect(ending.deleteToFinishedSeconds! + 1).toBeGreaterThanOrEqual(IGNORER_GRACE_SECONDS);
+    // Killed G after the kubelet acted: no sooner than G after its Killing event, no later than G after SIGTERM arrived.
+    expect(ending.actToFinishedSeconds).toBeGreaterThanOrEqual(IGNORER_GRACE_SECONDS);
     expectKilledAfter(sigtermToKill, IGNORER_GRACE_SECONDS);
   }));
 });
@@ -170,11 +178,11 @@ beforeAll(async () => {
 test(`a worker whose preStop hook waits for its ${TASK_SECONDS} s task, with a ${LONG_GRACE_SECONDS} s grace period, finishes the task and exits 0 within ${TASK_DONE_TO_EXIT_SECONDS} s of the task's end, SIGTERM coming only after the hook returned`,
   () => finishes);
 
-test(`the same worker with a ${LONG_TASK_SECONDS} s task and a ${SHORT_GRACE_SECONDS} s grace period gets SIGTERM when its grace period ends (between ${SHORT_GRACE_SECONDS} s after the delete and ${SHORT_GRACE_SECONDS} s after its hook started, +${MARK_TOLERANCE_SECONDS} s) and is SIGKILLed (exit 137) ${KUBELET_MINIMUM_STOP_SECONDS} s later (${KILL_BRACKET}), its task unfinished`,
+test(`the same worker with a ${LONG_TASK_SECONDS} s task and a ${SHORT_GRACE_SECONDS} s grace period gets SIGTERM when its grace period ends (no sooner than ${SHORT_GRACE_SECONDS} s after the kubelet's Killing event, whole seconds; no later than ${SHORT_GRACE_SECONDS} s after its hook started, +${MARK_TOLERANCE_SECONDS} s) and is SIGKILLed (exit 137) ${KUBELET_MINIMUM_STOP_SECONDS} s later (${KILL_BRACKET}), its task unfinished`,
   () => cutShort);
 
 test(`a process that handles SIGTERM exits 0 within ${MARK_TOLERANCE_SECONDS} s of receiving it, not at its ${HANDLER_GRACE_SECONDS} s deadline`,
   () => handles);
 
-test(`a process that ignores SIGTERM is SIGKILLed (exit 137) only when its ${IGNORER_GRACE_SECONDS} s grace period has passed since SIGTERM (${KILL_BRACKET})`,
+test(`a process that ignores SIGTERM is SIGKILLed (exit 137) only when its ${IGNORER_GRACE_SECONDS} s grace period has passed since SIGTERM (${KILL_BRACKET}) and since the kubelet's Killing event`,
   () => ignores);

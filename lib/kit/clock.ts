@@ -5,16 +5,33 @@ import type { Place } from './kube.ts';
 // the moment this process sends a request is its own. On a remote cluster the two differ by whatever the skew is,
 // so an interval from one to the other is never taken as it is: a moment of this process's is first put on the
 // node's clock with an offset measured just before it, by reading the container's clock in one exec bracketed by
-// this process's. The read happens late in that round trip: most of an exec's time is setting it up (API server,
-// kubelet, runtime) before the command runs, and its output comes back at once. So offset = node - end of the
-// round trip, and the true offset lies between that and that plus the round trip. (Measured on one kind node,
-// where both clocks are one: the midpoint put the offset at +90..+358 ms, the end at a few tens of ms.)
+// this process's. The read happened somewhere in that round trip, so the true offset lies between
+// node - end of the round trip (offsetMs) and node - its start (offsetMs + uncertaintyMs), whatever the skew: a
+// moment of this process's lands on the node's clock as a bracket [earliestMs, latestMs], and an interval from it to
+// a node time as a span [least, most]. A check that an interval is at least X uses `least`, one that it is at most X
+// uses `most`: each holds for every offset the read allows, so neither the skew nor the round trip can pass it.
+// A slow round trip only widens the span; a check that takes the end of the span nearest the truth is not hurt by
+// it: a client's sight of something after a node mark (secondsTo(...).least) uses the earliest end, which is node
+// minus the end of the round trip, where the read is (seen on one kind node, where both clocks are one: round trips
+// 0.2-3 s on a busy 2-core machine, the read itself within 10-76 ms of the round trip's end).
 
 export interface ClockOffset {
   /** node clock minus this process's clock, ms, taking the read at the end of the exec's round trip. */
   offsetMs: number;
   /** The exec's round trip: the true offset lies between offsetMs and offsetMs + uncertaintyMs. */
   uncertaintyMs: number;
+}
+
+/** A moment of this process's clock on the node's: somewhere in [earliestMs, latestMs]. */
+export interface NodeMoment {
+  earliestMs: number;
+  latestMs: number;
+}
+
+/** Seconds between a NodeMoment and a node time: the least and the most it can be. */
+export interface Span {
+  least: number;
+  most: number;
 }
 
 /** The command that prints the container's wall clock in seconds with microseconds (busybox `ts '%.s'`). */
@@ -31,9 +48,14 @@ export function offsetOf(nodeMs: number, beforeMs: number, afterMs: number): Clo
   return { offsetMs: nodeMs - afterMs, uncertaintyMs: afterMs - beforeMs };
 }
 
-/** A moment of this process's clock on the node's. */
-export function onNodeClock(hostMs: number, offset: ClockOffset): number {
-  return hostMs + offset.offsetMs;
+/** A moment of this process's clock on the node's: the bracket every offset the read allows puts it in. */
+export function onNodeClock(hostMs: number, offset: ClockOffset): NodeMoment {
+  return { earliestMs: hostMs + offset.offsetMs, latestMs: hostMs + offset.offsetMs + offset.uncertaintyMs };
+}
+
+/** Seconds from a node time to a moment placed on the node's clock (a first sight by this process's watch). */
+export function secondsTo(fromNodeMs: number, to: NodeMoment): Span {
+  return { least: (to.earliestMs - fromNodeMs) / 1000, most: (to.latestMs - fromNodeMs) / 1000 };
 }
 
 /** Measures the offset of a running container's (its node's) clock from this process's. */

@@ -1,33 +1,55 @@
-import type { V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node';
 import { retrying } from './kube.ts';
-import { pods } from './sources.ts';
-import type { Predicate } from './wait.ts';
-import type { ClockOffset } from './clock.ts';
-import { measureClockOffset, onNodeClock } from './clock.ts';
 import type { Place } from './kube.ts';
+import { events, pods } from './sources.ts';
+import type { Predicate } from './wait.ts';
+import { waitFor } from './wait.ts';
 import { waitFromNow } from './watch-first.ts';
 
 // A deleted pod takes its logs and volumes with it. What survives long enough to be read is the status the
 // kubelet reports while the pod terminates: state.terminated (exit code, reason, times, and the termination
 // message file's content). The kubelet writes that final status before it removes the pod object, so a watch
 // opened before the delete sees it, in a MODIFIED event ahead of the DELETED one.
+//
+// The clocks: the container's marks and the runtime's finishedAt are its node's clock, and so is the kubelet's
+// Killing event ("Stopping container ..."), which the kubelet records as it acts on the delete, before the preStop
+// hook and the grace period start. Intervals "since the kubelet acted" are taken from that event, on the node's
+// clock alone; this process's clock (the delete call, the watch's sight) is never subtracted from a node time.
 
 export interface Exit {
   /** The container's final state as the kubelet reported it. */
   terminated: V1ContainerStateTerminated;
-  /** Client clock, just before the delete call was sent. */
+  /** Client clock, just before the delete call was sent (only for intervals to other client times). */
   deleteSentAtMs: number;
-  /**
-   * The same moment on the node's clock (the container's marks and the kubelet's times are on it): the client's,
-   * moved by an offset measured in the container just before the delete. Intervals to node times start here.
-   */
-  deleteSentAtNodeMs: number;
-  /** The measured offset (node - client) and its uncertainty. */
-  clock: ClockOffset;
   /** Client clock, when the watch delivered the terminated state (lags the exit by the kubelet's status sync). */
   observedAtMs: number;
   /** The grace period the API server recorded with the deletion. */
   deletionGracePeriodSeconds?: number;
+  /** The API server's deadline, its clock: the delete's time plus the grace period (whole seconds). */
+  deletionTimestamp?: string;
+  /** The kubelet's Killing event for the container: when it acted on the delete, on the node's clock. */
+  kubeletActed: KubeletAct;
+}
+
+/** The kubelet's Killing event, the first thing it does on a delete: no later than the grace period's start. */
+export interface KubeletAct {
+  /** The event's time on the node's clock, ms: its eventTime, else its firstTimestamp (whole seconds, truncated). */
+  atMs: number;
+  message: string;
+}
+
+/**
+ * The kubelet's Killing event for `container` of the pod with this uid ("Stopping container X" on a delete), or
+ * undefined while it is not there. The earliest one when several are.
+ */
+export function kubeletKilling(items: readonly CoreV1Event[], uid: string, container: string): KubeletAct | undefined {
+  const acts = items
+    .filter((e) => e.reason === 'Killing' && e.involvedObject.uid === uid && e.involvedObject.fieldPath === `spec.containers{${container}}`)
+    .flatMap((e): KubeletAct[] => {
+      const at = e.eventTime ?? e.firstTimestamp;
+      return at === undefined ? [] : [{ atMs: new Date(at).getTime(), message: e.message ?? '' }];
+    });
+  return acts.sort((a, b) => a.atMs - b.atMs)[0];
 }
 
 /**
@@ -67,16 +89,31 @@ export async function deletePodAndCaptureExit(place: Place, name: string, contai
     },
     timeoutMs,
   });
-  const clock = await measureClockOffset(place, name, container);
   const deleteSentAtMs = Date.now();
   await retrying(`deleting pod ${name}`, () => place.kube.core.deleteNamespacedPod({ name, namespace: place.ns }));
   const { pod, terminated } = await result;
-  return { terminated, deleteSentAtMs, deleteSentAtNodeMs: onNodeClock(deleteSentAtMs, clock), clock, observedAtMs,
-    deletionGracePeriodSeconds: pod.metadata?.deletionGracePeriodSeconds };
+  const uid = pod.metadata?.uid ?? '';
+  // The kubelet records its events asynchronously: the Killing event may reach the API after the exit does.
+  const kubeletActed = await waitFor({
+    ...events(place.kube, place.ns, { kind: 'Pod', name }),
+    description: `the kubelet's Killing event for ${name}/${container}`,
+    predicate: (items) => {
+      const act = kubeletKilling(items, uid, container);
+      return act ? { done: true, value: act } : { done: false, note: `${items.length} events, no Killing for ${container}` };
+    },
+    timeoutMs: 30_000,
+  });
+  return { terminated, deleteSentAtMs, observedAtMs, kubeletActed, deletionGracePeriodSeconds: pod.metadata?.deletionGracePeriodSeconds,
+    ...(pod.metadata?.deletionTimestamp ? { deletionTimestamp: new Date(pod.metadata.deletionTimestamp).toISOString() } : {}) };
 }
 
-/** Seconds from the delete to the container's end as the runtime recorded it (API times: whole seconds), on the node's clock. */
-export function deleteToExitSeconds(exit: Pick<Exit, 'terminated' | 'deleteSentAtNodeMs'>): number | undefined {
-  const finishedAt = exit.terminated.finishedAt;
-  return finishedAt === undefined ? undefined : (new Date(finishedAt).getTime() - exit.deleteSentAtNodeMs) / 1000;
+/**
+ * Seconds from the kubelet's act on the delete to a node time (a mark, finishedAt at `resolutionMs`), both on the
+ * node's clock: the most it can be. The act came no sooner than its Killing event, which is truncated to the second
+ * (the event's time and the node time's each up to their resolution early), so the true interval is at most this:
+ * "exited within X of the kubelet's act" holds when this is under X, and a kubelet that waited G from its act shows
+ * at least G here.
+ */
+export function sinceKubeletActed(act: KubeletAct, nodeMs: number, resolutionMs = 0): number {
+  return (nodeMs + resolutionMs - act.atMs) / 1000;
 }
