@@ -23,7 +23,8 @@ import { agnhostWorkload } from '../lib/rollout/spec.ts';
 import type { ConnectionMode } from '../lib/rollout/ledger/types.ts';
 
 const env = process.env;
-const TARGET = rolloutSettings(env).hostTarget;
+// The fixed NodePort through kind's mapping (or WC_ROLLOUT_TARGET): the benchmark's Services ask for NODE_PORT.
+const TARGET = rolloutSettings(env).hostTarget ?? '';
 const RATES = (env.WC_BENCH_RATES ?? '150,300,500').split(',').map(Number);
 const WINDOW_MS = Number(env.WC_BENCH_WINDOW_MS ?? 10_000);
 const DELAYS = (env.WC_BENCH_DELAYS ?? '0,1,3,5').split(',').map(Number);

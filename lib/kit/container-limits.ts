@@ -84,6 +84,7 @@ export function cpuSharesFor(requestMillicores: number): number {
 export const CPU_WEIGHT_CONVERSIONS = {
   linear: (shares: number): number => 1 + Math.floor(((shares - 2) * 9999) / 262142),
   quadratic: (shares: number): number => {
+    if (shares === 0) return 0; // "unset", as runc has it (the kubelet never asks below 2)
     if (shares <= 2) return 1;
     if (shares >= 262144) return 10000;
     const l = Math.log2(shares);

@@ -82,7 +82,11 @@ export function qosMismatches(evidence: QosEvidence, tier: QosTier): string[] {
   return out;
 }
 
-/** Which conversion the observed CPU weight matches (named), or undefined when none does. */
+/**
+ * Which conversion the observed CPU weight matches (named), or undefined when none does. Where both give the same
+ * value (2 shares, a BestEffort pod's, is 1 either way) both are named: that reading cannot tell the runtimes apart.
+ */
 export function cpuWeightConversion(evidence: Pick<QosEvidence, 'cpuWeight' | 'expectedCpuWeights'>): string | undefined {
-  return Object.entries(evidence.expectedCpuWeights).find(([, value]) => value === evidence.cpuWeight)?.[0];
+  const matched = Object.entries(evidence.expectedCpuWeights).filter(([, value]) => value === evidence.cpuWeight).map(([name]) => name);
+  return matched.length ? matched.join(' and ') : undefined;
 }

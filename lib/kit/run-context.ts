@@ -21,7 +21,10 @@ export interface RunContext {
   /** The cluster's Kubernetes release (its API server's gitVersion), for the reports. */
   kubernetesVersion?: string;
   offline: boolean;
-  /** The cgroup version of the host the nodes run on, when known (a kind cluster on this machine's Docker engine). */
+  /**
+   * The nodes' cgroup version, when known: a kind cluster on this machine's Docker engine runs on the engine's; on
+   * another cluster a probe pod read it at the run's start (lib/run/node-cgroup.ts).
+   */
   nodeCgroupVersion?: 1 | 2;
   /** The workers act as the least-privilege ServiceAccount (docs/rbac.yaml), not the credentials the run was given. */
   leastPrivilege?: boolean;

@@ -3,8 +3,11 @@
 import type { TestNamespace } from '../kit/fixture.ts';
 import type { RolloutSettings } from '../run/config-rollout.ts';
 import { rolloutSettings } from '../run/config-rollout.ts';
-import { runRollout, type RolloutRun } from './driver.ts';
-import { placeLoad } from './load/placement.ts';
+import { NODE_PORT } from './constants.ts';
+import { runRollout, type RolloutRun, type RolloutService } from './driver.ts';
+import { placeLoad, type Placement } from './load/placement.ts';
+import { nodeAddressForHost, rolloutNodePort } from './node-port.ts';
+import type { Kube } from '../kit/kube.ts';
 import { startPodLoad } from './load/pod-source.ts';
 import { rolloutOutcome, type RolloutOutcome } from './outcome.ts';
 import { writeRolloutReport, type RolloutFiles } from './report/rollout-files.ts';
@@ -18,8 +21,23 @@ export interface CheckResult {
   files: RolloutFiles;
 }
 
+/** The settings a case of `t`'s run takes from the environment (the cluster's mode decides its NodePort: node-port.ts). */
+const settingsOf = (t: TestNamespace): RolloutSettings => rolloutSettings(process.env, t.run.kindConfigPath, t.run.images.loadgen, t.run.mode);
+
+/**
+ * The host's target for the Service: the settings' one (kind's mapping, or WC_ROLLOUT_TARGET), else a node's address
+ * at the NodePort the API allocated (an existing cluster), said so for the messages.
+ */
+async function hostTargetOf(kube: Kube, settings: RolloutSettings, service: RolloutService): Promise<Pick<Placement, 'hostTarget' | 'allocated'>> {
+  if (settings.hostTarget !== undefined) return { hostTarget: settings.hostTarget };
+  const node = nodeAddressForHost((await kube.core.listNode()).items);
+  const allocated = `NodePort ${service.nodePort} allocated by the API`;
+  return node ? { hostTarget: `http://${node.address}:${service.nodePort}`, allocated: `node ${node.node}'s address, ${allocated}` }
+    : { allocated };
+}
+
 export async function rolloutCheck(t: TestNamespace, caseName: string, title: string, spec: WorkloadSpec,
-  settings: RolloutSettings = rolloutSettings(process.env, t.run.kindConfigPath, t.run.images.loadgen)): Promise<CheckResult> {
+  settings: RolloutSettings = settingsOf(t)): Promise<CheckResult> {
   const { kube, ns } = t;
   const { plan } = settings;
   const apply = (file: string, vars: Record<string, string>) => t.apply(file, vars);
@@ -27,11 +45,12 @@ export async function rolloutCheck(t: TestNamespace, caseName: string, title: st
     kube,
     ns,
     apply,
-    startLoad: (load, service) => placeLoad(load, {
+    nodePort: rolloutNodePort(settings.where, settings.hostTarget, NODE_PORT),
+    startLoad: async (load, service) => placeLoad(load, {
       where: settings.where,
       clusterMode: t.run.mode,
-      hostTarget: settings.hostTarget,
-      startPod: (s) => startPodLoad({ kube, ns, apply, image: settings.loadgenImage }, { ...s, target: `http://${service}.${ns}.svc.cluster.local` }),
+      ...(settings.where === 'pod' ? {} : await hostTargetOf(kube, settings, service)),
+      startPod: (s) => startPodLoad({ kube, ns, apply, image: settings.loadgenImage }, { ...s, target: `http://${service.name}.${ns}.svc.cluster.local` }),
     }),
   }, spec, plan);
   const outcome = rolloutOutcome(caseName, run);
@@ -44,10 +63,13 @@ export async function rolloutCheck(t: TestNamespace, caseName: string, title: st
  * says the load came from the host (no fall-back to the in-cluster generator; an unreachable NodePort fails it, saying so).
  */
 export function hostLoad(t: TestNamespace): RolloutSettings {
-  return { ...rolloutSettings(process.env, t.run.kindConfigPath, t.run.images.loadgen), where: 'host' };
+  return { ...settingsOf(t), where: 'host' };
 }
 
-/** The same settings with the load forced into the in-cluster generator pod (WC_ROLLOUT_LOAD=pod). */
+/**
+ * The same settings with the load forced into the in-cluster generator pod (WC_ROLLOUT_LOAD=pod); its Service takes a
+ * NodePort the API allocates, so these cases never wait for another run's hold on the fixed one.
+ */
 export function inClusterLoad(t: TestNamespace): RolloutSettings {
-  return { ...rolloutSettings(process.env, t.run.kindConfigPath, t.run.images.loadgen), where: 'pod' };
+  return { ...settingsOf(t), where: 'pod' };
 }

@@ -1,6 +1,7 @@
 // The rolling-update check: deploy version A, put load on it, roll to version B while the load runs,
 // wait until the rollout is complete, the old pods are gone and the traffic has moved, then stop the
 // load and collect the ledger, the pod timeline and the old pods' termination verdicts.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deploymentRolledOut } from '../kit/conditions.ts';
 import { listEvents } from '../kit/events.ts';
 import type { Kube } from '../kit/kube.ts';
@@ -18,7 +19,8 @@ import { NAME_LABEL, VERSION_LABEL, type WorkloadSpec } from './spec.ts';
 import { describeProgress, minTotal, trafficMoved } from './traffic.ts';
 import { manifestVars, versionPatch } from './workload.ts';
 import { NODE_PORT } from './constants.ts';
-import { awaitNodePortFree } from './node-port.ts';
+import { awaitNodePortFree, NODE_PORT_WAIT_MS, portAlreadyAllocated } from './node-port.ts';
+import { HarnessError } from '../kit/errors.ts';
 
 export interface RolloutEnv {
   kube: Kube;
@@ -26,8 +28,16 @@ export interface RolloutEnv {
   /** Creates the objects of a manifest file in the namespace (the fixture's `apply`). */
   apply(file: string, vars: Record<string, string>): Promise<unknown>;
   /** Starts the load once the workload serves; decides where it runs (host or in-cluster pod). */
-  startLoad(settings: Omit<LoadSettings, 'target'>, serviceName: string): Promise<LoadSource>;
+  startLoad(settings: Omit<LoadSettings, 'target'>, service: RolloutService): Promise<LoadSource>;
+  /** The Service's NodePort: NODE_PORT unless said (kind maps it on the host), or 0 for one the API allocates. */
+  nodePort?: number;
   log?: (line: string) => void;
+}
+
+/** The workload's Service as created: its name and the NodePort it holds (the allocated one when it asked for 0). */
+export interface RolloutService {
+  name: string;
+  nodePort: number;
 }
 
 export interface LoadPlan extends Omit<LoadSettings, 'target' | 'path' | 'identify'> {
@@ -85,12 +95,43 @@ async function waitRolledOut(env: Pick<RolloutEnv, 'kube' | 'ns' | 'log'>, spec:
   }
 }
 
+/**
+ * Creates the workload's Service and Deployment. A fixed NodePort is waited for while another run of this suite holds
+ * it (node-port.ts), and again if one took it between that wait and the create (the API's 422), within one bound.
+ */
+async function createWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'apply' | 'log' | 'nodePort'>, spec: WorkloadSpec): Promise<RolloutService> {
+  const wanted = env.nodePort ?? NODE_PORT;
+  const since = Date.now();
+  const deadline = since + NODE_PORT_WAIT_MS;
+  for (;;) {
+    if (wanted) await awaitNodePortFree(env.kube, wanted, logOf(env), Math.max(1000, deadline - Date.now()), since);
+    try {
+      await env.apply(MANIFEST, manifestVars(spec, wanted));
+      break;
+    } catch (err) {
+      if (!wanted || !portAlreadyAllocated(err)) throw err;
+      if (Date.now() >= deadline) {
+        throw new HarnessError('creating the rollout workload', `the API says NodePort ${wanted} is allocated, though no Service ` +
+          `listed holds it, ${Math.round((Date.now() - since) / 1000)} s after this case first asked for it`,
+          `run the rolling-update behaviour again; if it says so again, the cluster's NodePort allocator has leaked ${wanted}`);
+      }
+      logOf(env)(`NodePort ${wanted} was taken between the check and the create: waiting for it again`);
+      await sleep(1000);
+    }
+  }
+  const service = await env.kube.core.readNamespacedService({ name: spec.name, namespace: env.ns });
+  const nodePort = service.spec?.ports?.[0]?.nodePort;
+  if (!nodePort) throw new Error(`Service ${spec.name} was created without a NodePort`);
+  if (!wanted) logOf(env)(`Service ${spec.name}: NodePort ${nodePort}, allocated by the API`);
+  return { name: spec.name, nodePort };
+}
+
 /** Creates the workload at its first version and waits until every replica is available. */
-export async function deployWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'apply' | 'log'>, spec: WorkloadSpec, observer?: PodObserver,
-  timeoutMs: number = TIMEOUTS.rollout): Promise<void> {
-  await awaitNodePortFree(env.kube, NODE_PORT, logOf(env));
-  await env.apply(MANIFEST, manifestVars(spec));
+export async function deployWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'apply' | 'log' | 'nodePort'>, spec: WorkloadSpec, observer?: PodObserver,
+  timeoutMs: number = TIMEOUTS.rollout): Promise<RolloutService> {
+  const service = await createWorkload(env, spec);
   await waitRolledOut(env, spec, 1, `${spec.name} ${spec.from.name}: ${spec.replicas} replicas available`, timeoutMs, observer);
+  return service;
 }
 
 export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: LoadPlan, timeoutMs: number = TIMEOUTS.rollout): Promise<RolloutRun> {
@@ -102,10 +143,10 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
   try {
     // Watching from before the workload exists: a pod that cannot run fails the check at once.
     await observer.start();
-    await deployWorkload(env, spec, observer, timeoutMs);
+    const service = await deployWorkload(env, spec, observer, timeoutMs);
     const identity = (): Identity => ({ podVersions: observer.podVersions(), versions: [spec.from.name, spec.to.name] });
     const versionOf = (answer: string) => resolveAnswer(answer, identity()).version;
-    load = await env.startLoad({ ...plan, path: spec.requestPath, identify: spec.identify }, spec.name);
+    load = await env.startLoad({ ...plan, path: spec.requestPath, identify: spec.identify }, service);
     const source = load;
     const until = (description: string, done: () => boolean) =>
       pollUntil({ description, probe: async () => source.progress(), done, show: describeProgress, timeoutMs, intervalMs: 100 });
@@ -181,7 +222,7 @@ async function eventReasonsByPod(kube: Kube, namespace: string): Promise<Map<str
   return byPod;
 }
 
-/** Frees NodePort 30080 for the next case at once (namespace deletion at the end of the file is too late). */
+/** Frees the Service's NodePort for the next case at once (namespace deletion at the end of the file is too late). */
 export async function removeWorkload(kube: Kube, namespace: string, name: string): Promise<void> {
   await Promise.all([
     kube.core.deleteNamespacedService({ name, namespace }).catch(() => undefined),

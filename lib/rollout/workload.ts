@@ -7,8 +7,11 @@ function envList(version: VersionSpec): { name: string; value: string }[] {
   return Object.entries({ ...version.env, WC_VERSION: version.name }).map(([name, value]) => ({ name, value }));
 }
 
-/** Placeholders for the manifest. Lists go in as JSON, which is valid YAML flow syntax. */
-export function manifestVars(spec: WorkloadSpec): Record<string, string> {
+/**
+ * Placeholders for the manifest. Lists go in as JSON, which is valid YAML flow syntax. `nodePort` 0 lets the API
+ * allocate the Service's NodePort (node-port.ts says when).
+ */
+export function manifestVars(spec: WorkloadSpec, nodePort: number = NODE_PORT): Record<string, string> {
   return {
     NAME: spec.name,
     IMAGE: spec.from.image ?? spec.image,
@@ -20,7 +23,7 @@ export function manifestVars(spec: WorkloadSpec): Record<string, string> {
     GRACE_SECONDS: String(spec.terminationGracePeriodSeconds),
     LIFECYCLE_JSON: JSON.stringify(spec.preStopSleepSeconds ? { preStop: { sleep: { seconds: spec.preStopSleepSeconds } } } : {}),
     VERSION: spec.from.name,
-    NODE_PORT: String(NODE_PORT),
+    NODE_PORT: String(nodePort),
   };
 }
 

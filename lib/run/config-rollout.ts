@@ -297,33 +297,41 @@ export function checkRolloutInput(env: Env = process.env): void {
 export interface RolloutSettings {
   plan: LoadPlan;
   where: LoadWhere;
-  /** Where this machine reaches the rollout Service's NodePort. */
-  hostTarget: string;
+  /**
+   * Where this machine reaches the rollout Service's NodePort (then the fixed NODE_PORT); undefined on an existing
+   * cluster without WC_ROLLOUT_TARGET, where the API allocates the port and a node's address is tried (node-port.ts).
+   */
+  hostTarget?: string;
   /** A Node image new enough to run the generator's .ts sources (>= 22.18), for the in-cluster load. */
   loadgenImage: string;
 }
 
 /**
- * The host target: WC_ROLLOUT_TARGET, else the host port the kind config maps to NodePort 30080 (so a
- * WC_KIND_CONFIG with other host ports works), else 127.0.0.1:30080.
+ * The host target: WC_ROLLOUT_TARGET, else, on a kind cluster, the host port the kind config maps to NodePort 30080
+ * (so a WC_KIND_CONFIG with other host ports works), else 127.0.0.1:30080. On an existing cluster nothing without
+ * WC_ROLLOUT_TARGET: kind's mapping may not be there, and another run or the cluster's own Services may hold 30080,
+ * so the Service takes a port the API allocates and the host tries a node's address.
  */
-export function hostTargetFor(env: Env, kindConfigPath?: string): string {
+export function hostTargetFor(env: Env, kindConfigPath?: string, mode: 'kind' | 'existing' = 'kind'): string | undefined {
   if (env.WC_ROLLOUT_TARGET) return env.WC_ROLLOUT_TARGET;
+  if (mode === 'existing') return undefined;
   if (kindConfigPath) {
     try {
       return `http://${hostAddressFor(kindConfigPath, NODE_PORT)}`;
     } catch {
-      // An existing cluster's kind config may not map it: then only the in-cluster load can reach it.
+      // A kind config without the mapping: the default address, which the placement's hint then explains.
     }
   }
   return `http://127.0.0.1:${NODE_PORT}`;
 }
 
-export function rolloutSettings(env: Env = process.env, kindConfigPath?: string, offlineLoadgenImage?: string): RolloutSettings {
+export function rolloutSettings(env: Env = process.env, kindConfigPath?: string, offlineLoadgenImage?: string,
+  mode: 'kind' | 'existing' = 'kind'): RolloutSettings {
+  const hostTarget = hostTargetFor(env, kindConfigPath, mode);
   return {
     plan: loadPlanFromEnv(env),
     where: parseLoadWhere(env.WC_ROLLOUT_LOAD),
-    hostTarget: hostTargetFor(env, kindConfigPath),
+    ...(hostTarget === undefined ? {} : { hostTarget }),
     // The offline build's Node image (loaded into kind with the workload images), else a stock one to pull.
     loadgenImage: env.WC_LOADGEN_IMAGE || offlineLoadgenImage || `docker.io/library/node:${readVersions().NODE_VERSION ?? '24'}-slim`,
   };

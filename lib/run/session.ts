@@ -16,6 +16,7 @@ import { removeRunNamespaces } from './run-cleanup.ts';
 import type { RunLease } from './run-lease.ts';
 import { acquireRunLease } from './run-lease.ts';
 import { ensureMetricsServer } from './metrics-server.ts';
+import { probeNodeCgroupVersion } from './node-cgroup.ts';
 import { stopChildProcesses } from './child-processes.ts';
 import { onInterrupt } from './signals.ts';
 
@@ -123,6 +124,11 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
     // The lease first: from here on, other runs' sweeps leave this run's namespaces alone.
     live.lease = await acquireRunLease(kube, runId, owner, { log });
     await sweepLeftovers(kube, runId, log);
+    // An existing cluster this machine cannot look at: one pod tells the nodes' cgroup version (the QoS tier cases need it).
+    if (!run.nodeCgroupVersion) {
+      const probed = await probeNodeCgroupVersion(kube, runId, owner, run.images.busybox, log);
+      if (probed) run.nodeCgroupVersion = probed;
+    }
     resetSummary(config.reportsDir);
     // An interrupt during the steps above has already marked the run: the file must keep saying so.
     writeRunContext(live.stopping ? { ...run, stopping: true } : run);

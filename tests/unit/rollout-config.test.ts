@@ -43,7 +43,7 @@ describe('bring your own workload', () => {
 
 describe('rollout manifest', () => {
   it('renders the reference workload: surge-only rollout, readiness probe, grace above the drain, NodePort 30080', () => {
-    const [deployment, service] = loadManifest('rollout-workload.yaml', manifestVars(agnhostWorkload('agnhost:2.56', 5))) as [V1Deployment, V1Service];
+    const [service, deployment] = loadManifest('rollout-workload.yaml', manifestVars(agnhostWorkload('agnhost:2.56', 5))) as [V1Service, V1Deployment];
     expect(deployment.spec!.strategy!.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
     const pod = deployment.spec!.template.spec!;
     const app = pod.containers[0]!;
@@ -54,6 +54,12 @@ describe('rollout manifest', () => {
     expect(app.lifecycle).toEqual({});
     expect(deployment.spec!.template.metadata!.labels!['workload-conformance.io/version']).toBe('v1');
     expect(service.spec).toMatchObject({ type: 'NodePort', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] });
+  });
+
+  it('asks the API to allocate the NodePort with 0, and creates the Service before the Deployment (a taken port leaves nothing behind)', () => {
+    const objects = loadManifest('rollout-workload.yaml', manifestVars(agnhostWorkload('agnhost:2.56', 5), 0));
+    expect(objects.map((o) => o.kind)).toEqual(['Service', 'Deployment']);
+    expect((objects[0] as V1Service).spec!.ports![0]!.nodePort).toBe(0);
   });
 
   it('drains drain-server for the drain and then until quiet, with a grace period that leaves room for the wait; the control exits at once', () => {

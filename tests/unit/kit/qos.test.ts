@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { CPU_WEIGHT_CONVERSIONS, expectedCpuWeights, parseContainerLimits, tierOfCgroupPath } from '../../../lib/kit/container-limits.ts';
 import { clampedOomScoreAdj, clampsNegativeOomScoreAdj, kubeletOomScoreAdj } from '../../../lib/kit/oom-score.ts';
-import { oomScoreAdjFor, qosEvidence, qosMismatches } from '../../../lib/kit/qos-evidence.ts';
+import { cpuWeightConversion, oomScoreAdjFor, qosEvidence, qosMismatches } from '../../../lib/kit/qos-evidence.ts';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
@@ -106,6 +106,27 @@ describe('cpu.shares to cgroup v2 cpu.weight', () => {
     const { linear, quadratic } = CPU_WEIGHT_CONVERSIONS;
     expect([2, 1024, 262144].map(quadratic)).toEqual([1, 100, 10000]);
     expect([2, 1024, 262144].map(linear)).toEqual([1, 39, 10000]);
-    expect([1, 0].map(quadratic)).toEqual([1, 1]);
+  });
+
+  it('must agree with runc\'s own table for the quadratic (opencontainers/cgroups utils_test.go, TestConvertCPUSharesToCgroupV2Value)', () => {
+    // shares -> weight: unset, below the minimum, minimum, just above it, default, just below the maximum, maximum, above it.
+    const table: Array<[number, number]> = [[0, 0], [1, 1], [2, 1], [3, 2], [1024, 100], [262143, 10000], [262144, 10000], [262145, 10000]];
+    expect(table.map(([shares]) => [shares, CPU_WEIGHT_CONVERSIONS.quadratic(shares)])).toEqual(table);
+  });
+
+  it('must agree with the linear conversion\'s own tests (containerd/cgroups cgroup2, runc before 1.3.2): 5000 shares -> 191', () => {
+    // containerd/cgroups TestToResources: weight = 1 + ((shares - 2) * 9999) / 262142 for 5000 shares.
+    expect(CPU_WEIGHT_CONVERSIONS.linear(5000)).toBe(191);
+    expect(CPU_WEIGHT_CONVERSIONS.linear(0)).toBe(0);
+  });
+
+  it('must name the conversion the reading matched, and both where they give the same value', () => {
+    const expected = expectedCpuWeights(100, 'v2');
+    expect(expected).toEqual({ 'cpu.weight (linear)': 4, 'cpu.weight (quadratic)': 17 });
+    expect(cpuWeightConversion({ cpuWeight: 17, expectedCpuWeights: expected })).toBe('cpu.weight (quadratic)');
+    expect(cpuWeightConversion({ cpuWeight: 4, expectedCpuWeights: expected })).toBe('cpu.weight (linear)');
+    expect(cpuWeightConversion({ cpuWeight: 1, expectedCpuWeights: expectedCpuWeights(0, 'v2') }))
+      .toBe('cpu.weight (linear) and cpu.weight (quadratic)');
+    expect(cpuWeightConversion({ cpuWeight: 10, expectedCpuWeights: expected })).toBeUndefined();
   });
 });
