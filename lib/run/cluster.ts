@@ -122,7 +122,8 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     const cgroupVersion = await engineCgroupVersion();
     handle.nodeCgroupVersion = cgroupVersion;
     mkdirSync(join(config.cacheDir, 'kind-config'), { recursive: true });
-    const kindConfig = kindConfigForHost(config.kindConfigPath, join(config.cacheDir, 'kind-config', `${config.clusterName}.yaml`), cgroupVersion);
+    const kindConfig = kindConfigForHost(config.kindConfigPath, join(config.cacheDir, 'kind-config', `${config.clusterName}.yaml`), cgroupVersion, config.nodes);
+    if (config.nodes !== undefined) log(`[wc] ${config.nodes} node${config.nodes > 1 ? `s: one control plane, ${config.nodes - 1} worker${config.nodes > 2 ? 's' : ''}` : ''} (WC_NODES)`);
     if (cgroupVersion === 1) {
       log('[wc] the Docker engine runs on cgroup v1: the kubelets are set failCgroupV1: false (from Kubernetes 1.35 they ' +
         `refuse cgroup v1 otherwise; Kubernetes deprecates it, see README "Kubernetes versions"): ${kindConfig}`);
@@ -136,6 +137,14 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
   if (!handle.createdCluster && !config.nodeImage && minorOf(handle.serverVersion) !== config.kubernetes.minor) {
     throw new HarnessError('reusing the kind cluster', `kind cluster ${config.clusterName} runs Kubernetes ${handle.serverVersion}, not ${config.kubernetes.minor}`,
       `delete it (${kind.bin} delete cluster --name ${config.clusterName}), or set WC_CLUSTER_NAME to another name, or WC_KUBERNETES_VERSION to its version`);
+  }
+  // A reused cluster of another size would run the suite on a topology nobody asked for.
+  if (!handle.createdCluster && config.nodes !== undefined) {
+    const count = (await kube.core.listNode()).items.length;
+    if (count !== config.nodes) {
+      throw new HarnessError('reusing the kind cluster', `kind cluster ${config.clusterName} has ${count} node${count === 1 ? '' : 's'}, not the ${config.nodes} WC_NODES asks for`,
+        `delete it (${kind.bin} delete cluster --name ${config.clusterName}), or set WC_CLUSTER_NAME to another name, or WC_NODES=${count}`);
+    }
   }
   await waitClusterReady(kube, log);
   await loadImages(kind, config.clusterName, handle.images, config.offline, log);

@@ -27,6 +27,8 @@ export interface HarnessConfig {
   pinnedNodeImage?: string;
   /** The Kubernetes version a kind cluster is made at (WC_KUBERNETES_VERSION, default the newest supported minor). */
   kubernetes: KubernetesPins;
+  /** How many nodes a kind cluster is made with (WC_NODES: one control plane, the rest workers); unset, the kind config's own. */
+  nodes?: number;
   reportsDir: string;
   cacheDir: string;
 }
@@ -65,6 +67,21 @@ export function parseParallel(env: Env = process.env): number {
   if (!/^\d+$/.test(raw) || !Number.isInteger(n) || n < 1 || n > MAX_PARALLEL) {
     throw new HarnessError(STEP, `WC_PARALLEL=${env.WC_PARALLEL} is not a whole number from 1 to ${MAX_PARALLEL}`,
       `set WC_PARALLEL to how many cluster test files may run at once (default ${DEFAULT_PARALLEL}; 1 runs them one after another)`);
+  }
+  return n;
+}
+
+/** Most nodes a kind cluster may be asked for: each is a container running a kubelet and a runtime (~300 MiB). */
+export const MAX_NODES = 10;
+
+/** WC_NODES: how many nodes a kind cluster is made with, one of them the control plane; undefined when unset. */
+export function parseNodes(env: Env): number | undefined {
+  const raw = env.WC_NODES?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_NODES) {
+    throw new HarnessError(STEP, `WC_NODES=${env.WC_NODES} is not a whole number from 1 to ${MAX_NODES}`,
+      'set WC_NODES to how many nodes the kind cluster has (3 is one control plane and two workers), or unset it for the kind config\'s own');
   }
   return n;
 }
@@ -120,6 +137,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const nodeImage = nonEmpty(env, 'WC_NODE_IMAGE');
   const requestedKubernetes = nonEmpty(env, 'WC_KUBERNETES_VERSION');
   const kubernetes = kubernetesPins(versions, requestedKubernetes);
+  const nodes = parseNodes(env);
   const reportsDir = expandPath(nonEmpty(env, 'WC_REPORTS_DIR') ?? 'reports', home, cwd);
   const cacheDir = expandPath(nonEmpty(env, 'WC_CACHE_DIR') ?? '~/.cache/workload-conformance', home, cwd);
   const common = {
@@ -128,6 +146,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     ...(nodeImage ? { nodeImage } : {}),
     pinnedNodeImage: kubernetes.kindNodeImage, kubernetes,
   };
+  if (nodes !== undefined && nonEmpty(env, 'WC_KUBECONFIG')) {
+    throw new HarnessError(STEP, `WC_NODES=${nodes} makes a kind cluster, but WC_KUBECONFIG names an existing one, which has the nodes it has`,
+      'unset WC_NODES to run on the existing cluster, or unset WC_KUBECONFIG to make a kind cluster');
+  }
 
   const kubeconfig = nonEmpty(env, 'WC_KUBECONFIG');
   const requestedContext = nonEmpty(env, 'WC_CONTEXT');
@@ -136,7 +158,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       throw new HarnessError(STEP, `WC_CONTEXT=${requestedContext} is set but WC_KUBECONFIG is not`,
         'set WC_KUBECONFIG to the kubeconfig that holds that context, or unset WC_CONTEXT');
     }
-    return { mode: 'kind', ...common };
+    return { mode: 'kind', ...common, ...(nodes !== undefined ? { nodes } : {}) };
   }
   if (requestedKubernetes) {
     throw new HarnessError(STEP, `WC_KUBERNETES_VERSION=${requestedKubernetes} is set but WC_KUBECONFIG names an existing cluster, which runs the version it runs`,

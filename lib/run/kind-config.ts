@@ -97,11 +97,42 @@ export function kindConfigForCgroup(text: string, cgroupVersion: 1 | 2): string 
 }
 
 /**
- * The config `kind create cluster` gets: `kindConfigPath` itself on a cgroup v2 host, else a copy at `copyPath` with
- * the cgroup v1 kubelet setting (see kindConfigForCgroup).
+ * The kind config with `nodes` nodes in all: its control-plane entries as written (their port mappings, patches),
+ * then workers for the rest, each a plain `role: worker` (the cluster-wide patches apply to every node). Workers the
+ * config already lists are replaced, so WC_NODES says the whole count. kind keeps the control plane's NoSchedule
+ * taint once there are workers: workloads then run on the workers only.
  */
-export function kindConfigForHost(kindConfigPath: string, copyPath: string, cgroupVersion: 1 | 2): string {
-  if (cgroupVersion === 2) return kindConfigPath;
-  writeFileSync(copyPath, kindConfigForCgroup(readFileSync(kindConfigPath, 'utf8'), cgroupVersion));
+export function kindConfigWithNodes(text: string, nodes: number): string {
+  const doc = parseDocument(text);
+  const listed = doc.get('nodes');
+  if (listed !== undefined && !isSeq(listed)) {
+    throw new HarnessError('reading the kind config', 'nodes is not a list', 'write nodes as a YAML list of { role: control-plane | worker }');
+  }
+  const controlPlanes = isSeq(listed) ? listed.items.filter((n) => isMap(n) && n.get('role') === 'control-plane') : [];
+  const kept = controlPlanes.length ? controlPlanes : [doc.createNode({ role: 'control-plane' })];
+  if (nodes < kept.length) {
+    throw new HarnessError('reading the kind config', `WC_NODES=${nodes} is fewer than the config's ${kept.length} control-plane nodes`,
+      `set WC_NODES to at least ${kept.length}, or use a kind config with fewer control-plane nodes`);
+  }
+  const workers = Array.from({ length: nodes - kept.length }, () => doc.createNode({ role: 'worker' }));
+  doc.set('nodes', doc.createNode([...kept, ...workers]));
+  return doc.toString();
+}
+
+/** How many nodes a kind config makes (one when it lists none, as kind does). */
+export function nodesInKindConfig(text: string): number {
+  const listed = parseDocument(text).get('nodes');
+  return isSeq(listed) && listed.items.length ? listed.items.length : 1;
+}
+
+/**
+ * The config `kind create cluster` gets: `kindConfigPath` itself when nothing changes, else a copy at `copyPath` with
+ * the node count asked for (kindConfigWithNodes) and, on a cgroup v1 host, the kubelet setting it needs
+ * (kindConfigForCgroup).
+ */
+export function kindConfigForHost(kindConfigPath: string, copyPath: string, cgroupVersion: 1 | 2, nodes?: number): string {
+  if (cgroupVersion === 2 && nodes === undefined) return kindConfigPath;
+  const text = readFileSync(kindConfigPath, 'utf8');
+  writeFileSync(copyPath, kindConfigForCgroup(nodes === undefined ? text : kindConfigWithNodes(text, nodes), cgroupVersion));
   return copyPath;
 }

@@ -35,6 +35,7 @@ describe('workload-conformance arguments', () => {
     expect(parseArgs(['run'])).toEqual({ command: 'run', repeat: 1, keepCluster: false });
     expect(parseArgs(['run', '--kubernetes', '1.35, 1.36,v1.37'])).toEqual({ command: 'run', repeat: 1, keepCluster: false, kubernetes: ['1.35', '1.36', 'v1.37'] });
     expect(parseArgs(['run', '--kubernetes=1.35', '--repeat', '5'])).toMatchObject({ kubernetes: ['1.35'], repeat: 5 });
+    expect(parseArgs(['run', '--nodes', '3'])).toEqual({ command: 'run', repeat: 1, keepCluster: false, nodes: 3 });
   });
 
   it('must read the other commands, and help in every spelling', () => {
@@ -58,6 +59,8 @@ describe('workload-conformance arguments', () => {
     [['up', '--only', 'x'], /"up" does not take --only; it takes no options/],
     [['report', '--keep-cluster'], /"report" does not take --keep-cluster/],
     [['run', '--kubernetes', ','], /--kubernetes needs at least one version/],
+    [['run', '--nodes', '0'], /--nodes takes a whole number from 1 to 10/],
+    [['run', '--nodes', '3', '--kubeconfig', 'k'], /an existing cluster \(--kubeconfig\) has the nodes it has/],
     [['run', '--kubernetes', '1.35,v1.35'], /--kubernetes names a version twice/],
     [['run', '--kubernetes', '1.35', '--kubeconfig', 'k'], /an existing cluster \(--kubeconfig\) runs the version it runs/],
     [['run', '--kubernetes', '1.35,1.36', '--repeat', '2'], /--repeat runs one version/],

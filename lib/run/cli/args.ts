@@ -1,5 +1,6 @@
 // The `workload-conformance` command line, as pure functions: what was asked (parseArgs), which test files a
 // behaviour selection means (selectFiles), what the behaviours are (behavioursIn), the help text, and the exit
+import { MAX_NODES } from '../config.ts';
 // code of an outcome (exitCodeFor). main.ts does the spawning; tests/unit/cli-args.test.ts checks these.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ export function behavioursIn(testsDir: string): Behaviour[] {
 export type Command =
   | { command: 'help' }
   | { command: 'run'; only?: string[]; kubeconfig?: string; context?: string; repeat: number; keepCluster: boolean;
-    reports?: string; parallel?: number; kubernetes?: string[] }
+    reports?: string; parallel?: number; kubernetes?: string[]; nodes?: number }
   | { command: 'up' }
   | { command: 'down' }
   | { command: 'sweep'; kubeconfig?: string; context?: string }
@@ -46,7 +47,7 @@ export type Command =
 
 const COMMANDS = ['run', 'up', 'down', 'sweep', 'report', 'help'] as const;
 const VALUE_FLAGS: Record<string, readonly string[]> = {
-  run: ['--only', '--kubeconfig', '--context', '--repeat', '--reports', '--parallel', '--kubernetes'],
+  run: ['--only', '--kubeconfig', '--context', '--repeat', '--reports', '--parallel', '--kubernetes', '--nodes'],
   sweep: ['--kubeconfig', '--context'],
   report: ['--reports'],
   up: [], down: [], help: [],
@@ -108,11 +109,14 @@ export function parseArgs(argv: string[]): Command {
       if (kubernetes && kubernetes.length === 0) throw new UsageError('--kubernetes needs at least one version (e.g. 1.37 or 1.35,1.36,1.37)');
       if (kubernetes && new Set(kubernetes.map((v) => v.replace(/^v/, ''))).size < kubernetes.length) throw new UsageError(`--kubernetes names a version twice: ${kubernetes.join(',')}`);
       if (kubernetes && kubeconfig) throw new UsageError('--kubernetes makes kind clusters at those versions; an existing cluster (--kubeconfig) runs the version it runs: give one or the other');
+      const nodes = values.has('--nodes') ? wholeNumber('--nodes', values.get('--nodes')!, MAX_NODES) : undefined;
+      if (nodes && kubeconfig) throw new UsageError('--nodes makes a kind cluster of that many nodes; an existing cluster (--kubeconfig) has the nodes it has: give one or the other');
       if (kubernetes && kubernetes.length > 1 && repeat > 1) throw new UsageError('--repeat runs one version: give --kubernetes one version with it');
       return {
         command: 'run', repeat, keepCluster: flags.has('--keep-cluster'),
         ...(only ? { only } : {}), ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}),
         ...(reports ? { reports } : {}), ...(parallel ? { parallel } : {}), ...(kubernetes ? { kubernetes } : {}),
+        ...(nodes ? { nodes } : {}),
       };
     }
   }
@@ -165,6 +169,7 @@ export function helpText(behaviours: Behaviour[]): string {
     '             --parallel N             files at once (default WC_PARALLEL or 4; 1 = one after another)',
     '             --kubernetes V[,V...]    kind cluster at these Kubernetes versions (a minor, e.g. 1.35; default the newest',
     '                                      supported), one after another, each cluster deleted after; one column per version',
+    `             --nodes N                kind cluster of N nodes: one control plane, N-1 workers (1 to ${MAX_NODES}; default the kind config's)`,
     '  up       bring the offline kind cluster up and keep it',
     '  down     delete the kind cluster (WC_CLUSTER_NAME)',
     '  sweep    delete namespaces left by earlier runs whose process is gone  [--kubeconfig F --context C]',

@@ -75,6 +75,7 @@ function runEnv(cmd: RunCommand, reports: string): NodeJS.ProcessEnv {
     ...(cmd.context ? { WC_CONTEXT: cmd.context } : {}),
     ...(cmd.keepCluster ? { WC_KEEP_CLUSTER: '1' } : {}),
     ...(cmd.parallel ? { WC_PARALLEL: String(cmd.parallel) } : {}),
+    ...(cmd.nodes ? { WC_NODES: String(cmd.nodes) } : {}),
   };
 }
 

@@ -122,6 +122,14 @@ describe('configuration from the environment', () => {
     expect(thrown(() => loadConfig({ WC_KUBERNETES_VERSION: '1.35', WC_KUBECONFIG: kubeconfig(['kind-a'], 'kind-a') }, options)).message)
       .toContain('WC_KUBECONFIG names an existing cluster, which runs the version it runs');
   });
+
+  it('must take the kind cluster\'s node count from WC_NODES (unset: the kind config\'s own), refusing nonsense and an existing cluster', () => {
+    expect(loadConfig({}, options).nodes).toBeUndefined();
+    expect(loadConfig({ WC_NODES: '3' }, options).nodes).toBe(3);
+    for (const bad of ['0', '11', '2.5', 'three']) expect(thrown(() => loadConfig({ WC_NODES: bad }, options)).message).toContain(`WC_NODES=${bad} is not a whole number from 1 to 10`);
+    expect(thrown(() => loadConfig({ WC_NODES: '3', WC_KUBECONFIG: kubeconfig(['kind-a'], 'kind-a') }, options)).message)
+      .toContain('WC_KUBECONFIG names an existing one, which has the nodes it has');
+  });
 });
 
 describe('kubeconfig context choice', () => {

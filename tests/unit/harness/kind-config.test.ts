@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { reasonFrom } from '../../../lib/run/commands.ts';
 import { hostAddressFor, parsePortMappings, readPortMappings } from '../../../lib/kit/node-ports.ts';
 import { parse } from 'yaml';
-import { CGROUP_V1_KUBELET_PATCH, checkHostPortsFree, kindConfigForCgroup, withFreeHostPorts } from '../../../lib/run/kind-config.ts';
+import { CGROUP_V1_KUBELET_PATCH, checkHostPortsFree, kindConfigForCgroup, kindConfigWithNodes, nodesInKindConfig, withFreeHostPorts } from '../../../lib/run/kind-config.ts';
 import { REPO_ROOT } from '../../../lib/run/versions.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-kind-config-'));
@@ -118,5 +118,29 @@ describe('kind config for the host\'s cgroup version', () => {
     const bare = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n';
     expect(parse(kindConfigForCgroup(bare, 1))).toEqual({ kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', kubeadmConfigPatches: [CGROUP_V1_KUBELET_PATCH] });
     expect(() => kindConfigForCgroup(`${bare}kubeadmConfigPatches: nope\n`, 1)).toThrow(/kubeadmConfigPatches is not a list/);
+  });
+});
+
+describe('kind config node count (WC_NODES)', () => {
+  const repoConfig = readFileSync(join(REPO_ROOT, 'kind-config.yaml'), 'utf8');
+  type Nodes = { nodes: Array<{ role: string; extraPortMappings?: unknown[] }> };
+
+  it('must keep the control plane as written (its port mappings) and add workers up to the whole count', () => {
+    const before = parse(repoConfig) as Nodes;
+    const after = parse(kindConfigWithNodes(repoConfig, 3)) as Nodes;
+    expect(after.nodes).toEqual([before.nodes[0], { role: 'worker' }, { role: 'worker' }]);
+    expect(nodesInKindConfig(kindConfigWithNodes(repoConfig, 3))).toBe(3);
+    expect(nodesInKindConfig(repoConfig)).toBe(1);
+    expect(parse(kindConfigWithNodes(repoConfig, 3))).toEqual({ ...(parse(repoConfig) as object), nodes: after.nodes });
+  });
+
+  it('must replace the workers a config lists, so the count is the whole cluster, and refuse fewer than its control planes', () => {
+    const three = kindConfigWithNodes(repoConfig, 3);
+    expect((parse(kindConfigWithNodes(three, 2)) as Nodes).nodes.map((n) => n.role)).toEqual(['control-plane', 'worker']);
+    expect((parse(kindConfigWithNodes(three, 1)) as Nodes).nodes.map((n) => n.role)).toEqual(['control-plane']);
+    const bare = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n';
+    expect((parse(kindConfigWithNodes(bare, 2)) as Nodes).nodes).toEqual([{ role: 'control-plane' }, { role: 'worker' }]);
+    const twoPlanes = `${bare}nodes:\n  - role: control-plane\n  - role: control-plane\n`;
+    expect(() => kindConfigWithNodes(twoPlanes, 1)).toThrow(/fewer than the config's 2 control-plane nodes/);
   });
 });
