@@ -64,3 +64,5 @@ export * from './oom-score.ts';
 export * from './qos-evidence.ts';
 export * from './metrics-api.ts';
 export * from './autoscaling.ts';
+export * from './cordon.ts';
+export * from './node-level.ts';

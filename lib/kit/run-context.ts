@@ -28,6 +28,11 @@ export interface RunContext {
   nodeCgroupVersion?: 1 | 2;
   /** The workers act as the least-privilege ServiceAccount (docs/rbac.yaml), not the credentials the run was given. */
   leastPrivilege?: boolean;
+  /**
+   * The workers' credentials may cordon nodes (patch nodes: docs/rbac.yaml's node role, or an admin's), as the API
+   * answered a SelfSubjectAccessReview at the run's start. Without it the node-level files skip, saying so.
+   */
+  mayCordon?: boolean;
   clusterName?: string;
   /** This run created the kind cluster (and so may delete it). */
   createdCluster: boolean;

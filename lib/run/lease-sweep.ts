@@ -1,6 +1,8 @@
 // The start-of-run sweep: removes what earlier runs left, judged by their leases (run-lease.ts), never by
 // guesses about processes. Only namespaces carrying the harness's managed-by label and a run label are ever
 // considered; a namespace stuck Terminating is reported with what holds it, not retried or forced.
+import { sweepCordons } from '../kit/cordon.ts';
+import { messageOf } from '../kit/errors.ts';
 import type { V1Namespace } from '@kubernetes/client-node';
 import type { Kube } from '../kit/kube.ts';
 import { retrying } from '../kit/kube.ts';
@@ -99,6 +101,9 @@ export async function sweepLeftovers(kube: Kube, runId: string, log: (line: stri
     if (d.reason === 'belongs to this run') continue;
     log(`[wc] sweep: ${d.sweep ? 'deleting' : 'keeping'} namespace ${d.name}: ${d.stuck ?? d.reason}`);
   }
+  // A node an ended run left cordoned (its lease gone or expired) is given back; a live run's stays as it is.
+  await sweepCordons(kube, (by) => by !== runId && leases.get(by)?.held !== true, log)
+    .catch((err: unknown) => log(`[wc] sweep: could not uncordon nodes left cordoned by ended runs: ${messageOf(err)}`));
   const doomed = decisions.filter((d) => d.sweep).map((d) => d.name);
   // Not waited for: the leftovers go while this run works, and a stuck one is reported by the next sweep.
   if (doomed.length) await deleteNamespaces(kube, doomed, { wait: false });

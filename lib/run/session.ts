@@ -6,6 +6,8 @@ import type { HarnessConfig } from './config.ts';
 import { messageOf } from '../kit/errors.ts';
 import { connect } from '../kit/kube.ts';
 import { sweepLeftovers } from './lease-sweep.ts';
+import { sweepCordons } from '../kit/cordon.ts';
+import { mayPatchNodes } from './node-rights.ts';
 import type { LeastPrivilege } from './least-privilege.ts';
 import { leastPrivilegeWanted, setUpLeastPrivilege, sweepIdentityLeftovers } from './least-privilege.ts';
 import { thisProcessOwner } from '../kit/namespace.ts';
@@ -54,6 +56,9 @@ async function cleanUp(live: LiveRun, log: Log): Promise<void> {
   const decision = cluster && mayDelete && kube && run ? clusterDeletionDecision(cluster, await otherLiveRuns(kube, run.runId)) : undefined;
   const clusterGoes = decision ? decision.delete : mayDelete;
   if (run && kube && !clusterGoes) {
+    // Nodes first: a cordon this run left (a file stopped half-way) is the cluster's capacity, not the run's.
+    await sweepCordons(kube, (by) => by === run.runId, log)
+      .catch((err: unknown) => log(`[wc] could not uncordon the nodes this run cordoned: ${messageOf(err)}`));
     try {
       const names = await removeRunNamespaces(kube, run.runId, log, 120_000);
       if (names.length) log(`[wc] deleted this run's namespaces: ${names.join(', ')}`);
@@ -129,6 +134,8 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
       const probed = await probeNodeCgroupVersion(kube, runId, owner, run.images.busybox, log);
       if (probed) run.nodeCgroupVersion = probed;
     }
+    run.mayCordon = await mayPatchNodes(kube);
+    if (!run.mayCordon) log('[wc] these credentials may not patch nodes (docs/rbac.yaml\'s node role): the node-level behaviours will be skipped, each saying so');
     resetSummary(config.reportsDir);
     // An interrupt during the steps above has already marked the run: the file must keep saying so.
     writeRunContext(live.stopping ? { ...run, stopping: true } : run);

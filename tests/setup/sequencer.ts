@@ -1,6 +1,7 @@
 import type { Test } from '@jest/test-result';
 import sequencerModule from '@jest/test-sequencer';
 import { intrinsicOf } from '../../bench/intrinsic.ts';
+import { isNodeLevelFile } from '../../lib/kit/node-level.ts';
 
 // Loaded natively by Jest (an ES module importing a CommonJS one): the class is the module's `default` export.
 type SequencerClass = typeof sequencerModule.default;
@@ -12,7 +13,8 @@ const Sequencer: SequencerClass = sequencerModule.default ?? (sequencerModule as
  * no timing cache), orders by file size — which put the rolling update, a short file over a long check,
  * last. Here: cluster files before unit files (those fill idle workers in seconds), each group longest first
  * by the duration Jest measured last time or the file's Kubernetes-intrinsic minimum (bench/intrinsic.ts),
- * whichever is longer.
+ * whichever is longer. Node-level cluster files (tests/node-*.test.ts) come after every other cluster file: each
+ * waits to be alone on the cluster (lib/kit/node-level.ts), so started earlier it would only hold a worker.
  */
 export default class LongestFirst extends Sequencer {
   override sort(tests: Array<Test>): Array<Test> {
@@ -24,6 +26,7 @@ export default class LongestFirst extends Sequencer {
       // takes at least that long when it passes.
       return Math.max(last, cluster(test) ? (intrinsicOf(test.path).seconds ?? 0) : 0);
     };
-    return [...tests].sort((a, b) => cluster(b) - cluster(a) || expectedSeconds(b) - expectedSeconds(a));
+    const nodeLevel = (test: Test): number => (cluster(test) && isNodeLevelFile(test.path) ? 1 : 0);
+    return [...tests].sort((a, b) => cluster(b) - cluster(a) || nodeLevel(a) - nodeLevel(b) || expectedSeconds(b) - expectedSeconds(a));
   }
 }

@@ -4,7 +4,9 @@ import { leastPrivilegeWanted, RBAC_FILE, renderRbac, tokenKubeconfig } from '..
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads deep into plain YAML objects
-const byKind = (objects: ReturnType<typeof renderRbac>) => Object.fromEntries(objects.map((o) => [o.kind!, o as unknown as Record<string, any>]));
+// The node role's documents end in "-nodes" / "-nodes-confine": keyed apart from the main ones.
+const byKind = (objects: ReturnType<typeof renderRbac>) => Object.fromEntries(objects.map((o) =>
+  [`${o.kind!}${/-nodes(-confine)?$/.test(o.metadata?.name ?? '') ? ':nodes' : ''}`, o as unknown as Record<string, any>]));
 
 describe('docs/rbac.yaml', () => {
   const text = readFileSync(RBAC_FILE, 'utf8');
@@ -36,6 +38,21 @@ describe('docs/rbac.yaml', () => {
     expect(k.ValidatingAdmissionPolicyBinding!.spec.policyName).toBe(`${name}-confine`);
     for (const o of objects) expect(o.metadata?.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'workload-conformance', 'workload-conformance.io/run': '2611231100-ab12' });
     expect(JSON.stringify(objects)).not.toMatch(/"(name|namespace|policyName)":"workload-conformance|:workload-conformance:/);
+    expect(k['ClusterRoleBinding:nodes']!.roleRef.name).toBe(`${name}-nodes`);
+    expect(k['ClusterRoleBinding:nodes']!.subjects).toEqual([{ kind: 'ServiceAccount', name, namespace: name }]);
+    expect(k['ValidatingAdmissionPolicyBinding:nodes']!.spec.policyName).toBe(`${name}-nodes-confine`);
+    expect(k['ValidatingAdmissionPolicy:nodes']!.spec.matchConditions[0].expression).toBe(`request.userInfo.username == 'system:serviceaccount:${name}:${name}'`);
+  });
+
+  it('must keep node writes in a role of their own, patch/update of nodes only, confined to a cordon by its own policy', () => {
+    const k = byKind(renderRbac(text, 'r1'));
+    expect(k['ClusterRole:nodes']!.rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['patch', 'update'] }]);
+    expect(k.ClusterRole!.rules.filter((r: Rule) => r.apiGroups[0] === '' && r.resources.includes('nodes'))).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }]);
+    const policy = k['ValidatingAdmissionPolicy:nodes']!;
+    expect(policy.spec.matchConstraints.resourceRules[0]).toMatchObject({ operations: ['UPDATE'], resources: ['nodes', 'nodes/*'] });
+    expect(policy.spec.validations.map((v: { expression: string }) => v.expression).join(' ')).toMatch(/taints.*labels|labels.*taints/s);
+    expect(k.ValidatingAdmissionPolicy!.spec.matchConstraints.excludeResourceRules).toEqual([
+      { apiGroups: [''], apiVersions: ['*'], operations: ['UPDATE'], resources: ['nodes'], scope: 'Cluster' }]);
   });
 
   it('must confine the account\'s writes to namespaces labelled as the suite\'s, and only this account\'s', () => {

@@ -15,4 +15,14 @@ describe('the order test files start in', () => {
     ]).map((t) => t.path.replace('/r/tests/', ''));
     expect(order).toEqual(['rolling-update.test.ts', 'slow-start.test.ts', 'oom-kill.test.ts', 'unit/a.test.ts']);
   });
+
+  it('must start the node-level files (tests/node-*.test.ts) after every other cluster file, before the unit files', () => {
+    const order = new LongestFirst({ contexts: [], globalConfig: {} as never }).sort([
+      testOf('/r/tests/node-drain.test.ts', 'cluster'),
+      testOf('/r/tests/unit/a.test.ts', 'unit'),
+      testOf('/r/tests/oom-kill.test.ts', 'cluster'),
+      testOf('/r/tests/rolling-update.test.ts', 'cluster'),
+    ]).map((t) => t.path.replace('/r/tests/', ''));
+    expect(order).toEqual(['rolling-update.test.ts', 'oom-kill.test.ts', 'node-drain.test.ts', 'unit/a.test.ts']);
+  });
 });

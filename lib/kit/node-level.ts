@@ -1,0 +1,134 @@
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultRunFile, RUN_FILE_ENV } from './run-context.ts';
+
+// A node-level file (tests/node-*.test.ts) cordons, drains or stops nodes: every other file's pods may sit on them.
+// Kubernetes' own e2e suite runs such tests [Serial] and [Disruptive], apart from the rest; here the sequencer starts
+// them after every other cluster file, and each waits, before it touches a node, until no other file of the run is
+// still running, then holds a lock that the other node-level files wait for. Files register themselves in the run's
+// directory (tests/setup/cluster-environment.ts); an entry whose process is gone does not count.
+
+/** Whether a test file is node-level, by its name: they run after the others and alone. */
+export function isNodeLevelFile(path: string): boolean {
+  return /(^|\/)tests\/node-[^/]*\.test\.ts$/.test(path);
+}
+
+interface RunningFile {
+  pid: number;
+  file: string;
+}
+
+/** The directory where this run's cluster files say they are running (beside the run file). */
+export function runningFilesDir(runFile = process.env[RUN_FILE_ENV] ?? defaultRunFile()): string {
+  return join(dirname(runFile), '.running');
+}
+
+const entryOf = (dir: string, pid: number): string => join(dir, `${pid}.json`);
+
+/** Marks a test file as running in this process (one file per Jest worker at a time). */
+export function registerRunningFile(file: string, dir = runningFilesDir()): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(entryOf(dir, process.pid), JSON.stringify({ pid: process.pid, file } satisfies RunningFile));
+}
+
+export function unregisterRunningFile(dir = runningFilesDir()): void {
+  rmSync(entryOf(dir, process.pid), { force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The other files of the run still running, by file name (entries of processes that are gone are removed). */
+export function otherRunningFiles(dir = runningFilesDir()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const files: string[] = [];
+  for (const name of names) {
+    let entry: RunningFile;
+    try {
+      entry = JSON.parse(readFileSync(join(dir, name), 'utf8')) as RunningFile;
+    } catch {
+      continue; // being written or removed
+    }
+    if (entry.pid === process.pid) continue;
+    if (!alive(entry.pid)) {
+      rmSync(join(dir, name), { force: true });
+      continue;
+    }
+    files.push(entry.file);
+  }
+  return files;
+}
+
+/** Takes the node-level lock (a file created exclusively), removing one left by a process that is gone. */
+function tryLock(lock: string): boolean {
+  try {
+    const fd = openSync(lock, 'wx');
+    writeFileSync(fd, String(process.pid));
+    closeSync(fd);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const holder = Number(readFileSync(lock, 'utf8').trim());
+    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) rmSync(lock, { force: true });
+    return false;
+  }
+}
+
+/**
+ * Waits until this file is alone on the cluster among the run's files, as a node-level file must be: no other file
+ * running but node-level ones, and the node-level lock held. Returns its release. This waits on other test files
+ * of this machine, not on Kubernetes, so it polls the run's directory (once a second).
+ */
+export async function aloneOnCluster(file: string, log: (line: string) => void, dir = runningFilesDir()): Promise<() => void> {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, 'node-level.lock');
+  const started = Date.now();
+  let said = 0;
+  for (;;) {
+    const others = otherRunningFiles(dir).filter((f) => !isNodeLevelFile(f));
+    if (!others.length && tryLock(lock)) break;
+    if (Date.now() - said >= 30_000) {
+      said = Date.now();
+      log(`[wc] ${basename(file)} touches nodes and waits to be alone on the cluster (${Math.round((Date.now() - started) / 1000)} s): ` +
+        (others.length ? `still running: ${others.map((f) => basename(f)).join(', ')}` : 'another node-level file holds the nodes'));
+    }
+    await sleep(1000);
+  }
+  return () => rmSync(lock, { force: true });
+}
+
+/** How long a node-level file waits for the run's other files to end: the longest of them runs about 6 minutes here. */
+export const ALONE_WAIT_MS = 30 * 60_000;
+
+/**
+ * For a node-level test file, before anything else it declares: its tests start only once it is alone on the
+ * cluster (aloneOnCluster), and the lock is given back after them, pass or fail.
+ */
+export function useNodeLevel(file: string): void {
+  let release: (() => void) | undefined;
+  beforeAll(async () => {
+    release = await aloneOnCluster(file, (line) => void process.stderr.write(`${line}\n`));
+  }, ALONE_WAIT_MS);
+  afterAll(() => release?.());
+}
+
+/**
+ * Why this run cannot cordon nodes, for a node-level test's title (undefined when it can): the skip then says it in
+ * the report, never silently.
+ */
+export function cordonRightsMissing(run: { mayCordon?: boolean }): string | undefined {
+  return run.mayCordon ? undefined
+    : 'skipped: these credentials may not patch nodes; apply docs/rbac.yaml\'s node role (workload-conformance-nodes) or run with an admin\'s';
+}
