@@ -3,8 +3,8 @@ import { parse } from 'yaml';
 import { leastPrivilegeWanted, RBAC_FILE, renderRbac, tokenKubeconfig } from '../../../lib/run/least-privilege.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads deep into plain YAML objects
 // The node role's documents end in "-nodes" / "-nodes-confine": keyed apart from the main ones.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads deep into plain YAML objects
 const byKind = (objects: ReturnType<typeof renderRbac>) => Object.fromEntries(objects.map((o) =>
   [`${o.kind!}${/-nodes(-confine)?$/.test(o.metadata?.name ?? '') ? ':nodes' : ''}`, o as unknown as Record<string, any>]));
 
