@@ -5,8 +5,9 @@ import { leastPrivilegeWanted, RBAC_FILE, renderRbac, tokenKubeconfig } from '..
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 // The node role's documents end in "-nodes" / "-nodes-confine": keyed apart from the main ones.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads deep into plain YAML objects
+type Plain = Record<string, any>;
 const byKind = (objects: ReturnType<typeof renderRbac>) => Object.fromEntries(objects.map((o) =>
-  [`${o.kind!}${/-nodes(-confine)?$/.test(o.metadata?.name ?? '') ? ':nodes' : ''}`, o as unknown as Record<string, any>]));
+  [`${o.kind!}${/-nodes(-confine)?$/.test(o.metadata?.name ?? '') ? ':nodes' : ''}`, o as unknown as Plain]));
 
 describe('docs/rbac.yaml', () => {
   const text = readFileSync(RBAC_FILE, 'utf8');
