@@ -1,6 +1,6 @@
 import { runCase, useTestNamespace } from '../lib/kit/index.ts';
 import type { CheckResult, WorkloadSpec } from '../lib/rollout/index.ts';
-import { byoRequested, byoWorkload, DRAIN_QUIET_SECONDS, drainServerWorkload, hostLoad, inClusterLoad, rolloutCheck } from '../lib/rollout/index.ts';
+import { byoRequested, byoWorkload, DRAIN_QUIET_SECONDS, drainServerWorkload, hostLoad, inClusterLoad, loadObservations, rolloutCheck } from '../lib/rollout/index.ts';
 
 const BEHAVIOUR = 'Zero lost requests during a rolling update';
 // Each case keeps the load on for at least 10,000 requests per mode (about a minute) plus the rollout.
@@ -16,23 +16,8 @@ function drainServer(drainSeconds: number, name: string): WorkloadSpec {
   return drainServerWorkload(image, drainSeconds, name);
 }
 
-/** What summary.json keeps of a check: the counts per mode and where the ledger and picture are. */
 function seen(observations: Record<string, unknown>, r: CheckResult): void {
-  Object.assign(observations, {
-    verdict: r.verdict.message,
-    verdictKind: r.verdict.kind,
-    byMode: Object.fromEntries(Object.entries(r.outcome.byMode).map(([mode, f]) => [mode, {
-      requests: f.total, failed: f.failed, retried: f.retried, failuresByCause: f.failuresByCause,
-      disruptionSeconds: f.disruptionSeconds, ratePerSecond: f.ratePerSecond, latencyMs: f.latencyMs,
-      rolloutWindow: r.outcome.load[mode as keyof typeof r.outcome.load],
-    }])),
-    rolloutSeconds: r.outcome.rolloutSeconds,
-    generatorEventLoopBlockedMaxMs: r.outcome.generatorBlockedMaxMs,
-    oldPodsGraceful: `${r.outcome.oldPodsGraceful}/${r.outcome.oldPodsTotal}`,
-    loadFrom: r.run.loadWhere,
-    ledger: r.files.json,
-    timeline: r.files.svg,
-  });
+  Object.assign(observations, loadObservations(r));
 }
 
 /** Throwing (rather than expect) puts the counts in the failure message, and so in JUnit. */

@@ -66,3 +66,4 @@ export * from './metrics-api.ts';
 export * from './autoscaling.ts';
 export * from './cordon.ts';
 export * from './node-level.ts';
+export * from './evictions.ts';

@@ -4,7 +4,7 @@ import type { TestNamespace } from '../kit/fixture.ts';
 import type { RolloutSettings } from '../run/config-rollout.ts';
 import { rolloutSettings } from '../run/config-rollout.ts';
 import { NODE_PORT } from './constants.ts';
-import { runRollout, type RolloutRun, type RolloutService } from './driver.ts';
+import { rollingUpdate, runRollout, type Disruption, type RolloutRun, type RolloutService } from './driver.ts';
 import { placeLoad, type Placement } from './load/placement.ts';
 import { nodeAddressForHost, rolloutNodePort } from './node-port.ts';
 import type { Kube } from '../kit/kube.ts';
@@ -37,7 +37,7 @@ async function hostTargetOf(kube: Kube, settings: RolloutSettings, service: Roll
 }
 
 export async function rolloutCheck(t: TestNamespace, caseName: string, title: string, spec: WorkloadSpec,
-  settings: RolloutSettings = settingsOf(t)): Promise<CheckResult> {
+  settings: RolloutSettings = settingsOf(t), disruption: Disruption = rollingUpdate): Promise<CheckResult> {
   const { kube, ns } = t;
   const { plan } = settings;
   const apply = (file: string, vars: Record<string, string>) => t.apply(file, vars);
@@ -52,7 +52,7 @@ export async function rolloutCheck(t: TestNamespace, caseName: string, title: st
       ...(settings.where === 'pod' ? {} : await hostTargetOf(kube, settings, service)),
       startPod: (s) => startPodLoad({ kube, ns, apply, image: settings.loadgenImage }, { ...s, target: `http://${service.name}.${ns}.svc.cluster.local` }),
     }),
-  }, spec, plan);
+  }, spec, plan, undefined, disruption);
   const outcome = rolloutOutcome(caseName, run);
   const files = await writeRolloutReport(t.run.reportsDir, title, run, outcome);
   return { run, outcome, verdict: zeroLossVerdict(outcome, plan.minRequestsPerMode, spec.to.name), files };

@@ -2,6 +2,7 @@
 // wait until the rollout is complete, the old pods are gone and the traffic has moved, then stop the
 // load and collect the ledger, the pod timeline and the old pods' termination verdicts.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PolicyV1Api } from '@kubernetes/client-node';
 import { deploymentRolledOut } from '../kit/conditions.ts';
 import { listEvents } from '../kit/events.ts';
 import type { Kube } from '../kit/kube.ts';
@@ -64,7 +65,17 @@ export interface Phases {
   windowEndAt: number;
 }
 
+/** A moment the disruption marks on the timeline (a cordon, an eviction granted or refused), on the ledger's axis. */
+export interface DisruptionMark {
+  at: number;
+  label: string;
+}
+
 export interface RolloutRun {
+  /** What was done under load: a rolling update (the version patch) or a drain. */
+  disruption: string;
+  /** The disruption's own moments, beside the phases (a drain's cordon and evictions). */
+  marks: DisruptionMark[];
   spec: WorkloadSpec;
   plan: LoadPlan;
   loadWhere: 'host' | 'pod';
@@ -75,6 +86,7 @@ export interface RolloutRun {
 }
 
 const MANIFEST = 'rollout-workload.yaml';
+const PDB_MANIFEST = 'rollout-pdb.yaml';
 
 const logOf = (env: Pick<RolloutEnv, 'log'>) => env.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
 
@@ -119,6 +131,7 @@ async function createWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'apply' | 'l
       await sleep(1000);
     }
   }
+  if (spec.minAvailable !== undefined) await env.apply(PDB_MANIFEST, { NAME: spec.name, MIN_AVAILABLE: String(spec.minAvailable) });
   const service = await env.kube.core.readNamespacedService({ name: spec.name, namespace: env.ns });
   const nodePort = service.spec?.ports?.[0]?.nodePort;
   if (!nodePort) throw new Error(`Service ${spec.name} was created without a NodePort`);
@@ -134,17 +147,79 @@ export async function deployWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'appl
   return service;
 }
 
-export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: LoadPlan, timeoutMs: number = TIMEOUTS.rollout): Promise<RolloutRun> {
+/** What the disruption may use while it runs: the cluster, the pods as watched, and the ledger's time axis. */
+export interface DisruptionContext {
+  kube: Kube;
+  ns: string;
+  observer: PodObserver;
+  onAxis(epochMs: number): number;
+  /** Adds a moment to the timeline, now. */
+  mark(label: string): void;
+  log(line: string): void;
+  timeoutMs: number;
+}
+
+/** What the disruption did: its phases (ledger axis) and the pods it ended, whose terminations are judged. */
+export interface DisruptionDone {
+  /** When it began (the patch, the cordon). */
+  startedAt: number;
+  /** When the workload was whole again (rolled out; every evicted pod replaced and Ready). */
+  settledAt: number;
+  /** When the last pod it ended was gone. */
+  endedPodsGoneAt: number;
+  /** The pods it ended (by name): the old version's, or the evicted ones. */
+  endedPods: string[];
+}
+
+/**
+ * What a check does to the workload under load. The driver deploys it, starts the load, performs this, keeps the
+ * load on through the window, and judges every pod it ended; the verdict asks the same of every disruption.
+ */
+export interface Disruption {
+  /** For the log and the report: "rolling update v1 -> v2", "drain of node x". */
+  describe: string;
+  /** The version the last answers must come from (the new one for a rollout, the only one for a drain). */
+  endVersion(spec: WorkloadSpec): string;
+  perform(ctx: DisruptionContext, spec: WorkloadSpec): Promise<DisruptionDone>;
+  /** Undoes what must not outlive the check (a cordon), pass or fail. */
+  cleanUp?(ctx: Pick<DisruptionContext, 'kube' | 'log'>): Promise<void>;
+}
+
+/** The rolling update: the version patch, waited for until it rolled out and every old pod is gone. */
+export const rollingUpdate: Disruption = {
+  describe: 'rolling update',
+  endVersion: (spec) => spec.to.name,
+  async perform(ctx, spec) {
+    const { kube, ns } = ctx;
+    const patched = await kube.apps.patchNamespacedDeployment({ name: spec.name, namespace: ns, body: versionPatch(spec) });
+    const startedAt = ctx.onAxis(Date.now());
+    await waitRolledOut({ kube, ns, log: ctx.log }, spec, patched.metadata?.generation ?? 2, `${spec.name} rolled out to ${spec.to.name}`, ctx.timeoutMs, ctx.observer);
+    const settledAt = ctx.onAxis(Date.now());
+    await pollUntil({
+      description: `every ${spec.from.name} pod gone`,
+      probe: async () => ctx.observer.remaining(spec.from.name).map((p) => p.name),
+      done: (left) => left.length === 0,
+      timeoutMs: ctx.timeoutMs,
+      intervalMs: 100,
+    });
+    const endedPods = [...ctx.observer.pods.values()].filter((p) => p.version === spec.from.name).map((p) => p.name);
+    return { startedAt, settledAt, endedPodsGoneAt: ctx.onAxis(Date.now()), endedPods };
+  },
+};
+
+export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: LoadPlan, timeoutMs: number = TIMEOUTS.rollout,
+  disruption: Disruption = rollingUpdate): Promise<RolloutRun> {
   const log = logOf(env);
   const { kube, ns } = env;
   const observer = new PodObserver(kube, ns, `${NAME_LABEL}=${spec.name}`, (pod) => pod.metadata?.labels?.[VERSION_LABEL]);
-  const rolledOut = (generation: number, description: string) => waitRolledOut(env, spec, generation, description, timeoutMs, observer);
+  const endVersion = disruption.endVersion(spec);
+  const marks: DisruptionMark[] = [];
   let load: LoadSource | undefined;
   try {
     // Watching from before the workload exists: a pod that cannot run fails the check at once.
     await observer.start();
     const service = await deployWorkload(env, spec, observer, timeoutMs);
-    const identity = (): Identity => ({ podVersions: observer.podVersions(), versions: [spec.from.name, spec.to.name] });
+    const identity = (): Identity => ({ podVersions: observer.podVersions(), versions: [...new Set([spec.from.name, spec.to.name])] });
     const versionOf = (answer: string) => resolveAnswer(answer, identity()).version;
     load = await env.startLoad({ ...plan, path: spec.requestPath, identify: spec.identify }, service);
     const source = load;
@@ -154,28 +229,18 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
     await until(`${plan.warmupRequestsPerMode} warm-up requests per mode`, () => minTotal(source.progress()) >= plan.warmupRequestsPerMode);
     const onAxis = (epochMs: number) => epochMs - source.epochMs;
 
-    log(`rolling ${spec.name} ${spec.from.name} -> ${spec.to.name} under load (${describeProgress(source.progress())})`);
-    const patched = await kube.apps.patchNamespacedDeployment({ name: spec.name, namespace: ns, body: versionPatch(spec) });
-    const patchedAt = onAxis(Date.now());
-    await rolledOut(patched.metadata?.generation ?? 2, `${spec.name} rolled out to ${spec.to.name}`);
-    const rolledOutAt = onAxis(Date.now());
-    await pollUntil({
-      description: `every ${spec.from.name} pod gone`,
-      probe: async () => observer.remaining(spec.from.name).map((p) => p.name),
-      done: (left) => left.length === 0,
-      timeoutMs,
-      intervalMs: 100,
-    });
-    const oldPodsGoneAt = onAxis(Date.now());
-    const windowEndAt = oldPodsGoneAt + WINDOW_TAIL_MS;
-    await until(`the load to run through the rollout window (${WINDOW_TAIL_MS} ms past the last ${spec.from.name} pod)`, () => onAxis(Date.now()) >= windowEndAt);
+    log(`${disruption.describe} of ${spec.name} under load (${describeProgress(source.progress())})`);
+    const done = await disruption.perform({ kube, ns, observer, onAxis, timeoutMs, log,
+      mark: (label) => { marks.push({ at: onAxis(Date.now()), label }); } }, spec);
+    const windowEndAt = done.endedPodsGoneAt + WINDOW_TAIL_MS;
+    await until(`the load to run through the disruption's window (${WINDOW_TAIL_MS} ms past the last ended pod)`, () => onAxis(Date.now()) >= windowEndAt);
     // Waited for, not forever: a client can stay stuck on something else (seen with an undrained workload: a
     // pooled keep-alive connection that had reached another test's pod through a stale kube-proxy rule kept
     // answering 404 for minutes). The ledger's tail then says "does not end on the new version", in the verdict.
     const moved = await pollUntil({
-      description: `the last ${plan.movedTailSize} answers of every mode from ${spec.to.name}`,
+      description: `the last ${plan.movedTailSize} answers of every mode from ${endVersion}`,
       probe: async () => source.progress(),
-      done: () => trafficMoved(source.progress(), spec.to.name, versionOf, plan.movedTailSize),
+      done: () => trafficMoved(source.progress(), endVersion, versionOf, plan.movedTailSize),
       show: describeProgress,
       timeoutMs: TIMEOUTS.assert,
       intervalMs: 100,
@@ -183,7 +248,7 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
       if (err instanceof PollTimeoutError) return false;
       throw err;
     });
-    if (!moved) log(`traffic did not move wholly to ${spec.to.name} within ${TIMEOUTS.assert / 1000} s: ${describeProgress(source.progress())}`);
+    if (!moved) log(`traffic did not move wholly to ${endVersion} within ${TIMEOUTS.assert / 1000} s: ${describeProgress(source.progress())}`);
     const trafficMovedAt = moved ? onAxis(Date.now()) : undefined;
     await until(`${plan.minRequestsPerMode} requests per mode`, () => minTotal(source.progress()) >= plan.minRequestsPerMode);
 
@@ -193,21 +258,25 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
     log(`load stopped: ${raw.records.length} requests`);
     const ledger = { ...raw, records: resolveAnswers(raw.records, identity()) };
     const reasons = await eventReasonsByPod(kube, ns);
-    const oldPods = [...observer.pods.values()].filter((p) => p.version === spec.from.name)
+    const ended = new Set(done.endedPods);
+    const oldPods = [...observer.pods.values()].filter((p) => ended.has(p.name))
       .map((p) => judgeTermination(p, reasons.get(p.name)));
     return {
+      disruption: disruption.describe,
+      marks,
       spec,
       plan,
       loadWhere: source.where,
       ledger,
-      phases: { patchedAt, rolledOutAt, oldPodsGoneAt, ...(trafficMovedAt !== undefined ? { trafficMovedAt } : {}), loadStoppedAt,
-        windowStartAt: patchedAt, windowEndAt },
+      phases: { patchedAt: done.startedAt, rolledOutAt: done.settledAt, oldPodsGoneAt: done.endedPodsGoneAt,
+        ...(trafficMovedAt !== undefined ? { trafficMovedAt } : {}), loadStoppedAt, windowStartAt: done.startedAt, windowEndAt },
       podEvents: observer.events.map((e) => ({ ...e, at: onAxis(e.at) })),
       oldPods,
     };
   } finally {
     await load?.stop().catch(() => undefined);
     observer.stop();
+    await disruption.cleanUp?.({ kube, log }).catch((err: unknown) => log(`could not undo the ${disruption.describe}: ${String(err)}`));
     await removeWorkload(kube, ns, spec.name);
   }
 }
@@ -227,5 +296,6 @@ export async function removeWorkload(kube: Kube, namespace: string, name: string
   await Promise.all([
     kube.core.deleteNamespacedService({ name, namespace }).catch(() => undefined),
     kube.apps.deleteNamespacedDeployment({ name, namespace }).catch(() => undefined),
+    kube.kc.makeApiClient(PolicyV1Api).deleteNamespacedPodDisruptionBudget({ name, namespace }).catch(() => undefined),
   ]);
 }

@@ -27,6 +27,10 @@ export interface WorkloadSpec {
   preStopSleepSeconds?: number;
   from: VersionSpec;
   to: VersionSpec;
+  /** Spread the replicas over the nodes (topology spread on the hostname, maxSkew 1, ScheduleAnyway). */
+  spreadOverNodes?: boolean;
+  /** A PodDisruptionBudget with this minAvailable covers the pods (none when unset). */
+  minAvailable?: number;
 }
 
 export const VERSION_LABEL = 'workload-conformance.io/version';

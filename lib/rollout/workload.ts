@@ -23,6 +23,9 @@ export function manifestVars(spec: WorkloadSpec, nodePort: number = NODE_PORT): 
     GRACE_SECONDS: String(spec.terminationGracePeriodSeconds),
     LIFECYCLE_JSON: JSON.stringify(spec.preStopSleepSeconds ? { preStop: { sleep: { seconds: spec.preStopSleepSeconds } } } : {}),
     VERSION: spec.from.name,
+    // ScheduleAnyway: a drain cordons a node, which the skew still counts; DoNotSchedule would leave replacements Pending.
+    SPREAD_JSON: JSON.stringify(spec.spreadOverNodes ? [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: { 'app.kubernetes.io/name': spec.name } } }] : []),
     NODE_PORT: String(nodePort),
   };
 }

@@ -15,14 +15,17 @@ export interface RolloutFiles {
   md: string;
 }
 
+/** The phases, and the disruption's own moments (a drain's cordon, each eviction granted or refused), as markers. */
 export function phaseMarkers(run: RolloutRun): TimelineMarker[] {
   const p = run.phases;
+  const drain = run.disruption === 'node drain';
   return [
-    { at: p.patchedAt, label: `patched to ${run.spec.to.name}` },
-    { at: p.rolledOutAt, label: 'rollout complete' },
-    { at: p.oldPodsGoneAt, label: `last ${run.spec.from.name} pod gone` },
-    ...(p.trafficMovedAt !== undefined ? [{ at: p.trafficMovedAt, label: 'traffic moved' }] : []),
-  ];
+    ...(drain ? [] : [{ at: p.patchedAt, label: `patched to ${run.spec.to.name}` }]),
+    ...(run.marks ?? []),
+    { at: p.rolledOutAt, label: drain ? 'replicas available again' : 'rollout complete' },
+    { at: p.oldPodsGoneAt, label: drain ? 'last evicted pod gone' : `last ${run.spec.from.name} pod gone` },
+    ...(p.trafficMovedAt !== undefined && !drain ? [{ at: p.trafficMovedAt, label: 'traffic moved' }] : []),
+  ].sort((a, b) => a.at - b.at);
 }
 
 export async function writeRolloutReport(reportsDir: string, title: string, run: RolloutRun, outcome: RolloutOutcome): Promise<RolloutFiles> {
@@ -39,7 +42,9 @@ export async function writeRolloutReport(reportsDir: string, title: string, run:
     loadWhere: run.loadWhere,
     workload: run.spec,
     plan: run.plan,
+    disruption: run.disruption,
     phases: run.phases,
+    marks: run.marks,
     oldPods: run.oldPods,
     podEvents: run.podEvents,
     failureIntervals: failures,
@@ -50,7 +55,7 @@ export async function writeRolloutReport(reportsDir: string, title: string, run:
   const f = outcome.overall;
   await writeFile(files.svg, timelineSvg({
     title,
-    subtitle: `${run.spec.from.name} → ${run.spec.to.name} · ${f.total.toLocaleString('en-US')} requests, ` +
+    subtitle: `${run.disruption === 'node drain' ? `node drain, ${run.spec.from.name}` : `${run.spec.from.name} → ${run.spec.to.name}`} · ${f.total.toLocaleString('en-US')} requests, ` +
       `${f.failed.toLocaleString('en-US')} failed, ${f.disruptionSeconds} s disrupted · rollout ${outcome.rolloutSeconds} s · ` +
       `modes: ${Object.keys(outcome.byMode).join(' + ')} · load from ${run.loadWhere}`,
     versions: [run.spec.from.name, run.spec.to.name],

@@ -1,0 +1,66 @@
+import { cordonRightsMissing, currentRun, runCase, useNodeLevel, useTestNamespace } from '../lib/kit/index.ts';
+import { drainCheck, type DrainResult } from '../lib/checks/drain.ts';
+import { DRAIN_QUIET_SECONDS, drainServerWorkload, hostLoad, loadObservations, type WorkloadSpec } from '../lib/rollout/index.ts';
+
+const BEHAVIOUR = 'A node drain under load';
+// Each case keeps the load on for at least 10,000 requests per mode (about a minute) plus the drain.
+const CASE_TIMEOUT_MS = 10 * 60_000;
+
+// Node-level: cordons a node, so it runs after every other file and alone (lib/kit/node-level.ts).
+useNodeLevel(__filename);
+const t = useTestNamespace('node-drain');
+
+// Three replicas spread over the nodes: on two workers one holds two of them, and the drain takes that one. The
+// budget lets one go at a time, so the drain's second eviction is refused (429) until the first one's replacement is
+// Ready, as a real drain of a node with two of a service's pods goes.
+const REPLICAS = 3;
+const MIN_AVAILABLE = REPLICAS - 1;
+// As the rolling update's reference (tests/rolling-update.test.ts says why 10 s, then on until quiet).
+const DRAIN_SECONDS = 10;
+
+function drainServer(drainSeconds: number, name: string, shape: Partial<WorkloadSpec>): WorkloadSpec {
+  const image = t.images.drainServer;
+  if (!image) throw new Error('no drain-server image: run with WC_OFFLINE=1 (the offline build makes it) or set WC_DRAIN_SERVER_IMAGE');
+  return { ...drainServerWorkload(image, drainSeconds, name), spreadOverNodes: true, ...shape };
+}
+
+function seen(observations: Record<string, unknown>, r: DrainResult): void {
+  Object.assign(observations, loadObservations(r), {
+    drainedNode: r.node, marks: r.run.marks.map((m) => `${(m.at / 1000).toFixed(1)} s ${m.label}`),
+    readyGaps: r.readyGaps.map((g) => `${(g.from / 1000).toFixed(1)}-${(g.to / 1000).toFixed(1)} s`), problems: r.problems,
+  });
+}
+
+const skip = cordonRightsMissing(currentRun());
+const nodeTest = skip ? test.skip : test;
+const note = skip ? ` (${skip})` : '';
+
+async function drainCase(caseName: string, slug: string, spec: WorkloadSpec, judge: (r: DrainResult) => void): Promise<void> {
+  await runCase(BEHAVIOUR, caseName, async (observations) => {
+    const r = await drainCheck(t, slug, `Node drain: ${caseName}`, spec, hostLoad(t));
+    seen(observations, r);
+    judge(r);
+  });
+}
+
+nodeTest(`with the load generator on this machine, through the NodePort: draining the node that holds 2 of ${REPLICAS} drained replicas spread over the nodes, under a PodDisruptionBudget of minAvailable ${MIN_AVAILABLE} (cordon, then every pod evicted through the Eviction API, a refusal asked again as kubectl drain does), loses none of >= 10,000 requests per mode, fresh and strict keep-alive, with >= 95 % of the offered rate and no send gap over 1 s in the drain's window, and never leaves the workload without a Ready pod${note}`, async () => {
+  await drainCase(`drained workload (drain-server --drain=${DRAIN_SECONDS}s --until-quiet=${DRAIN_QUIET_SECONDS}s), ${REPLICAS} replicas, PDB minAvailable ${MIN_AVAILABLE}`,
+    'drain', drainServer(DRAIN_SECONDS, 'drain', { replicas: REPLICAS, minAvailable: MIN_AVAILABLE }), (r) => {
+      if (!r.ok) throw new Error(r.problems.join('; '));
+    });
+}, CASE_TIMEOUT_MS);
+
+nodeTest(`negative control: the same drain of a workload that exits at once on SIGTERM (no drain), under the same budget, is caught by the same check losing requests in both modes${note}`, async () => {
+  await drainCase('negative control: undrained workload (drain-server --drain=0s), PDB', 'drain-undrained',
+    drainServer(0, 'drain-undrained', { replicas: REPLICAS, minAvailable: MIN_AVAILABLE }), (r) => {
+      const modesWithoutLoss = Object.entries(r.outcome.byMode).filter(([, f]) => f.failed === 0).map(([m]) => m);
+      if (r.ok || modesWithoutLoss.length) throw new Error(`the drain check failed to catch an undrained workload in ${modesWithoutLoss.join(', ') || 'its verdict'}: ${r.problems.join('; ')}`);
+    });
+}, CASE_TIMEOUT_MS);
+
+nodeTest(`negative control: the same drain of a single replica without a budget is caught by the same check: the workload stands without a Ready pod until the replacement is Ready${note}`, async () => {
+  await drainCase('negative control: one replica, no PDB', 'drain-single',
+    drainServer(DRAIN_SECONDS, 'drain-single', { replicas: 1 }), (r) => {
+      if (r.ok || r.readyGaps.length === 0) throw new Error(`the drain check saw no stretch without a Ready pod: ${r.problems.join('; ') || 'it passed'}`);
+    });
+}, CASE_TIMEOUT_MS);
