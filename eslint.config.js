@@ -28,9 +28,9 @@ export default tseslint.config(
     ignores: ['tests/harness-*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{
-        regex: '^\\.(?!\\./lib/(kit|rollout)/index\\.ts$)',
-        message: 'A behaviour test imports from ../lib/kit/index.ts only (the rolling update also ../lib/rollout/index.ts): ' +
-          'export what you need there, and put a new helper in lib/kit/.',
+        regex: '^\\.(?!\\./lib/(kit|rollout|checks)/index\\.ts$)',
+        message: 'A behaviour test imports from ../lib/kit/index.ts, ../lib/checks/index.ts (the checks the audit calls too) ' +
+          'and ../lib/rollout/index.ts only: export what you need there, and put a new helper in lib/kit/.',
       }] }],
     },
   },
@@ -41,6 +41,19 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{
         regex: '^\\.\\./',
         message: 'lib/kit/ is the test side: it imports only lib/kit/ (never lib/run/, the rollout wing or tests).',
+      }] }],
+    },
+  },
+  {
+    // lib/checks/: one function per check, called by the behaviour tests and the audit alike.
+    files: ['lib/checks/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        regex: '(^|/)run/(?!config-rollout\\.ts$)',
+        message: 'lib/checks/ stands on the kit and the rollout wing; of the run side it reads only the rollout settings.',
+      }, {
+        regex: '(^|/)tests/',
+        message: 'lib/ never imports tests.',
       }] }],
     },
   },

@@ -1,5 +1,5 @@
 import { cordonRightsMissing, currentRun, runCase, useNodeLevel, useTestNamespace } from '../lib/kit/index.ts';
-import { drainCheck, type DrainResult } from '../lib/checks/drain.ts';
+import { drainCheck, type DrainResult } from '../lib/checks/index.ts';
 import { DRAIN_QUIET_SECONDS, drainServerWorkload, hostLoad, loadObservations, type WorkloadSpec } from '../lib/rollout/index.ts';
 
 const BEHAVIOUR = 'A node drain under load';
