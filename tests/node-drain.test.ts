@@ -1,4 +1,4 @@
-import { cordonRightsMissing, currentRun, runCase, useNodeLevel, useTestNamespace } from '../lib/kit/index.ts';
+import { nodeLevelUnavailable, currentRun, runCase, useNodeLevel, useTestNamespace } from '../lib/kit/index.ts';
 import { drainCheck, type DrainResult } from '../lib/checks/index.ts';
 import { DRAIN_QUIET_SECONDS, drainServerWorkload, hostLoad, loadObservations, type WorkloadSpec } from '../lib/rollout/index.ts';
 
@@ -31,7 +31,7 @@ function seen(observations: Record<string, unknown>, r: DrainResult): void {
   });
 }
 
-const skip = cordonRightsMissing(currentRun());
+const skip = nodeLevelUnavailable(currentRun());
 const nodeTest = skip ? test.skip : test;
 const note = skip ? ` (${skip})` : '';
 

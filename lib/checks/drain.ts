@@ -47,7 +47,8 @@ export interface DrainResult extends CheckResult {
 /** Drains the node holding most of `spec`'s pods under load, and judges it (see the file's head). */
 export async function drainCheck(t: TestNamespace, caseName: string, title: string, spec: WorkloadSpec, settings?: RolloutSettings): Promise<DrainResult> {
   const drain = nodeDrain(t.run.runId);
-  const result = await rolloutCheck(t, caseName, title, spec, settings, drain);
+  // A drain changes no version: the traffic must end where it began (the verdict asks the last answers of `to`).
+  const result = await rolloutCheck(t, caseName, title, { ...spec, to: spec.from }, settings, drain);
   const { phases } = result.run;
   const gaps = readyGaps(result.run.podEvents, phases.windowStartAt, phases.windowEndAt);
   const problems = [...result.verdict.problems,

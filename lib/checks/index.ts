@@ -1,3 +1,4 @@
 // The checks: each a function from a workload (and its load) to a verdict with its evidence, called by the
 // behaviour tests on the reference workloads and their controls, and by the audit on a user's own.
 export * from './drain.ts';
+export * from './placement.ts';

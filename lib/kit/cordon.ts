@@ -1,5 +1,5 @@
 import type { V1Node } from '@kubernetes/client-node';
-import { HarnessError } from './errors.ts';
+import { HarnessError, messageOf } from './errors.ts';
 import type { Kube } from './kube.ts';
 import { retrying } from './kube.ts';
 
@@ -51,7 +51,11 @@ export async function cordon(kube: Kube, name: string, runId: string): Promise<v
     throw new HarnessError('cordoning a node', `node ${name} is already cordoned, by ${holder.by}`,
       'wait until it is uncordoned, or run the node-level behaviours on a cluster whose nodes nobody else is draining');
   }
-  await kube.core.patchNode({ name, body: cordonPatch(node, runId) });
+  try {
+    await kube.core.patchNode({ name, body: cordonPatch(node, runId) });
+  } catch (err) {
+    throw new Error(`cordoning node ${name}: ${messageOf(err)}`, { cause: err });
+  }
 }
 
 /** Uncordons `name` if `runId` cordoned it (and nobody has uncordoned it since); says whether it did. */

@@ -67,3 +67,4 @@ export * from './autoscaling.ts';
 export * from './cordon.ts';
 export * from './node-level.ts';
 export * from './evictions.ts';
+export * from './nodes.ts';

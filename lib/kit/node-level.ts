@@ -124,11 +124,19 @@ export function useNodeLevel(file: string): void {
   afterAll(() => release?.());
 }
 
+/** How many schedulable workers the node-level cases need: one to cordon, drain or stop, one for its pods to go to. */
+export const NODE_LEVEL_MIN_WORKERS = 2;
+
 /**
- * Why this run cannot cordon nodes, for a node-level test's title (undefined when it can): the skip then says it in
- * the report, never silently.
+ * Why this run cannot run node-level cases, for their titles (undefined when it can): the skip then says it in the
+ * report, never silently. They need rights to cordon, and two schedulable workers.
  */
-export function cordonRightsMissing(run: { mayCordon?: boolean }): string | undefined {
-  return run.mayCordon ? undefined
-    : 'skipped: these credentials may not patch nodes; apply docs/rbac.yaml\'s node role (workload-conformance-nodes) or run with an admin\'s';
+export function nodeLevelUnavailable(run: { mayCordon?: boolean; workers?: string[] }): string | undefined {
+  if (!run.mayCordon) return 'skipped: these credentials may not patch nodes; apply docs/rbac.yaml\'s node role (workload-conformance-nodes) or run with an admin\'s';
+  const workers = run.workers ?? [];
+  if (workers.length < NODE_LEVEL_MIN_WORKERS) {
+    return `skipped: the cluster had ${workers.length} schedulable worker node${workers.length === 1 ? '' : 's'} at the run's start, ` +
+      `these cases need ${NODE_LEVEL_MIN_WORKERS} (a kind cluster: WC_NODES=3, the default kind-config.yaml's)`;
+  }
+  return undefined;
 }

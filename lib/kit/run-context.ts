@@ -33,6 +33,8 @@ export interface RunContext {
    * answered a SelfSubjectAccessReview at the run's start. Without it the node-level files skip, saying so.
    */
   mayCordon?: boolean;
+  /** The nodes ordinary pods could be scheduled onto at the run's start (lib/kit/nodes.ts schedulableWorkers). */
+  workers?: string[];
   clusterName?: string;
   /** This run created the kind cluster (and so may delete it). */
   createdCluster: boolean;

@@ -13,15 +13,25 @@ import { consistently, holdsAsOutcome } from './consistently.ts';
 
 export type SchedulingResource = 'cpu' | 'memory';
 
+/**
+ * Why the scheduler could not place a pod, as its messages say it: lack of a resource ("Insufficient cpu"), or a
+ * constraint it could not meet, named by what its message says ("didn't match pod topology spread constraints").
+ */
+export type SchedulingCause = SchedulingResource | { name: string; pattern: RegExp };
+
+export const TOPOLOGY_SPREAD: SchedulingCause = { name: 'the topology spread constraint', pattern: /didn't match pod topology spread constraints/ };
+export const ANTI_AFFINITY: SchedulingCause = { name: 'the pod anti-affinity rule', pattern: /didn't match pod anti-affinity rules/ };
+
 export interface UnschedulableState {
   phase: string;
   message: string;
 }
 
-const insufficient = (resource: SchedulingResource): RegExp => new RegExp(`Insufficient ${resource}\\b`);
+const insufficient = (cause: SchedulingCause): RegExp => typeof cause === 'string' ? new RegExp(`Insufficient ${cause}\\b`) : cause.pattern;
+const lackOf = (cause: SchedulingCause): string => typeof cause === 'string' ? `lack of ${cause}` : cause.name;
 
 /** Holds while the one matched pod is Pending, on no node, and Unschedulable for lack of `resource`. */
-export function unschedulableFor(resource: SchedulingResource): (items: V1Pod[]) => Holds<UnschedulableState> {
+export function unschedulableFor(resource: SchedulingCause): (items: V1Pod[]) => Holds<UnschedulableState> {
   return (items) => {
     const pod = items[0];
     if (!pod) return { holds: false, reason: 'the pod does not exist' };
@@ -34,19 +44,19 @@ export function unschedulableFor(resource: SchedulingResource): (items: V1Pod[])
     const said = `PodScheduled=${scheduled.status} (${scheduled.reason ?? 'no reason'}: ${scheduled.message ?? ''})`;
     if (scheduled.status !== 'False' || scheduled.reason !== 'Unschedulable') return { holds: false, reason: `${name} has ${said}` };
     if (!insufficient(resource).test(scheduled.message ?? '')) {
-      return { holds: false, reason: `${name} is Unschedulable, but not for lack of ${resource}: ${said}` };
+      return { holds: false, reason: `${name} is Unschedulable, but not for ${lackOf(resource)}: ${said}` };
     }
     return { holds: true, value: { phase, message: scheduled.message ?? '' } };
   };
 }
 
 /** The scheduler's first verdict: the pod became Unschedulable for lack of `resource`. Fails if it gets a node. */
-export function awaitUnschedulable(place: Place, pod: string, resource: SchedulingResource,
+export function awaitUnschedulable(place: Place, pod: string, resource: SchedulingCause,
   timeoutMs = 60_000): Promise<UnschedulableState> {
   const check = unschedulableFor(resource);
   return waitFor({
     ...pods(place.kube, place.ns, { name: pod }),
-    description: `pod ${pod} to be found Unschedulable for lack of ${resource}`,
+    description: `pod ${pod} to be found Unschedulable for ${lackOf(resource)}`,
     predicate: (items) => {
       if (items[0]?.spec?.nodeName) return { fatal: `pod ${pod} was scheduled to ${items[0].spec.nodeName}` };
       const outcome = check(items);
@@ -57,10 +67,10 @@ export function awaitUnschedulable(place: Place, pod: string, resource: Scheduli
 }
 
 /** Watches the pod for `windowMs`: it must stay Pending and Unschedulable for lack of `resource` throughout. */
-export function staysUnschedulable(place: Place, pod: string, resource: SchedulingResource, windowMs: number) {
+export function staysUnschedulable(place: Place, pod: string, resource: SchedulingCause, windowMs: number) {
   return consistently({
     ...pods(place.kube, place.ns, { name: pod }),
-    description: `pod ${pod} Pending and Unschedulable for lack of ${resource}`,
+    description: `pod ${pod} Pending and Unschedulable for ${lackOf(resource)}`,
     predicate: (items) => holdsAsOutcome(unschedulableFor(resource)(items)),
     windowMs,
   });
@@ -73,7 +83,7 @@ export interface FailedScheduling {
 }
 
 export function failedSchedulingFor(events: readonly CoreV1Event[], pod: string,
-  resource: SchedulingResource): FailedScheduling | undefined {
+  resource: SchedulingCause): FailedScheduling | undefined {
   const event = events.filter((e) => e.involvedObject.kind === 'Pod' && e.involvedObject.name === pod &&
     e.reason === 'FailedScheduling' && insufficient(resource).test(e.message ?? '')).at(-1);
   if (!event) return undefined;
@@ -81,21 +91,21 @@ export function failedSchedulingFor(events: readonly CoreV1Event[], pod: string,
 }
 
 /** The scheduler's FailedScheduling event about the pod, naming `resource`. */
-export function awaitFailedScheduling(place: Place, pod: string, resource: SchedulingResource,
+export function awaitFailedScheduling(place: Place, pod: string, resource: SchedulingCause,
   timeoutMs = 60_000): Promise<FailedScheduling> {
   return waitFor({
     ...events(place.kube, place.ns, { kind: 'Pod', name: pod }),
-    description: `a FailedScheduling event of pod ${pod} naming ${resource}`,
+    description: `a FailedScheduling event of pod ${pod} naming ${lackOf(resource)}`,
     predicate: (events) => {
       const found = failedSchedulingFor(events, pod, resource);
-      return found ? { done: true, value: found } : { done: false, note: `${events.length} events, none FailedScheduling for ${resource}` };
+      return found ? { done: true, value: found } : { done: false, note: `${events.length} events, none FailedScheduling for ${lackOf(resource)}` };
     },
     timeoutMs,
   });
 }
 
 /** The FailedScheduling event as it stands now (its count grows with every failed scheduling attempt). */
-export async function readFailedScheduling(place: Place, pod: string, resource: SchedulingResource): Promise<FailedScheduling | undefined> {
+export async function readFailedScheduling(place: Place, pod: string, resource: SchedulingCause): Promise<FailedScheduling | undefined> {
   const { items } = await retrying(`listing the events of pod ${pod}`, events(place.kube, place.ns, { kind: 'Pod', name: pod }).list);
   return failedSchedulingFor(items, pod, resource);
 }

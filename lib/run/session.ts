@@ -8,6 +8,7 @@ import { connect } from '../kit/kube.ts';
 import { sweepLeftovers } from './lease-sweep.ts';
 import { sweepCordons } from '../kit/cordon.ts';
 import { mayPatchNodes } from './node-rights.ts';
+import { schedulableWorkers } from '../kit/nodes.ts';
 import type { LeastPrivilege } from './least-privilege.ts';
 import { leastPrivilegeWanted, setUpLeastPrivilege, sweepIdentityLeftovers } from './least-privilege.ts';
 import { thisProcessOwner } from '../kit/namespace.ts';
@@ -135,6 +136,7 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
       if (probed) run.nodeCgroupVersion = probed;
     }
     run.mayCordon = await mayPatchNodes(kube);
+    run.workers = schedulableWorkers((await kube.core.listNode()).items);
     if (!run.mayCordon) log('[wc] these credentials may not patch nodes (docs/rbac.yaml\'s node role): the node-level behaviours will be skipped, each saying so');
     resetSummary(config.reportsDir);
     // An interrupt during the steps above has already marked the run: the file must keep saying so.

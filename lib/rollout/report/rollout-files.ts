@@ -56,7 +56,7 @@ export async function writeRolloutReport(reportsDir: string, title: string, run:
   await writeFile(files.svg, timelineSvg({
     title,
     subtitle: `${run.disruption === 'node drain' ? `node drain, ${run.spec.from.name}` : `${run.spec.from.name} → ${run.spec.to.name}`} · ${f.total.toLocaleString('en-US')} requests, ` +
-      `${f.failed.toLocaleString('en-US')} failed, ${f.disruptionSeconds} s disrupted · rollout ${outcome.rolloutSeconds} s · ` +
+      `${f.failed.toLocaleString('en-US')} failed, ${f.disruptionSeconds} s disrupted · ${run.disruption === 'node drain' ? 'drain' : 'rollout'} ${outcome.rolloutSeconds} s · ` +
       `modes: ${Object.keys(outcome.byMode).join(' + ')} · load from ${run.loadWhere}`,
     versions: [run.spec.from.name, run.spec.to.name],
     buckets: timeline,
@@ -71,6 +71,7 @@ export async function writeRolloutReport(reportsDir: string, title: string, run:
   const md = rolloutMarkdown({
     outcome, title, from: run.spec.from.name, to: run.spec.to.name, loadWhere: run.loadWhere, target: run.ledger.target,
     oldPods: run.oldPods, files: { json: path.basename(files.json), svg: path.basename(files.svg) },
+    ...(run.disruption === 'node drain' ? { drain: { marks: run.marks } } : {}),
   });
   await writeFile(files.md, md);
   if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);

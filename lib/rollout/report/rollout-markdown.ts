@@ -12,6 +12,8 @@ export interface MarkdownInput {
   oldPods: GracefulVerdict[];
   /** File names (relative to the summary) of the ledger and the picture. */
   files: { json: string; svg: string };
+  /** A drain's moments (cordon, each eviction granted or refused), seconds on the ledger's axis; none for a rollout. */
+  drain?: { marks: Array<{ at: number; label: string }> };
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -64,17 +66,18 @@ export function rolloutMarkdown(m: MarkdownInput): string {
     stopEvents(p.events),
     p.graceful ? 'yes' : `no: ${p.why}`,
   ]);
+  const what = m.drain ? `node drain (${m.from}), load from ${m.loadWhere} to ${m.target}; the drain took ${o.rolloutSeconds} s (cordon to last evicted pod gone)`
+    : `${m.from} → ${m.to}, load from ${m.loadWhere} to ${m.target}; rollout took ${o.rolloutSeconds} s (patch to last old pod gone)`;
   return [
     `### ${m.title}`,
     '',
-    `${m.from} → ${m.to}, load from ${m.loadWhere} to ${m.target}; rollout took ${o.rolloutSeconds} s ` +
-      `(patch to last old pod gone); ${n(o.overall.failed)} of ${n(o.overall.total)} requests failed, ` +
-      `${o.overall.disruptionSeconds} s of disruption.`,
+    `${what}; ${n(o.overall.failed)} of ${n(o.overall.total)} requests failed, ${o.overall.disruptionSeconds} s of disruption.`,
     '',
     table(['mode', 'requests', 'failed', 'causes', 'disruption s', 'req/s', 'latency p50 / p99 / max ms', `ends on ${m.to}`], modeRows),
     '',
-    ...(loadRows.length ? [table(['mode', 'rollout window', 'sent in window', 'req/s achieved / offered', 'of offered', 'longest send gap', 'enough load'], loadRows), ''] : []),
-    table(['old pod', 'exit code', 'exited after delete', 'grace period', 'stop events', 'graceful'], podRows),
+    ...(m.drain ? [table(['s after the load started', 'drain'], m.drain.marks.map((k) => [(k.at / 1000).toFixed(1), k.label])), ''] : []),
+    ...(loadRows.length ? [table(['mode', m.drain ? 'drain window' : 'rollout window', 'sent in window', 'req/s achieved / offered', 'of offered', 'longest send gap', 'enough load'], loadRows), ''] : []),
+    table([m.drain ? 'evicted pod' : 'old pod', 'exit code', 'exited after delete', 'grace period', 'stop events', 'graceful'], podRows),
     '',
     `Ledger: \`${m.files.json}\` · timeline: \`${m.files.svg}\``,
     '',

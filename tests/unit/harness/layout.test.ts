@@ -51,8 +51,15 @@ describe('the layout of lib/', () => {
     expect(edges.filter(({ to }) => !to.endsWith('.json') && !graph.has(to) && !to.startsWith('tests/'))).toEqual([]);
   });
 
-  it('a behaviour test imports only the kit entry (and the rollout wing\'s entry)', () => {
-    expect(edges.filter(({ from, to }) => isBehaviourTest(from) && to !== 'lib/kit/index.ts' && to !== 'lib/rollout/index.ts')).toEqual([]);
+  it('a behaviour test imports only the kit entry, the checks\' entry and the rollout wing\'s entry', () => {
+    const entries = new Set(['lib/kit/index.ts', 'lib/rollout/index.ts', 'lib/checks/index.ts']);
+    expect(edges.filter(({ from, to }) => isBehaviourTest(from) && !entries.has(to))).toEqual([]);
+  });
+
+  it('the checks stand on the kit and the rollout wing (and read of the run side only the rollout settings); nothing below imports them', () => {
+    expect(edges.filter(({ from, to }) => from.startsWith('lib/checks/') &&
+      !/^lib\/(checks|kit|rollout)\//.test(to) && to !== 'lib/run/config-rollout.ts')).toEqual([]);
+    expect(edges.filter(({ from, to }) => /^lib\/(kit|rollout|run)\//.test(from) && to.startsWith('lib/checks/'))).toEqual([]);
   });
 
   it('the kit imports only the kit', () => {
@@ -64,7 +71,7 @@ describe('the layout of lib/', () => {
       !to.startsWith('lib/rollout/') && !to.startsWith('lib/kit/') && to !== 'lib/run/config-rollout.ts')).toEqual([]);
   });
 
-  it('lib/ has nothing outside its three floors', () => {
-    expect([...graph.keys()].filter((f) => f.startsWith('lib/') && !/^lib\/(kit|run|rollout)\//.test(f))).toEqual([]);
+  it('lib/ has nothing outside its four floors', () => {
+    expect([...graph.keys()].filter((f) => f.startsWith('lib/') && !/^lib\/(kit|run|rollout|checks)\//.test(f))).toEqual([]);
   });
 });

@@ -50,7 +50,7 @@ describe('docs/rbac.yaml', () => {
     expect(k['ClusterRole:nodes']!.rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['patch', 'update'] }]);
     expect(k.ClusterRole!.rules.filter((r: Rule) => r.apiGroups[0] === '' && r.resources.includes('nodes'))).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }]);
     const policy = k['ValidatingAdmissionPolicy:nodes']!;
-    expect(policy.spec.matchConstraints.resourceRules[0]).toMatchObject({ operations: ['UPDATE'], resources: ['nodes', 'nodes/*'] });
+    expect(policy.spec.matchConstraints.resourceRules[0]).toMatchObject({ operations: ['UPDATE'], resources: ['nodes'] });
     expect(policy.spec.validations.map((v: { expression: string }) => v.expression).join(' ')).toMatch(/taints.*labels|labels.*taints/s);
     expect(k.ValidatingAdmissionPolicy!.spec.matchConstraints.excludeResourceRules).toEqual([
       { apiGroups: [''], apiVersions: ['*'], operations: ['UPDATE'], resources: ['nodes'], scope: 'Cluster' }]);
