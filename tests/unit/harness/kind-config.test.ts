@@ -127,11 +127,12 @@ describe('kind config node count (WC_NODES)', () => {
 
   it('must keep the control plane as written (its port mappings) and add workers up to the whole count', () => {
     const before = parse(repoConfig) as Nodes;
-    const after = parse(kindConfigWithNodes(repoConfig, 3)) as Nodes;
-    expect(after.nodes).toEqual([before.nodes[0], { role: 'worker' }, { role: 'worker' }]);
-    expect(nodesInKindConfig(kindConfigWithNodes(repoConfig, 3))).toBe(3);
-    expect(nodesInKindConfig(repoConfig)).toBe(1);
-    expect(parse(kindConfigWithNodes(repoConfig, 3))).toEqual({ ...(parse(repoConfig) as object), nodes: after.nodes });
+    expect(nodesInKindConfig(repoConfig)).toBe(3);
+    expect(before.nodes.map((n) => n.role)).toEqual(['control-plane', 'worker', 'worker']);
+    const after = parse(kindConfigWithNodes(repoConfig, 4)) as Nodes;
+    expect(after.nodes).toEqual([before.nodes[0], { role: 'worker' }, { role: 'worker' }, { role: 'worker' }]);
+    expect(parse(kindConfigWithNodes(repoConfig, 4))).toEqual({ ...(parse(repoConfig) as object), nodes: after.nodes });
+    expect(parse(kindConfigWithNodes(repoConfig, 1))).toEqual({ ...(parse(repoConfig) as object), nodes: [before.nodes[0]] });
   });
 
   it('must replace the workers a config lists, so the count is the whole cluster, and refuse fewer than its control planes', () => {
