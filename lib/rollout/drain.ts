@@ -13,6 +13,7 @@ import { pollUntil } from '../kit/poll.ts';
 import { deployments } from '../kit/sources.ts';
 import { waitFor } from '../kit/wait.ts';
 import type { Disruption } from './driver.ts';
+import { shortPodName } from './report/rollout-timeline-svg.ts';
 import { NAME_LABEL } from './spec.ts';
 
 /**
@@ -58,8 +59,9 @@ export function nodeDrain(runId: string): Disruption & { node(): string | undefi
       await Promise.all(victims.map(async (pod) => {
         for (;;) {
           const answer = await evictPod(kube, ns, pod);
-          if (answer.granted) return void ctx.mark(`evicted ${pod}`);
-          ctx.mark(`refused ${pod}: ${answer.status ?? '?'}${answer.byBudget ? ' DisruptionBudget' : ''}`);
+          // Short names on the timeline (as its lanes show them); the JSON's pod events keep the full ones.
+          if (answer.granted) return void ctx.mark(`evicted ${shortPodName(pod)}`);
+          ctx.mark(`refused ${shortPodName(pod)}: ${answer.status ?? '?'}${answer.byBudget ? ' DisruptionBudget' : ''}`);
           if (answer.status !== 429) throw new Error(`the eviction of ${pod} failed: ${answer.status} ${answer.message}`);
           if (Date.now() + EVICTION_RETRY_MS > deadline) throw new Error(`the eviction of ${pod} was still refused after ${ctx.timeoutMs / 1000} s: ${answer.message}`);
           await sleep(EVICTION_RETRY_MS);
