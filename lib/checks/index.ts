@@ -2,3 +2,4 @@
 // behaviour tests on the reference workloads and their controls, and by the audit on a user's own.
 export * from './drain.ts';
 export * from './placement.ts';
+export * from './disruption-budget.ts';

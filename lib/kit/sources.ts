@@ -1,5 +1,6 @@
+import { PolicyV1Api } from '@kubernetes/client-node';
 import type {
-  CoreV1Event, V1Deployment, V1EndpointSlice, V1Namespace, V1Node, V1PersistentVolumeClaim, V1Pod, V1Service, V1ServiceAccount,
+  CoreV1Event, V1Deployment, V1PodDisruptionBudget, V1EndpointSlice, V1Namespace, V1Node, V1PersistentVolumeClaim, V1Pod, V1Service, V1ServiceAccount,
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { Kube } from './kube.ts';
@@ -56,6 +57,10 @@ export const deployments = (kube: Kube, namespace: string, selection: Selection 
 export const statefulSets = (kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1StatefulSet> =>
   source(kube, 'StatefulSet', `/apis/apps/v1/namespaces/${namespace}/statefulsets`, selectors(selection),
     (q) => kube.apps.listNamespacedStatefulSet({ namespace, ...q }));
+
+export const disruptionBudgets = (kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1PodDisruptionBudget> =>
+  source(kube, 'PodDisruptionBudget', `/apis/policy/v1/namespaces/${namespace}/poddisruptionbudgets`, selectors(selection),
+    (q) => kube.kc.makeApiClient(PolicyV1Api).listNamespacedPodDisruptionBudget({ namespace, ...q }));
 
 export const serviceAccounts = (kube: Kube, namespace: string, selection: Selection = {}): WaitSource<V1ServiceAccount> =>
   source(kube, 'ServiceAccount', `/api/v1/namespaces/${namespace}/serviceaccounts`, selectors(selection),
