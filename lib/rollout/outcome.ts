@@ -9,6 +9,8 @@ import { judgeLoad, type ModeLoad } from './load-rule.ts';
 
 export interface RolloutOutcome {
   case: string;
+  /** What was done under load (driver.ts Disruption.describe): its words name the figures in the counts line. */
+  disruption?: string;
   overall: Figures;
   byMode: Partial<Record<ConnectionMode, Figures>>;
   endsOnNewVersion: Partial<Record<ConnectionMode, boolean>>;
@@ -51,6 +53,7 @@ export function rolloutOutcome(caseName: string, run: RolloutRun): RolloutOutcom
   }
   return {
     case: caseName,
+    disruption: run.disruption,
     overall: deriveFigures(records),
     byMode: modes,
     endsOnNewVersion: ends,
@@ -101,5 +104,8 @@ export function modeLine(mode: string, f: Figures, load?: ModeLoad): string {
 export function countsLine(o: RolloutOutcome): string {
   const modes = Object.entries(o.byMode).map(([mode, f]) => modeLine(mode, f, o.load[mode as ConnectionMode]));
   const ends = Object.entries(o.endsOnNewVersion).map(([mode, ok]) => `${mode} ${ok ? 'yes' : 'NO'}`).join(', ');
+  if (o.disruption === 'node drain') {
+    return `${modes.join('; ')}; drain ${o.rolloutSeconds} s; evicted pods graceful ${o.oldPodsGraceful}/${o.oldPodsTotal}; ends served: ${ends}`;
+  }
   return `${modes.join('; ')}; rollout ${o.rolloutSeconds} s; old pods graceful ${o.oldPodsGraceful}/${o.oldPodsTotal}; ends on new version: ${ends}`;
 }
