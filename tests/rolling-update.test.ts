@@ -1,6 +1,6 @@
 import { runCase, useTestNamespace } from '../lib/kit/index.ts';
 import type { CheckResult, WorkloadSpec } from '../lib/rollout/index.ts';
-import { byoRequested, byoWorkload, DRAIN_QUIET_SECONDS, drainServerWorkload, hostLoad, inClusterLoad, loadObservations, rolloutCheck } from '../lib/rollout/index.ts';
+import { byoRequested, byoWorkload, DRAIN_QUIET_SECONDS, drainServerWorkload, hostLoad, inClusterLoad, loadObservations, measuredOnceMore, rolloutCheck } from '../lib/rollout/index.ts';
 
 const BEHAVIOUR = 'Zero lost requests during a rolling update';
 // Each case keeps the load on for at least 10,000 requests per mode (about a minute) plus the rollout.
@@ -46,29 +46,13 @@ function assertLossCaught(r: CheckResult): void {
 // no request has come for DRAIN_QUIET_SECONDS (spec.ts): it leaves when kube-proxy has, not at a fixed time.
 const DRAIN_SECONDS = 10;
 
-/**
- * A zero-loss case measured, and measured once more only when the first run was "load too thin to judge" and
- * nothing but its load was wrong (verdict.measureAgain: nothing lost, every mode ending on the new version, every
- * old pod gone gracefully): the generator, not the workload, fell behind (a busy 2-core machine stalls it now and
- * then). A run with any other problem is never measured again, and a second thin run fails. Both reports are
- * kept (the second as rollout-<slug>-again.*).
- */
-async function zeroLossMeasured(observations: Record<string, unknown>, slug: string,
-  check: (slug: string) => Promise<CheckResult>): Promise<CheckResult> {
-  const first = await check(slug);
-  if (!first.verdict.measureAgain) return first;
-  process.stderr.write(`[wc] ${slug}: ${first.verdict.message}\n[wc] ${slug}: only the load was too thin to judge (nothing lost, old pods graceful, ending on the new version): measuring once more\n`);
-  observations.thinFirstRun = { verdict: first.verdict.message, ledger: first.files.json, timeline: first.files.svg };
-  return check(`${slug}-again`);
-}
-
 async function referenceCase(caseName: string, slug: string, drainSeconds: number, inPod: boolean,
   judge: (r: CheckResult) => void): Promise<void> {
   // Each reference case's title says where its load came from: the host cases never fall back to a pod.
   const check = (s: string) => rolloutCheck(t, s, `Rolling update: ${caseName}`, drainServer(drainSeconds, s), inPod ? inClusterLoad(t) : hostLoad(t));
   await runCase(BEHAVIOUR, caseName, async (observations) => {
     // The negative controls are judged on their first run: a thin one with losses has caught them.
-    const r = judge === assertZeroLoss ? await zeroLossMeasured(observations, slug, check) : await check(slug);
+    const r = judge === assertZeroLoss ? await measuredOnceMore(observations, slug, check) : await check(slug);
     seen(observations, r);
     judge(r);
   });
@@ -95,7 +79,7 @@ test('negative control with the load generator in a pod inside the cluster: the 
 
 (byoRequested() ? test : test.skip)('your workload (WC_ROLLOUT_CONFIG / WC_ROLLOUT_IMAGE) rolls without losing a request (a run too thin to judge, with nothing but its load wrong, is measured once more)', async () => {
   await runCase(BEHAVIOUR, 'bring your own workload', async (observations) => {
-    const r = await zeroLossMeasured(observations, 'byo', (s) => rolloutCheck(t, s, 'Rolling update: your workload', byoWorkload()));
+    const r = await measuredOnceMore(observations, 'byo', (s) => rolloutCheck(t, s, 'Rolling update: your workload', byoWorkload()));
     seen(observations, r);
     assertZeroLoss(r);
   });

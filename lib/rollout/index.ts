@@ -2,7 +2,7 @@
 // workload, and "bring your own workload" (its settings are parsed on the run side, with every WC_*).
 export { hostLoad, inClusterLoad, rolloutCheck } from './check.ts';
 export type { CheckResult } from './check.ts';
-export { loadObservations } from './observations.ts';
+export { loadObservations, measuredOnceMore } from './observations.ts';
 export { agnhostWorkload, DRAIN_QUIET_SECONDS, drainServerWorkload } from './spec.ts';
 export { CONNECTION_MODES, STRICT_MODES } from './ledger/types.ts';
 export type { ConnectionMode } from './ledger/types.ts';
