@@ -6,6 +6,13 @@ export type InterruptCleanup = (signal: NodeJS.Signals) => Promise<void>;
 
 const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
+/**
+ * One Ctrl-C arrives more than once: the terminal sends it to the whole process group, and npm and scripts/node.cjs
+ * each pass it on to their child as well, all within milliseconds (seen: the cleanup cut short by "SIGINT again" on a
+ * single Ctrl-C, a cordoned node left behind). Only a signal this long after the first is a person asking again.
+ */
+export const REPEAT_AFTER_MS = 1000;
+
 export interface InterruptOptions {
   log?: (line: string) => void;
   exit?: (code: number) => void;
@@ -19,16 +26,19 @@ export function onInterrupt(cleanup: InterruptCleanup, options: InterruptOptions
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const limitMs = options.limitMs ?? 240_000;
   let cleaning = false;
+  let firstAt = 0;
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
   const handler = (signal: NodeJS.Signals): void => {
     const code = EXIT_CODES[signal] ?? 1;
     if (cleaning) {
+      if (Date.now() - firstAt < REPEAT_AFTER_MS) return; // the same signal, passed on by a parent process
       log(`[wc] ${signal} again: exiting without finishing the cleanup`);
       exit(code);
       return;
     }
     cleaning = true;
+    firstAt = Date.now();
     log(`[wc] ${signal}: cleaning up this run before exiting (press Ctrl-C again to exit at once)`);
     const limit = setTimeout(() => {
       log(`[wc] cleanup did not finish in ${Math.round(limitMs / 1000)}s; exiting (the next run's sweep removes the rest)`);

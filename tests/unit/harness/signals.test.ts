@@ -1,7 +1,7 @@
 import type { V1Status } from '@kubernetes/client-node';
 import { exitCodeOf } from '../../../lib/kit/exec.ts';
 import { messageOf } from '../../../lib/kit/errors.ts';
-import { onInterrupt } from '../../../lib/run/signals.ts';
+import { onInterrupt, REPEAT_AFTER_MS } from '../../../lib/run/signals.ts';
 
 describe('interrupt cleanup', () => {
   it('must run the cleanup once on SIGTERM, then exit with 143', async () => {
@@ -17,11 +17,26 @@ describe('interrupt cleanup', () => {
     expect(exits).toEqual([143]);
   });
 
-  it('must exit at once with 130 on a second Ctrl-C while the cleanup runs', async () => {
+  it('must take one Ctrl-C passed on by parent processes (the same signal within a second) as one, and go on cleaning up', async () => {
     const exits: number[] = [];
     let release!: () => void;
     const remove = onInterrupt(() => new Promise<void>((r) => { release = r; }), { log: () => undefined, exit: (code) => exits.push(code) });
     process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    expect(exits).toEqual([]);
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect(exits).toEqual([130]);
+    remove();
+  });
+
+  it('must exit at once with 130 on a second Ctrl-C, a second or more after the first, while the cleanup runs', async () => {
+    const exits: number[] = [];
+    let release!: () => void;
+    const remove = onInterrupt(() => new Promise<void>((r) => { release = r; }), { log: () => undefined, exit: (code) => exits.push(code) });
+    process.emit('SIGINT', 'SIGINT');
+    await new Promise((r) => setTimeout(r, REPEAT_AFTER_MS + 50));
     process.emit('SIGINT', 'SIGINT');
     expect(exits).toEqual([130]);
     release();
