@@ -58,7 +58,8 @@ export async function writeRolloutReport(reportsDir: string, title: string, run:
     subtitle: `${run.disruption === 'node drain' ? `node drain, ${run.spec.from.name}` : `${run.spec.from.name} → ${run.spec.to.name}`} · ${f.total.toLocaleString('en-US')} requests, ` +
       `${f.failed.toLocaleString('en-US')} failed, ${f.disruptionSeconds} s disrupted · ${run.disruption === 'node drain' ? 'drain' : 'rollout'} ${outcome.rolloutSeconds} s · ` +
       `modes: ${Object.keys(outcome.byMode).join(' + ')} · load from ${run.loadWhere}`,
-    versions: [run.spec.from.name, run.spec.to.name],
+    // One version when nothing changes it (a drain): each is a colour and a stack layer, so never twice.
+    versions: [...new Set([run.spec.from.name, run.spec.to.name])],
     buckets: timeline,
     bucketMs: TIMELINE_BUCKET_MS,
     failures,

@@ -28,7 +28,8 @@ export interface TimelineInput {
 
 const WIDTH = 1200;
 const MARKER_ROW = 11;
-const MARKER_ROWS = 3;
+// A drain marks its cordon and each eviction (granted or refused) within seconds of each other, beside the phases.
+const MARKER_ROWS = 5;
 /** Rough width of a marker label's character at 10.5 px, to keep labels from overlapping. */
 const MARKER_CHAR = 5.6;
 const LEFT = 190;
@@ -79,7 +80,8 @@ export function layoutMarkers(markers: readonly TimelineMarker[], x: (t: number)
     const anchor = mx + width > WIDTH - RIGHT / 2 ? 'end' : 'start';
     const [from, to] = anchor === 'start' ? [mx, mx + width] : [mx - width, mx];
     const free = rowsEnd.findIndex((spans) => spans.every((e) => e < from));
-    const row = free >= 0 ? free : 0;
+    // Every row taken: the one whose last label ends first, so the overlap is the least.
+    const row = free >= 0 ? free : rowsEnd.reduce((best, spans, i) => Math.max(...spans) < Math.max(...rowsEnd[best]!) ? i : best, 0);
     rowsEnd[row]!.push(to);
     return { marker, x: mx, row, anchor };
   });
