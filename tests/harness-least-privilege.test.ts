@@ -100,6 +100,20 @@ test('the least-privilege account MUST be refused exec into a pod outside the su
   expect(await execInPod(account, harnessNs, 'probe', 'probe', ['true'], 30_000)).toMatchObject({ exitCode: 0 });
 });
 
+test('the least-privilege account MUST be refused the eviction of a pod outside the suite\'s namespaces (kube-system), and admitted inside', async () => {
+  // pods/eviction create is granted cluster-wide (docs/rbac.yaml); the policy must confine it like any write. Asked as
+  // a dry run, so that a policy failing to refuse evicts nothing.
+  const system = await account.core.listNamespacedPod({ namespace: 'kube-system' });
+  const target = system.items.find((p) => p.status?.phase === 'Running')!.metadata!.name!;
+  const evict = (namespace: string, name: string) => refusal(() => account.core.createNamespacedPodEviction({ name, namespace, dryRun: 'All',
+    body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } } }));
+  const outside = await evict('kube-system', target);
+  expect(outside.status).toBe(403);
+  expect(outside.message).toContain(`${POLICY_MESSAGE}`);
+  // Inside, admission lets it through to the pod lookup: a pod that does not exist is a 404, not a refusal.
+  expect(await evict(harnessNs, 'no-such-pod')).toMatchObject({ status: 404 });
+});
+
 test('the least-privilege account MUST NOT read secrets or create cluster roles anywhere (RBAC)', async () => {
   expect(await refusal(() => account.core.listNamespacedSecret({ namespace: harnessNs }))).toMatchObject({ status: 403 });
   expect(await refusal(() => account.objects.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole',
