@@ -9,6 +9,7 @@ import type { LeastPrivilege } from '../lib/run/least-privilege.ts';
 import { POLICY_REFUSAL, setUpLeastPrivilege } from '../lib/run/least-privilege.ts';
 import { createNamespace, deleteNamespaces, thisProcessOwner } from '../lib/kit/namespace.ts';
 import { currentRun } from '../lib/kit/run-context.ts';
+import { cordonPatch } from '../lib/kit/cordon.ts';
 import { pods } from '../lib/kit/sources.ts';
 import { waitFor } from '../lib/kit/wait.ts';
 
@@ -112,6 +113,19 @@ test('the least-privilege account MUST be refused the eviction of a pod outside 
   expect(outside.message).toContain(`${POLICY_MESSAGE}`);
   // Inside, admission lets it through to the pod lookup: a pod that does not exist is a 404, not a refusal.
   expect(await evict(harnessNs, 'no-such-pod')).toMatchObject({ status: 404 });
+});
+
+test('the least-privilege account MUST be refused any node change but a cordon (the node role\'s policy), and allowed a cordon (dry runs)', async () => {
+  // The node role grants patch on nodes; its admission policy must narrow that to spec.unschedulable and the suite's
+  // own mark. Asked as dry runs: a policy failing to refuse changes nothing.
+  const node = (await account.core.listNode()).items[0]!;
+  const name = node.metadata!.name!;
+  const patch = (body: object[]) => refusal(() => account.core.patchNode({ name, body, dryRun: 'All' }));
+  const label = await patch([{ op: 'add', path: '/metadata/labels/workload-conformance.io~1probe', value: 'x' }]);
+  expect(label).toMatchObject({ status: 403, message: expect.stringContaining('may only cordon and uncordon nodes') });
+  const taint = await patch([{ op: 'add', path: '/spec/taints', value: [...(node.spec?.taints ?? []), { key: 'wc-probe', effect: 'NoSchedule' }] }]);
+  expect(taint).toMatchObject({ status: 403, message: expect.stringContaining('may only cordon and uncordon nodes') });
+  if (!node.spec?.unschedulable) expect(await patch(cordonPatch(node, currentRun().runId))).toEqual({ message: 'allowed' });
 });
 
 test('the least-privilege account MUST NOT read secrets or create cluster roles anywhere (RBAC)', async () => {
