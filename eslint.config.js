@@ -28,9 +28,9 @@ export default tseslint.config(
     ignores: ['tests/harness-*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{
-        regex: '^\\.(?!\\./lib/(kit|rollout)/index\\.ts$)',
-        message: 'A behaviour test imports from ../lib/kit/index.ts only (the rolling update also ../lib/rollout/index.ts): ' +
-          'export what you need there, and put a new helper in lib/kit/.',
+        regex: '^\\.(?!\\./lib/(kit|rollout)/index\\.ts$|\\./lib/checks/[a-z0-9-]+\\.ts$)',
+        message: 'A behaviour test imports from ../lib/kit/index.ts only (the rolling update also ../lib/rollout/index.ts, ' +
+          'a check its ../lib/checks/<behaviour>.ts): export what you need there, and put a new helper in lib/kit/.',
       }] }],
     },
   },
@@ -41,6 +41,16 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{
         regex: '^\\.\\./',
         message: 'lib/kit/ is the test side: it imports only lib/kit/ (never lib/run/, the rollout wing or tests).',
+      }] }],
+    },
+  },
+  {
+    // lib/checks/: one pure function per check, from evidence to verdict, for tests and an audit alike. It uses the kit.
+    files: ['lib/checks/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        regex: '^\\.\\./(?!kit/)|^\\.\\./\\.\\./',
+        message: 'lib/checks/ imports only lib/kit/ and lib/checks/ (never lib/run/, the rollout wing or tests).',
       }] }],
     },
   },

@@ -64,3 +64,7 @@ export * from './oom-score.ts';
 export * from './qos-evidence.ts';
 export * from './metrics-api.ts';
 export * from './autoscaling.ts';
+
+// Nodes: losing one (its container stopped and started on this machine's Docker engine) and what the API shows.
+export * from './node-containers.ts';
+export * from './node-loss.ts';

@@ -29,6 +29,11 @@ export interface RunContext {
   /** The workers act as the least-privilege ServiceAccount (docs/rbac.yaml), not the credentials the run was given. */
   leastPrivilege?: boolean;
   clusterName?: string;
+  /**
+   * Every node is a container of this machine's Docker engine (a kind cluster here): a node-loss test may stop and
+   * start one. Unset on any other cluster.
+   */
+  nodeContainersHere?: boolean;
   /** This run created the kind cluster (and so may delete it). */
   createdCluster: boolean;
   keepCluster: boolean;

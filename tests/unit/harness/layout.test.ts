@@ -51,8 +51,13 @@ describe('the layout of lib/', () => {
     expect(edges.filter(({ to }) => !to.endsWith('.json') && !graph.has(to) && !to.startsWith('tests/'))).toEqual([]);
   });
 
-  it('a behaviour test imports only the kit entry (and the rollout wing\'s entry)', () => {
-    expect(edges.filter(({ from, to }) => isBehaviourTest(from) && to !== 'lib/kit/index.ts' && to !== 'lib/rollout/index.ts')).toEqual([]);
+  it('a behaviour test imports only the kit entry (and the rollout wing\'s entry, and checks)', () => {
+    expect(edges.filter(({ from, to }) => isBehaviourTest(from) && to !== 'lib/kit/index.ts' && to !== 'lib/rollout/index.ts' &&
+      !/^lib\/checks\/[^/]+\.ts$/.test(to))).toEqual([]);
+  });
+
+  it('the checks import only the kit and the checks', () => {
+    expect(edges.filter(({ from, to }) => from.startsWith('lib/checks/') && !to.startsWith('lib/kit/') && !to.startsWith('lib/checks/'))).toEqual([]);
   });
 
   it('the kit imports only the kit', () => {
@@ -64,7 +69,7 @@ describe('the layout of lib/', () => {
       !to.startsWith('lib/rollout/') && !to.startsWith('lib/kit/') && to !== 'lib/run/config-rollout.ts')).toEqual([]);
   });
 
-  it('lib/ has nothing outside its three floors', () => {
-    expect([...graph.keys()].filter((f) => f.startsWith('lib/') && !/^lib\/(kit|run|rollout)\//.test(f))).toEqual([]);
+  it('lib/ has nothing outside its four floors', () => {
+    expect([...graph.keys()].filter((f) => f.startsWith('lib/') && !/^lib\/(kit|run|rollout|checks)\//.test(f))).toEqual([]);
   });
 });
