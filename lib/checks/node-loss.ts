@@ -57,7 +57,7 @@ export function nodeMarkedUnreachable(e: NodeLossEvidence, timers: NodeLossTimer
         `${seconds(timers.monitorGracePeriodMs)} grace period could have run out (its last heartbeat is at most ${seconds(timers.leaseRenewMs)} old): not the node controller's doing`);
     }
     if (e.notReadyAtMs > latest) {
-      failures.push(`node ${e.node} turned not Ready ${seconds(e.notReadyAtMs - e.stoppedAtMs)} after its stop, later than the grace period ` +
+      failures.push(`node ${e.node} turned not Ready ${seconds(e.notReadyAtMs - e.stoppedAtMs)} after its stop completed, later than the grace period ` +
         `${seconds(timers.monitorGracePeriodMs)} + monitor period ${seconds(timers.monitorPeriodMs)} + ${seconds(timers.slackMs)}`);
     }
     if (e.readyStatus === 'True') failures.push(`node ${e.node} is still Ready`);
@@ -73,7 +73,8 @@ export function nodeMarkedUnreachable(e: NodeLossEvidence, timers: NodeLossTimer
 
 export interface EvictionEvidence {
   node: string;
-  stoppedAtMs: number;
+  /** When the node was lost (its stop issued: the kubelet's heartbeats end there). */
+  lostAtMs: number;
   taintedAtMs?: number;
   observedUntilMs: number;
   /** The workload's pod on the node when it was stopped. */
@@ -89,17 +90,17 @@ export interface EvictionVerdict extends CheckVerdict {
 
 /**
  * The pod on the lost node is evicted (deletionTimestamp set) once its unreachable toleration has run out after the
- * taint, not before, and a replacement is Ready on another node, both within `withinMs` of the stop.
+ * taint, not before, and a replacement is Ready on another node, both within `withinMs` of the node's loss.
  */
 export function evictedAndReplaced(e: EvictionEvidence, withinMs: number): EvictionVerdict {
   const failures: string[] = [];
   const { original: pod } = e;
   if (pod.node !== e.node) failures.push(`pod ${pod.name} ran on node ${pod.node ?? '(none)'}, not on the lost node ${e.node}`);
-  const evictedAfterMs = pod.deletionSeenAtMs === undefined ? undefined : pod.deletionSeenAtMs - e.stoppedAtMs;
+  const evictedAfterMs = pod.deletionSeenAtMs === undefined ? undefined : pod.deletionSeenAtMs - e.lostAtMs;
   if (evictedAfterMs === undefined) {
-    failures.push(`pod ${pod.name} was not evicted: no deletionTimestamp in the ${seconds(e.observedUntilMs - e.stoppedAtMs)} observed after the stop`);
+    failures.push(`pod ${pod.name} was not evicted: no deletionTimestamp in the ${seconds(e.observedUntilMs - e.lostAtMs)} observed after the node was lost`);
   } else {
-    if (evictedAfterMs > withinMs) failures.push(`pod ${pod.name} was evicted ${seconds(evictedAfterMs)} after the stop, later than ${seconds(withinMs)}`);
+    if (evictedAfterMs > withinMs) failures.push(`pod ${pod.name} was evicted ${seconds(evictedAfterMs)} after the node was lost, later than ${seconds(withinMs)}`);
     const toleration = Math.min(...(pod.unreachableTolerationSeconds ?? []));
     // The eviction is timed from the taint the toleration is about; a second of watch delay either way.
     if (e.taintedAtMs !== undefined && Number.isFinite(toleration) && pod.deletionSeenAtMs! < e.taintedAtMs + toleration * 1000 - 1000) {
@@ -111,13 +112,13 @@ export function evictedAndReplaced(e: EvictionEvidence, withinMs: number): Evict
     .filter((p) => p.readyAtMs !== undefined && p.node !== undefined && p.node !== e.node)
     .sort((a, b) => a.readyAtMs! - b.readyAtMs!);
   const first = replacements[0];
-  const replacement = first ? { name: first.name, ...(first.node ? { node: first.node } : {}), readyAfterMs: first.readyAtMs! - e.stoppedAtMs } : undefined;
+  const replacement = first ? { name: first.name, ...(first.node ? { node: first.node } : {}), readyAfterMs: first.readyAtMs! - e.lostAtMs } : undefined;
   if (!replacement) {
     const elsewhere = e.others.map((p) => `${p.name} on ${p.node ?? '(unscheduled)'}${p.ready ? ' Ready' : ` ${p.phase ?? 'Pending'}`}`);
-    failures.push(`no replacement of pod ${pod.name} was Ready on another node than ${e.node} in the ${seconds(e.observedUntilMs - e.stoppedAtMs)} observed` +
+    failures.push(`no replacement of pod ${pod.name} was Ready on another node than ${e.node} in the ${seconds(e.observedUntilMs - e.lostAtMs)} observed` +
       (elsewhere.length ? ` (seen: ${elsewhere.join(', ')})` : ' (no other pod was created)'));
   } else if (replacement.readyAfterMs > withinMs) {
-    failures.push(`replacement ${replacement.name} on ${replacement.node} was Ready ${seconds(replacement.readyAfterMs)} after the stop, later than ${seconds(withinMs)}`);
+    failures.push(`replacement ${replacement.name} on ${replacement.node} was Ready ${seconds(replacement.readyAfterMs)} after the node was lost, later than ${seconds(withinMs)}`);
   }
   return { ...verdict(failures), ...(evictedAfterMs !== undefined ? { evictedAfterMs } : {}), ...(replacement ? { replacement } : {}) };
 }
