@@ -63,6 +63,9 @@ export const INTRINSIC: Record<string, Intrinsic> = {
     'both burners measured side by side over one 10 s window (100 CFS periods of 100 ms)' },
   'qos-classes.test.ts': { seconds: 1, why:
     'no timer: the class, cgroup limits and oom_score_adj are read once the pods run' },
+  'node-loss.test.ts': { seconds: 120, why:
+    'the pods are recorded for 120 s from the stop: node-monitor-grace-period 50 s (+ monitor period 5 s) to the taint, the 10 s ' +
+    'toleration to the eviction, the StatefulSet watched 50 s past the taint; the node\'s restart (kubelet start-up) is not intrinsic' },
   'autoscaling.test.ts': { seconds: 80, why:
     'first utilization ~2 x (10 s metric resolution + 15 s HPA sync), scale up ~25 s (scrape + sync), scale down ~25 s ' +
     '(scrape + sync, stabilization 0); the control\'s 45 s window runs beside them' },

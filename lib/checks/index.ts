@@ -3,3 +3,4 @@
 export * from './drain.ts';
 export * from './placement.ts';
 export * from './disruption-budget.ts';
+export * from './node-loss.ts';

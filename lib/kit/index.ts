@@ -68,3 +68,7 @@ export * from './cordon.ts';
 export * from './node-level.ts';
 export * from './evictions.ts';
 export * from './nodes.ts';
+
+// Nodes: losing one (its container stopped and started on this machine's Docker engine) and what the API shows.
+export * from './node-containers.ts';
+export * from './node-loss.ts';

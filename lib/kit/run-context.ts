@@ -36,6 +36,11 @@ export interface RunContext {
   /** The nodes ordinary pods could be scheduled onto at the run's start (lib/kit/nodes.ts schedulableWorkers). */
   workers?: string[];
   clusterName?: string;
+  /**
+   * Every node is a container of this machine's Docker engine (a kind cluster here): a node-loss test may stop and
+   * start one. Unset on any other cluster.
+   */
+  nodeContainersHere?: boolean;
   /** This run created the kind cluster (and so may delete it). */
   createdCluster: boolean;
   keepCluster: boolean;

@@ -29,6 +29,8 @@ export interface ClusterHandle {
   kindConfigPath: string;
   /** The cgroup version of the host kind's nodes run on, when this machine's Docker engine runs them. */
   nodeCgroupVersion?: 1 | 2;
+  /** Every node is a container of this machine's Docker engine (the node-loss behaviour stops one). */
+  nodeContainersHere?: boolean;
 }
 
 export interface BringUpOptions {
@@ -92,11 +94,12 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     log(`[wc] using existing cluster (context ${config.context}, Kubernetes ${serverVersion}); it will not be created or deleted`);
     // A kind cluster on this machine's Docker engine runs on its cgroup version; elsewhere it is unknown.
     const nodeCgroupVersion = await engineCgroupVersion().catch(() => undefined);
+    const nodeContainersHere = nodeCgroupVersion !== undefined && await kindNodesHere(kube);
     const images = resolveImages(config, config.offline ? readArtefacts(config.cacheDir, config.kubernetes.minor) : undefined);
     return {
       mode: 'existing', kubeconfigPath, ...(config.context ? { context: config.context } : {}),
       createdCluster: false, keepCluster: true, images, serverVersion, kindConfigPath: config.kindConfigPath,
-      ...(nodeCgroupVersion && await kindNodesHere(kube) ? { nodeCgroupVersion } : {}),
+      ...(nodeCgroupVersion && nodeContainersHere ? { nodeCgroupVersion } : {}), nodeContainersHere,
     };
   }
 
@@ -109,7 +112,7 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
   const handle: ClusterHandle = {
     mode: 'kind', kubeconfigPath, context, clusterName: config.clusterName, kindBin: kind.bin,
     createdCluster: false, keepCluster: config.keepCluster, images: resolveImages(config, artefacts),
-    kindConfigPath: config.kindConfigPath,
+    kindConfigPath: config.kindConfigPath, nodeContainersHere: true,
   };
   if ((await kind.clusters()).includes(config.clusterName)) {
     log(`[wc] reusing kind cluster ${config.clusterName} (a reused cluster is never deleted)`);

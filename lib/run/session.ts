@@ -22,6 +22,7 @@ import { ensureMetricsServer } from './metrics-server.ts';
 import { probeNodeCgroupVersion } from './node-cgroup.ts';
 import { stopChildProcesses } from './child-processes.ts';
 import { onInterrupt } from './signals.ts';
+import { restartStoppedNodes } from '../kit/node-containers.ts';
 
 /** What the global teardown (same process as the setup) needs from the setup. */
 interface LiveRun {
@@ -56,6 +57,9 @@ async function cleanUp(live: LiveRun, log: Log): Promise<void> {
   // Before the run (and its lease) exists the cluster is still being created: nobody else can be on it yet.
   const decision = cluster && mayDelete && kube && run ? clusterDeletionDecision(cluster, await otherLiveRuns(kube, run.runId)) : undefined;
   const clusterGoes = decision ? decision.delete : mayDelete;
+  // A node the node-loss test stopped (its worker killed by the interrupt) comes back first: pods on a stopped
+  // node never finish terminating, and would hold this run's namespaces (lib/kit/node-containers.ts).
+  if (run && cluster?.nodeContainersHere && !clusterGoes) await restartStoppedNodes(run.reportsDir, run.runId, log);
   if (run && kube && !clusterGoes) {
     // Nodes first: a cordon this run left (a file stopped half-way) is the cluster's capacity, not the run's.
     await sweepCordons(kube, (by) => by === run.runId, log)
@@ -121,6 +125,7 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
       ...(cluster.serverVersion ? { kubernetesVersion: cluster.serverVersion } : {}), leastPrivilege,
       ...(cluster.nodeCgroupVersion ? { nodeCgroupVersion: cluster.nodeCgroupVersion } : {}),
       ...(cluster.clusterName ? { clusterName: cluster.clusterName } : {}),
+      ...(cluster.nodeContainersHere ? { nodeContainersHere: true } : {}),
       createdCluster: cluster.createdCluster, keepCluster: cluster.keepCluster, reportsDir: config.reportsDir,
       kindConfigPath: cluster.kindConfigPath,
       startedAt: new Date().toISOString(), owner,

@@ -17,7 +17,8 @@ describe('consistently with a predicate over the set', () => {
   it('must resolve with the last value when the predicate held for every state seen over the window', async () => {
     const api = new FakeApi();
     api.state = [pod('a', '5')];
-    const result = hold(api, absent('b'), 150);
+    // Long enough that the event below lands inside the window on a loaded machine (150 ms did not, once).
+    const result = hold(api, absent('b'), 1000);
     await settle();
     api.current.send('ADDED', pod('c', '101'));
     await expect(result).resolves.toBe(2);
