@@ -131,7 +131,18 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
       log('[wc] the Docker engine runs on cgroup v1: the kubelets are set failCgroupV1: false (from Kubernetes 1.35 they ' +
         `refuse cgroup v1 otherwise; Kubernetes deprecates it, see README "Kubernetes versions"): ${kindConfig}`);
     }
-    await kind.create(config.clusterName, kindConfig, kubeconfigPath, config.nodeImage ?? artefacts?.nodeImage ?? config.pinnedNodeImage);
+    const image = config.nodeImage ?? artefacts?.nodeImage ?? config.pinnedNodeImage;
+    try {
+      await kind.create(config.clusterName, kindConfig, kubeconfigPath, image);
+    } catch (err) {
+      if (!controlPlaneNeverAnswered(err)) throw err;
+      // Seen on this 2-core machine with two other kind clusters busy beside it: the API server did not answer
+      // within kubeadm's wait, no node had joined, nothing of the run existed yet. One more try, said so.
+      log(`[wc] the control plane did not answer within kubeadm's wait (${String((err as Error).message).slice(0, 160)}); ` +
+        'deleting the half-made cluster and creating it once more');
+      await kind.delete(config.clusterName, kubeconfigPath);
+      await kind.create(config.clusterName, kindConfig, kubeconfigPath, image);
+    }
   }
   const kube = connect(kubeconfigPath, context);
   handle.serverVersion = await checkReachable(kube, 30_000);
@@ -152,6 +163,11 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
   await waitClusterReady(kube, log);
   await loadImages(kind, config.clusterName, handle.images, config.offline, log);
   return handle;
+}
+
+/** Whether `kind create` failed because kubeadm's wait for the control plane ran out (before any node joined). */
+export function controlPlaneNeverAnswered(err: unknown): boolean {
+  return err instanceof HarnessError && /error execution phase wait-control-plane/.test(err.message);
 }
 
 /** Deletes the kind cluster if, and only if, this run created it and was not asked to keep it. */

@@ -68,3 +68,13 @@ describe('workload images', () => {
     expect(resolveImages(loadConfig({ WC_OFFLINE: '1' }, { versions: pinned }), artefacts).metricsServer).toBe('registry/metrics-server:1');
   });
 });
+
+describe('a control plane that never answered', () => {
+  it('must be told from any other kind failure by kubeadm\'s wait-control-plane phase', async () => {
+    const { controlPlaneNeverAnswered } = await import('../../../lib/run/cluster.ts');
+    const { HarnessError } = await import('../../../lib/kit/errors.ts');
+    expect(controlPlaneNeverAnswered(new HarnessError('creating the kind cluster', 'kind create cluster --name wc-ci failed: error: error execution phase wait-control-plane: cannot obtain client without bootstrap'))).toBe(true);
+    expect(controlPlaneNeverAnswered(new HarnessError('creating the kind cluster', 'kind create cluster --name wc-ci failed: node(s) already exist for a cluster with the name'))).toBe(false);
+    expect(controlPlaneNeverAnswered(new Error('error execution phase wait-control-plane'))).toBe(false);
+  });
+});
