@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HarnessConfig, WorkloadImages } from './config.ts';
 import { guardExistingCluster } from './cluster-identity.ts';
@@ -6,7 +6,8 @@ import { waitClusterReady } from './cluster-ready.ts';
 import { checkDocker, containerPresent, engineCgroupVersion, ensureImage, imagePresent } from './docker.ts';
 import { HarnessError } from '../kit/errors.ts';
 import { KindCli } from './kind.ts';
-import { checkHostPortsFree, kindConfigForHost } from './kind-config.ts';
+import { checkHostPortsFree, kindConfigForHost, nodesInKindConfig } from './kind-config.ts';
+import { checkInotifyRoom, readInotifyUse } from './inotify.ts';
 import { connect } from '../kit/kube.ts';
 import type { OfflineArtefacts } from './offline.ts';
 import { buildOfflineArtefacts, readArtefacts } from './offline.ts';
@@ -132,6 +133,7 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
         `refuse cgroup v1 otherwise; Kubernetes deprecates it, see README "Kubernetes versions"): ${kindConfig}`);
     }
     const image = config.nodeImage ?? artefacts?.nodeImage ?? config.pinnedNodeImage;
+    checkInotifyRoom(readInotifyUse(), nodesInKindConfig(readFileSync(kindConfig, 'utf8')));
     try {
       await kind.create(config.clusterName, kindConfig, kubeconfigPath, image);
     } catch (err) {

@@ -78,3 +78,21 @@ describe('a control plane that never answered', () => {
     expect(controlPlaneNeverAnswered(new Error('error execution phase wait-control-plane'))).toBe(false);
   });
 });
+
+describe('room for the kind nodes\' inotify instances', () => {
+  it('must refuse a cluster the host limit cannot hold, saying how to make room, and let one through that fits or cannot be measured', async () => {
+    const { checkInotifyRoom, readInotifyUse } = await import('../../../lib/run/inotify.ts');
+    let refusal: { message: string; hint?: string } | undefined;
+    try {
+      checkInotifyRoom({ max: 128, used: 112 }, 3);
+    } catch (err) {
+      refusal = err as { message: string; hint?: string };
+    }
+    expect(refusal?.message).toMatch(/112 of the host's 128 inotify instances .* 3 kind nodes need about 62/);
+    expect(refusal?.hint).toContain('sysctl -w fs.inotify.max_user_instances=512');
+    expect(() => checkInotifyRoom({ max: 128, used: 2 }, 3)).not.toThrow();
+    expect(() => checkInotifyRoom(undefined, 3)).not.toThrow();
+    const here = readInotifyUse();
+    expect(here === undefined || (here.max > 0 && here.used >= 0)).toBe(true);
+  });
+});
