@@ -138,12 +138,11 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
       await kind.create(config.clusterName, kindConfig, kubeconfigPath, image);
     } catch (err) {
       if (!controlPlaneNeverAnswered(err)) throw err;
-      // Seen on this 2-core machine with two other kind clusters busy beside it: the API server did not answer
-      // within kubeadm's wait, no node had joined, nothing of the run existed yet. One more try, said so.
-      log(`[wc] the control plane did not answer within kubeadm's wait (${String((err as Error).message).slice(0, 160)}); ` +
-        'deleting the half-made cluster and creating it once more');
-      await kind.delete(config.clusterName, kubeconfigPath);
-      await kind.create(config.clusterName, kindConfig, kubeconfigPath, image);
+      // The API server never answered: most often a kubelet that could not start (an inotify limit the check above
+      // could not see, the node short of memory). Say where to look rather than try again blindly.
+      throw new HarnessError('creating the kind cluster', (err as Error).message,
+        `the control plane's kubelet most likely never started: check fs.inotify.max_user_instances (sysctl; kind's known issues) ` +
+        `and free memory, then look at the node's log (${kind.bin} export logs --name ${config.clusterName})`, { cause: err });
     }
   }
   const kube = connect(kubeconfigPath, context);
