@@ -57,6 +57,8 @@ export interface RequestRecord {
   /** Filled in by `resolveAnswers` from the pod→version map the API gave us. */
   pod?: string;
   version?: string;
+  /** Which generator sent it (index in `RawLedger.generators`): only when the load came from more than one. */
+  generator?: number;
 }
 
 /** A request counts as lost unless the server answered 2xx. */
@@ -76,4 +78,15 @@ export interface RawLedger {
   eventLoopBlockedMaxMs?: number;
   /** The nice value the generator's thread ran at, when it could raise its priority (the host path only). */
   generatorNice?: number;
+  /** The generators whose ledgers were merged into this one (several in-cluster pods), in `generator` order. */
+  generators?: GeneratorPart[];
+}
+
+/** One generator of a merged ledger: its pod, its node, and its own ledger's epoch (its node's wall clock). */
+export interface GeneratorPart {
+  name: string;
+  node: string;
+  startedAtEpochMs: number;
+  records: number;
+  eventLoopBlockedMaxMs?: number;
 }
