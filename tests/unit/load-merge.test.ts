@@ -1,5 +1,6 @@
 import { judgeShared } from '../../lib/rollout/load-rule.ts';
 import type { RawLedger, RequestRecord } from '../../lib/rollout/ledger/types.ts';
+import { AxisClock } from '../../lib/rollout/load/axis-clock.ts';
 import { mergeLedgers, mergeProgress, shareOf } from '../../lib/rollout/load/merge.ts';
 import { progressOf } from '../../lib/rollout/load/progress.ts';
 import { loadManifest } from '../../lib/kit/manifests.ts';
@@ -22,17 +23,41 @@ describe('several generator pods as one load', () => {
     expect(merged.fresh).toEqual({ total: 4, failed: 1, tail: [null, 'new', 'new'], tailStarts: [1200, 1400, 1500] });
   });
 
-  it('merges the ledgers on the earliest pod\'s axis, every record kept and tagged with its pod, the worst event-loop block kept', () => {
-    const a: RawLedger = { startedAtEpochMs: 5000.5, target: 't', records: [record(10), record(20, 'web-a', 503)], eventLoopBlockedMaxMs: 40 };
+  it('merges the ledgers on the earliest pod\'s placed axis, every record kept and tagged with its pod, the worst event-loop block kept', () => {
+    // The pods' own wall clocks (startedAtEpochMs) disagree by 9 s; only the placed zeros (epochMs) count.
+    const a: RawLedger = { startedAtEpochMs: 14_000, target: 't', records: [record(10), record(20, 'web-a', 503)], eventLoopBlockedMaxMs: 40 };
     const b: RawLedger = { startedAtEpochMs: 5000, target: 't', records: [record(10)], eventLoopBlockedMaxMs: 90 };
-    const merged = mergeLedgers([{ pod: { name: 'g-1', node: 'w1' }, ledger: a }, { pod: { name: 'g-2', node: 'w2' }, ledger: b }]);
+    const merged = mergeLedgers([
+      { pod: { name: 'g-1', node: 'w1' }, ledger: a, epochMs: 5000.5, clock: { reads: 30, bestReadMs: 4 } },
+      { pod: { name: 'g-2', node: 'w2' }, ledger: b, epochMs: 5000 },
+    ]);
     expect(merged.startedAtEpochMs).toBe(5000);
     expect(merged.records.map((r) => [r.start, r.generator, r.status])).toEqual([[10.5, 0, 200], [20.5, 0, 503], [10, 1, 200]]);
     expect(merged.eventLoopBlockedMaxMs).toBe(90);
     expect(merged.generators).toEqual([
-      { name: 'g-1', node: 'w1', startedAtEpochMs: 5000.5, records: 2, eventLoopBlockedMaxMs: 40 },
+      { name: 'g-1', node: 'w1', startedAtEpochMs: 5000.5, records: 2, eventLoopBlockedMaxMs: 40, clock: { reads: 30, bestReadMs: 4, podEpochMs: 14_000 } },
       { name: 'g-2', node: 'w2', startedAtEpochMs: 5000, records: 1, eventLoopBlockedMaxMs: 90 },
     ]);
+  });
+});
+
+describe('a generator pod\'s axis on this process\'s clock', () => {
+  it('takes the tightest bound over the reads: a line read at t was printed no later than t', () => {
+    const clock = new AxisClock();
+    expect(() => clock.epochMs).toThrow('not placed');
+    // The pod's zero is at 1000 here (its own wall clock says anything). Reads: stale line, fresh line, staler line.
+    clock.observe(1200, 1240, 100); // printed at 1100, read 140 ms later
+    clock.observe(1500, 1512, 500); // printed at 1500, answered 12 ms later
+    clock.observe(1800, 1900, 750);
+    expect(clock.epochMs).toBe(1012);
+    expect(clock.evidence).toEqual({ reads: 3, bestReadMs: 12 });
+  });
+
+  it('is never early, whatever the order of the reads', () => {
+    const clock = new AxisClock();
+    for (const [sent, received, at] of [[3000, 3050, 1990], [2000, 2001, 999], [2500, 2600, 1400]] as const) clock.observe(sent, received, at);
+    expect(clock.epochMs).toBe(1002);
+    expect(clock.epochMs).toBeGreaterThanOrEqual(1000);
   });
 });
 

@@ -80,13 +80,24 @@ export interface RawLedger {
   generatorNice?: number;
   /** The generators whose ledgers were merged into this one (several in-cluster pods), in `generator` order. */
   generators?: GeneratorPart[];
+  /** An in-cluster generator's: how its axis was placed on the harness' clock (lib/rollout/load/axis-clock.ts). */
+  clock?: LedgerClock;
 }
 
-/** One generator of a merged ledger: its pod, its node, and its own ledger's epoch (its node's wall clock). */
+/** How a generator pod's ledger axis was placed on the harness' clock: from `reads` progress reads, the freshest answered in `bestReadMs`. */
+export interface LedgerClock {
+  reads: number;
+  bestReadMs: number;
+  /** The pod's own wall clock at its zero, for comparison only: never used to place anything. */
+  podEpochMs?: number;
+}
+
+/** One generator of a merged ledger: its pod, its node, and its ledger's zero on the harness' clock (`clock` says how placed). */
 export interface GeneratorPart {
   name: string;
   node: string;
   startedAtEpochMs: number;
   records: number;
   eventLoopBlockedMaxMs?: number;
+  clock?: LedgerClock;
 }

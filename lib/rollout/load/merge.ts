@@ -1,15 +1,13 @@
 // Several in-cluster generator pods as one load (WC_ROLLOUT_LOAD_PODS, pod-source.ts): each offers its share of the
-// rate and keeps its own ledger, on its own axis (ms since its own epoch); the driver sees one progress and one
-// ledger, every pod's records counted as they are.
+// rate and keeps its own ledger, on its own axis (ms since its own start, its own monotonic clock); the driver sees one
+// progress and one ledger, every pod's records counted as they are.
 //
-// Clocks: a pod's epoch is its node's wall clock when its recorder started, and its records are its monotonic clock
-// since then. The pods' ledgers go on one axis, the earliest pod's epoch, each shifted by its epochMs. That assumes
-// the nodes' wall clocks agree with each other, as the single-pod path already assumes the pod's node agrees with
-// this process (the driver puts its own instants and the API's on the ledger's axis by the epoch): exact on kind,
-// whose nodes are containers on one host kernel and read one clock; NTP's few ms elsewhere. What the load rule
-// judges per pod (its rate, its send gaps: load-rule.ts) is measured within one pod's clock and needs no more than
-// that: only the window's edges cross clocks.
-import type { GeneratorPart, RawLedger } from '../ledger/types.ts';
+// Clocks: each pod's axis is placed on this process's clock by its own measurement (axis-clock.ts: from the progress
+// lines it read), never by a node's wall clock, so nodes whose clocks disagree with each other or with this machine
+// change nothing but that estimate's small error. The merged ledger's axis starts at the earliest pod's placed zero.
+// What the load rule judges per pod (its rate, its send gaps: load-rule.ts) is measured on one pod's clock alone:
+// only the window's edges cross clocks.
+import type { GeneratorPart, LedgerClock, RawLedger } from '../ledger/types.ts';
 import { TAIL_SIZE } from './progress.ts';
 import type { GeneratorPod, ModeProgress, Progress } from './source.ts';
 
@@ -46,20 +44,21 @@ export function mergeProgress(parts: readonly { epochMs: number; progress: Progr
 }
 
 /**
- * The pods' ledgers as one, on the earliest pod's axis: every record kept as recorded, shifted by its pod's epoch and
+ * The pods' ledgers as one, on the earliest pod's axis (`epochMs`: each pod's zero placed on this process's clock): every record kept as recorded, shifted by its pod's epoch and
  * tagged with its pod (`generator`), so the load rule can judge each pod on its own (load-rule.ts).
  */
-export function mergeLedgers(parts: readonly { pod: GeneratorPod; ledger: RawLedger }[]): RawLedger {
+export function mergeLedgers(parts: readonly { pod: GeneratorPod; ledger: RawLedger; epochMs: number; clock?: LedgerClock }[]): RawLedger {
   if (parts.length === 0) throw new Error('no generator ledger to merge');
-  const epochMs = Math.min(...parts.map((p) => p.ledger.startedAtEpochMs));
+  const epochMs = Math.min(...parts.map((p) => p.epochMs));
   const blocked = parts.map((p) => p.ledger.eventLoopBlockedMaxMs).filter((b) => b !== undefined);
-  const generators: GeneratorPart[] = parts.map(({ pod, ledger }) => ({ name: pod.name, node: pod.node, startedAtEpochMs: ledger.startedAtEpochMs,
-    records: ledger.records.length, ...(ledger.eventLoopBlockedMaxMs !== undefined ? { eventLoopBlockedMaxMs: ledger.eventLoopBlockedMaxMs } : {}) }));
+  const generators: GeneratorPart[] = parts.map(({ pod, ledger, epochMs: placed, clock }) => ({ name: pod.name, node: pod.node, startedAtEpochMs: placed,
+    records: ledger.records.length, ...(ledger.eventLoopBlockedMaxMs !== undefined ? { eventLoopBlockedMaxMs: ledger.eventLoopBlockedMaxMs } : {}),
+    ...(clock ? { clock: { ...clock, podEpochMs: ledger.startedAtEpochMs } } : {}) }));
   return {
     startedAtEpochMs: epochMs,
     target: parts[0]!.ledger.target,
-    records: parts.flatMap(({ ledger }, generator) => {
-      const shift = ledger.startedAtEpochMs - epochMs;
+    records: parts.flatMap(({ ledger, epochMs: placed }, generator) => {
+      const shift = placed - epochMs;
       return ledger.records.map((r) => ({ ...r, start: us(r.start + shift), end: us(r.end + shift), generator }));
     }),
     ...(blocked.length ? { eventLoopBlockedMaxMs: Math.max(...blocked) } : {}),

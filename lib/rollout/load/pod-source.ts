@@ -10,6 +10,7 @@ import { pods } from '../../kit/sources.ts';
 import { TIMEOUTS } from '../../kit/timeouts.ts';
 import { waitFor } from '../../kit/wait.ts';
 import { pollUntil } from '../../kit/poll.ts';
+import { AxisClock } from './axis-clock.ts';
 import { BOOT_SCRIPT, bundleFiles, packBundle } from './pod-bundle.ts';
 import { mergeLedgers, mergeProgress, shareOf } from './merge.ts';
 import { decodeLedger, lastProgress, type ProgressLine } from './pod-protocol.ts';
@@ -88,10 +89,13 @@ export async function removePodLoad(kube: Kube, ns: string, names: readonly stri
     predicate: gone(), timeoutMs: TIMEOUTS.delete })));
 }
 
-/** One generator pod, running and reporting: its latest progress, and its stop (SIGTERM, then its ledger from the log). */
+/**
+ * One generator pod, running and reporting: its latest progress, where its ledger axis sits on this process's clock
+ * (measured from its progress reads: axis-clock.ts), and its stop (SIGTERM, then its ledger from the log).
+ */
 interface FollowedPod {
   pod: GeneratorPod;
-  epochMs: number;
+  clock: AxisClock;
   latest(): ProgressLine;
   stop(): Promise<RawLedger>;
 }
@@ -99,11 +103,19 @@ interface FollowedPod {
 async function follow(kube: Kube, ns: string, name: string, halt: AbortSignal): Promise<FollowedPod> {
   const running = await waitFor({ ...pods(kube, ns, { name }), description: `the load generator pod ${name} to run`, predicate: podRunning(), timeoutMs: TIMEOUTS.workload });
 
+  const clock = new AxisClock();
   const readLog = (tailLines?: number) =>
     kube.core.readNamespacedPodLog({ name, namespace: ns, container: CONTAINER, ...(tailLines ? { tailLines } : {}) });
+  // Every read of the latest line also measures the clock: when the read was sent and answered, here.
+  const readProgress = async (): Promise<ProgressLine | undefined> => {
+    const sentAt = Date.now();
+    const line = lastProgress(await readLog(3));
+    if (line) clock.observe(sentAt, Date.now(), line.atMs);
+    return line;
+  };
   const first = await pollUntil({
     description: `the load generator pod ${name} to report progress`,
-    probe: async () => lastProgress(await readLog(5)),
+    probe: readProgress,
     done: (p) => p !== undefined,
     timeoutMs: TIMEOUTS.assert,
     intervalMs: 250,
@@ -113,13 +125,13 @@ async function follow(kube: Kube, ns: string, name: string, halt: AbortSignal): 
   // The driver reads progress synchronously; this loop keeps the latest line at hand.
   const refresher = (async () => {
     while (reading && !halt.aborted) {
-      latest = lastProgress(await readLog(3).catch(() => '')) ?? latest;
+      latest = (await readProgress().catch(() => undefined)) ?? latest;
       await new Promise((r) => setTimeout(r, 300));
     }
   })();
   return {
     pod: { name, node: running[0]?.spec?.nodeName ?? '' },
-    epochMs: latest.epochMs,
+    clock,
     latest: () => latest,
     async stop() {
       reading = false;
@@ -132,17 +144,21 @@ async function follow(kube: Kube, ns: string, name: string, halt: AbortSignal): 
   };
 }
 
-/** The one generator pod: its progress and ledger as they are. */
+/** The one generator pod: its progress as it is, its ledger on this process's clock. */
 function alone(env: PodLoadEnv, settings: LoadSettings, p: FollowedPod): LoadSource {
   return {
     where: 'pod',
     target: settings.target,
-    epochMs: p.epochMs,
+    // Read at each use: the estimate tightens as reads come in (axis-clock.ts).
+    get epochMs() {
+      return p.clock.epochMs;
+    },
     pods: [p.pod],
     progress: () => p.latest().progress,
     async stop() {
       try {
-        return await p.stop();
+        const ledger = await p.stop();
+        return { ...ledger, startedAtEpochMs: p.clock.epochMs, clock: { ...p.clock.evidence, podEpochMs: ledger.startedAtEpochMs } };
       } finally {
         await removePodLoad(env.kube, env.ns);
       }
@@ -150,21 +166,23 @@ function alone(env: PodLoadEnv, settings: LoadSettings, p: FollowedPod): LoadSou
   };
 }
 
-/** Several generator pods as one load: progress and ledgers merged on the earliest pod's axis (merge.ts says what that assumes). */
+/** Several generator pods as one load: progress and ledgers merged on this process's clock (merge.ts). */
 function together(env: PodLoadEnv, settings: LoadSettings, followed: FollowedPod[]): LoadSource {
-  const epochMs = Math.min(...followed.map((p) => p.epochMs));
+  const epochMs = () => Math.min(...followed.map((p) => p.clock.epochMs));
   const pods = followed.map((p) => p.pod);
   return {
     where: 'pod',
     target: settings.target,
-    epochMs,
+    get epochMs() {
+      return epochMs();
+    },
     pods,
-    progress: () => mergeProgress(followed.map((p) => p.latest()), epochMs),
+    progress: () => mergeProgress(followed.map((p) => ({ epochMs: p.clock.epochMs, progress: p.latest().progress })), epochMs()),
     async stop() {
       try {
         // All at once: stopped one after the other, the later pods would keep sending after the first had stopped.
         const ledgers = await Promise.all(followed.map((p) => p.stop()));
-        return mergeLedgers(ledgers.map((ledger, i) => ({ pod: pods[i]!, ledger })));
+        return mergeLedgers(ledgers.map((ledger, i) => ({ pod: pods[i]!, ledger, epochMs: followed[i]!.clock.epochMs, clock: followed[i]!.clock.evidence })));
       } finally {
         await removePodLoad(env.kube, env.ns, pods.map((p) => p.name));
       }
