@@ -14,7 +14,7 @@ import { podTrouble } from './pod-trouble.ts';
 export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'deleted';
 
 export interface PodEvent {
-  /** Wall-clock ms: when the watch saw it, or the API's own timestamp for what happened before we looked. */
+  /** This process's wall-clock ms when the watch saw it; the API's own timestamp only for what happened before we first looked (a relist). */
   at: number;
   pod: string;
   version?: string;
@@ -167,7 +167,9 @@ export class PodObserver {
     const terminated = terminationOf(pod);
     if (terminated && !rec.terminated) {
       rec.terminated = terminated;
-      this.emit(rec, 'exited', terminated.finishedAt ?? now, `exit ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ''}`);
+      // When we saw it, not the kubelet's finishedAt: that is the node's clock, and this timeline is this process's
+      // (a node's clock may disagree with it by seconds). finishedAt stays in the record for node-to-node comparisons.
+      this.emit(rec, 'exited', now, `exit ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ''}`);
     }
     if (deleted && rec.deletedAt === undefined) this.markDeleted(rec);
   }

@@ -50,7 +50,8 @@ export async function rolloutCheck(t: TestNamespace, caseName: string, title: st
       where: settings.where,
       clusterMode: t.run.mode,
       ...(settings.where === 'pod' ? {} : await hostTargetOf(kube, settings, service)),
-      startPod: (s) => startPodLoad({ kube, ns, apply, image: settings.loadgenImage }, { ...s, target: `http://${service.name}.${ns}.svc.cluster.local` }),
+      startPod: (s) => startPodLoad({ kube, ns, apply, image: settings.loadgenImage, pods: settings.loadPods },
+        { ...s, target: `http://${service.name}.${ns}.svc.cluster.local` }),
     }),
   }, spec, plan, undefined, disruption);
   const outcome = rolloutOutcome(caseName, run);

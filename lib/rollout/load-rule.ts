@@ -28,6 +28,8 @@ export interface ModeLoad {
   maxSendGapAt: number;
   ok: boolean;
   problem?: string;
+  /** Several generators (judgeShared): each one's own figures, at its share of the offered rate. */
+  generators?: ModeLoad[];
 }
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -51,7 +53,7 @@ export function judgeLoad(records: readonly RequestRecord[], from: number, to: n
   const minFraction = rule.minRateFraction ?? MIN_RATE_FRACTION;
   const problems: string[] = [];
   if (fraction < minFraction) {
-    problems.push(`${r1(achievedPerSecond)} req/s sent in the ${r1(windowSeconds)} s rollout window, ${r1(fraction * 100)} % of the offered ${rule.offeredPerSecond} (< ${Math.round(minFraction * 100)} %)`);
+    problems.push(`${r1(achievedPerSecond)} req/s sent in the ${r1(windowSeconds)} s rollout window, ${r1(fraction * 100)} % of the offered ${r1(rule.offeredPerSecond)} (< ${Math.round(minFraction * 100)} %)`);
   }
   if (maxSendGapMs > rule.maxSendGapMs) {
     problems.push(`no request sent for ${Math.round(maxSendGapMs)} ms from t=${Math.round(maxSendGapAt)} ms (bound ${rule.maxSendGapMs} ms)`);
@@ -66,5 +68,31 @@ export function judgeLoad(records: readonly RequestRecord[], from: number, to: n
     maxSendGapAt: Math.round(maxSendGapAt),
     ok: problems.length === 0,
     ...(problems.length ? { problem: `${mode}: ${problems.join('; ')}` } : {}),
+  };
+}
+
+/**
+ * The load rule for a mode whose sends came from several generators (records tagged `generator`, merge.ts): each is
+ * judged alone, on its own records, at its share of the offered rate, and the mode holds only if every one does — a
+ * pod that paused must not pass because another pod's sends filled its gap. The mode's figures are the sums (sent,
+ * rate) and the worst pod's (fraction, send gap). With one generator (no `generators`), judgeLoad as it is.
+ */
+export function judgeShared(records: readonly RequestRecord[], from: number, to: number, rule: LoadRule, mode: string,
+  generators?: readonly { name: string }[]): ModeLoad {
+  const whole = judgeLoad(records, from, to, rule, mode);
+  if (!generators || generators.length < 2) return whole;
+  const share = { ...rule, offeredPerSecond: rule.offeredPerSecond / generators.length };
+  const each = generators.map((g, i) => judgeLoad(records.filter((r) => r.generator === i), from, to, share, `${mode} from ${g.name}`));
+  const worstGap = each.reduce((a, b) => (b.maxSendGapMs > a.maxSendGapMs ? b : a));
+  const problems = each.flatMap((l) => (l.problem ? [l.problem] : []));
+  const { problem: _merged, ...sums } = whole;
+  return {
+    ...sums,
+    fraction: Math.min(...each.map((l) => l.fraction)),
+    maxSendGapMs: worstGap.maxSendGapMs,
+    maxSendGapAt: worstGap.maxSendGapAt,
+    ok: problems.length === 0,
+    ...(problems.length ? { problem: problems.join('; ') } : {}),
+    generators: each,
   };
 }

@@ -5,7 +5,7 @@ import { byMode, deriveFigures, failureIntervals, tailAnsweredBy, versionTimelin
 import type { Interval } from './ledger/intervals.ts';
 import type { ConnectionMode } from './ledger/types.ts';
 import type { RolloutRun } from './driver.ts';
-import { judgeLoad, type ModeLoad } from './load-rule.ts';
+import { judgeShared, type ModeLoad } from './load-rule.ts';
 
 export interface RolloutOutcome {
   case: string;
@@ -49,7 +49,7 @@ export function rolloutOutcome(caseName: string, run: RolloutRun): RolloutOutcom
     const failed = failureIntervals(group);
     if (failed.length) failedSpan[mode] = [failed[0]![0], failed.at(-1)![1]];
     ends[mode] = tailAnsweredBy(group, run.spec.to.name, run.plan.movedTailSize);
-    load[mode] = judgeLoad(group, run.phases.windowStartAt, run.phases.windowEndAt, rule, mode);
+    load[mode] = judgeShared(group, run.phases.windowStartAt, run.phases.windowEndAt, rule, mode, run.ledger.generators);
   }
   return {
     case: caseName,

@@ -1,6 +1,6 @@
 // The rollout check's settings, parsed here like every other WC_* variable (see config.ts): the load
 // (WC_ROLLOUT_RATE, _MODES, ...; defaults sized for a 2-core machine: two modes at 200 req/s each is
-// 400 req/s offered while the cluster rolls), where it runs (WC_ROLLOUT_LOAD, _TARGET, WC_LOADGEN_IMAGE),
+// 400 req/s offered while the cluster rolls), where it runs (WC_ROLLOUT_LOAD, _LOAD_PODS, _TARGET, WC_LOADGEN_IMAGE),
 // and "bring your own workload": the same check against a user's image, described by a small YAML (or
 // JSON) file named by WC_ROLLOUT_CONFIG and/or WC_ROLLOUT_* variables (which win). See docs/rollout.md.
 // Every mistake is reported, one clear line each (unknown key, wrong type, bad YAML/JSON, not a number),
@@ -243,6 +243,17 @@ export function parseLoadWhere(value: string | undefined): LoadWhere {
   return fail(`WC_ROLLOUT_LOAD must be auto, host or pod, got "${where}"`, LOAD_HINT);
 }
 
+/** The most in-cluster generator pods: beyond this a 2-8 node test cluster gains nothing but pods to start. */
+export const MAX_LOAD_PODS = 8;
+
+/** WC_ROLLOUT_LOAD_PODS: how many in-cluster generator pods share the load, 1 to MAX_LOAD_PODS (default 1). */
+export function parseLoadPods(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 1;
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (Number.isInteger(n) && n >= 1 && n <= MAX_LOAD_PODS) return n;
+  return fail(`WC_ROLLOUT_LOAD_PODS must be a whole number from 1 to ${MAX_LOAD_PODS} (how many in-cluster generator pods share the load), got "${value}"`, LOAD_HINT);
+}
+
 /**
  * The reference rollout cases' titles promise what the defaults give: at least 10,000 requests per mode, fresh
  * connections and strict keep-alive, no send gap over 1 s, and (for the host cases) the load from this machine.
@@ -278,7 +289,8 @@ export function checkRolloutInput(env: Env = process.env): void {
         'unset them: the reference cases run at their titles\' figures (bench:rollout takes its own settings)');
     }
   };
-  const readers = [() => loadPlanFromEnv(env), () => parseLoadWhere(env.WC_ROLLOUT_LOAD), () => byoRequested(env) && byoWorkload(env), weaker];
+  const readers = [() => loadPlanFromEnv(env), () => parseLoadWhere(env.WC_ROLLOUT_LOAD), () => parseLoadPods(env.WC_ROLLOUT_LOAD_PODS),
+    () => byoRequested(env) && byoWorkload(env), weaker];
   for (const read of readers) {
     try {
       read();
@@ -304,6 +316,8 @@ export interface RolloutSettings {
   hostTarget?: string;
   /** A Node image new enough to run the generator's .ts sources (>= 22.18), for the in-cluster load. */
   loadgenImage: string;
+  /** How many in-cluster generator pods share the load (WC_ROLLOUT_LOAD_PODS). */
+  loadPods: number;
 }
 
 /**
@@ -334,5 +348,6 @@ export function rolloutSettings(env: Env = process.env, kindConfigPath?: string,
     ...(hostTarget === undefined ? {} : { hostTarget }),
     // The offline build's Node image (loaded into kind with the workload images), else a stock one to pull.
     loadgenImage: env.WC_LOADGEN_IMAGE || offlineLoadgenImage || `docker.io/library/node:${readVersions().NODE_VERSION ?? '24'}-slim`,
+    loadPods: parseLoadPods(env.WC_ROLLOUT_LOAD_PODS),
   };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byoRequested, byoWorkload } from '../../lib/run/config-rollout.ts';
-import { checkRolloutInput, hostTargetFor, loadPlanFromEnv, referenceWeakenings } from '../../lib/run/config-rollout.ts';
+import { checkRolloutInput, hostTargetFor, loadPlanFromEnv, parseLoadPods, referenceWeakenings } from '../../lib/run/config-rollout.ts';
 import { manifestVars } from '../../lib/rollout/workload.ts';
 import { agnhostWorkload, drainServerWorkload } from '../../lib/rollout/spec.ts';
 import { loadManifest } from '../../lib/kit/manifests.ts';
@@ -174,5 +174,22 @@ describe('host target', () => {
     expect(hostTargetFor({}, config)).toBe('http://127.0.0.1:31080');
     expect(hostTargetFor({ WC_ROLLOUT_TARGET: 'http://10.0.0.1:80' }, config)).toBe('http://10.0.0.1:80');
     expect(hostTargetFor({})).toBe('http://127.0.0.1:30080');
+  });
+});
+
+describe('WC_ROLLOUT_LOAD_PODS', () => {
+  it('is 1 unless set, and takes a whole number from 1 to 8', () => {
+    expect(parseLoadPods(undefined)).toBe(1);
+    expect(parseLoadPods('')).toBe(1);
+    expect(parseLoadPods(' 2 ')).toBe(2);
+    expect(parseLoadPods('8')).toBe(8);
+  });
+
+  it.each(['0', '9', '1.5', 'two', '-1'])('refuses %s in one sentence naming the range', (raw) => {
+    expect(() => parseLoadPods(raw)).toThrow(`WC_ROLLOUT_LOAD_PODS must be a whole number from 1 to 8 (how many in-cluster generator pods share the load), got "${raw}"`);
+  });
+
+  it('is checked at the run\'s start with the other rollout settings', () => {
+    expect(() => checkRolloutInput({ WC_ROLLOUT_LOAD_PODS: '12' })).toThrow('WC_ROLLOUT_LOAD_PODS must be a whole number from 1 to 8');
   });
 });

@@ -123,7 +123,7 @@ describe('trafficMoved', () => {
 describe('pod protocol', () => {
   it('round-trips a ledger through log lines and finds the latest progress', () => {
     const ledger = { startedAtEpochMs: 1, target: 'http://web', records: [ok(1), { mode: 'keepalive' as const, start: 2, end: 3, error: 'reset-reused-before-answer' as const }] };
-    const log = [encodeProgress({ epochMs: 1, progress: {} }), encodeProgress({ epochMs: 1, progress: { fresh: { total: 2, failed: 0, tail: [] } } }), ...encodeLedger(ledger)].join('\n');
+    const log = [encodeProgress({ epochMs: 1, atMs: 0, progress: {} }), encodeProgress({ epochMs: 1, atMs: 500, progress: { fresh: { total: 2, failed: 0, tail: [] } } }), ...encodeLedger(ledger)].join('\n');
     expect(decodeLedger(log)).toEqual(ledger);
     expect(lastProgress(log)?.progress.fresh?.total).toBe(2);
   });

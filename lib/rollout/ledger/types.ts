@@ -57,6 +57,8 @@ export interface RequestRecord {
   /** Filled in by `resolveAnswers` from the pod→version map the API gave us. */
   pod?: string;
   version?: string;
+  /** Which generator sent it (index in `RawLedger.generators`): only when the load came from more than one. */
+  generator?: number;
 }
 
 /** A request counts as lost unless the server answered 2xx. */
@@ -76,4 +78,26 @@ export interface RawLedger {
   eventLoopBlockedMaxMs?: number;
   /** The nice value the generator's thread ran at, when it could raise its priority (the host path only). */
   generatorNice?: number;
+  /** The generators whose ledgers were merged into this one (several in-cluster pods), in `generator` order. */
+  generators?: GeneratorPart[];
+  /** An in-cluster generator's: how its axis was placed on the harness' clock (lib/rollout/load/axis-clock.ts). */
+  clock?: LedgerClock;
+}
+
+/** How a generator pod's ledger axis was placed on the harness' clock: from `reads` progress reads, the freshest answered in `bestReadMs`. */
+export interface LedgerClock {
+  reads: number;
+  bestReadMs: number;
+  /** The pod's own wall clock at its zero, for comparison only: never used to place anything. */
+  podEpochMs?: number;
+}
+
+/** One generator of a merged ledger: its pod, its node, and its ledger's zero on the harness' clock (`clock` says how placed). */
+export interface GeneratorPart {
+  name: string;
+  node: string;
+  startedAtEpochMs: number;
+  records: number;
+  eventLoopBlockedMaxMs?: number;
+  clock?: LedgerClock;
 }

@@ -9,7 +9,7 @@ import { progressOf } from './progress.ts';
 import type { LoadSettings, LoadSource } from './source.ts';
 
 /** `lookup`: how the target's name becomes an address (default: the system resolver, per connection). */
-export function startLocalLoad(settings: LoadSettings, lookup?: LookupFunction): LoadSource {
+export function startLocalLoad(settings: LoadSettings, lookup?: LookupFunction): LoadSource & { axisNow(): number } {
   const recorder = new Recorder(settings.target);
   // How long the event loop was held up at worst: tells a generator stall from a quiet workload.
   const loop = monitorEventLoopDelay({ resolution: 20 });
@@ -20,6 +20,7 @@ export function startLocalLoad(settings: LoadSettings, lookup?: LookupFunction):
     target: settings.target,
     epochMs: recorder.startedAtEpochMs,
     progress: () => progressOf(recorder.records),
+    axisNow: () => recorder.now(),
     async stop() {
       await Promise.all(runs.map((r) => r.stop()));
       loop.disable();

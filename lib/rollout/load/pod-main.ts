@@ -1,6 +1,7 @@
 // Entry point of the in-cluster generator pod: the same generator as the host path, settings from
 // WC_LOAD_SETTINGS, progress on stdout twice a second, and on SIGTERM the full ledger on stdout.
 import { startLocalLoad } from './local-source.ts';
+import { PRINT_INTERVAL_MS } from './axis-clock.ts';
 import { encodeLedger, encodeProgress } from './pod-protocol.ts';
 import { resolvedOnce } from './resolve-once.ts';
 import { untilServed } from './served.ts';
@@ -24,8 +25,9 @@ const served = await untilServed(url, target.lookup, SERVED_TIMEOUT_MS).catch((e
 });
 process.stderr.write(`${url} answered 2xx after ${served.waitedMs} ms (${served.attempts} tries)\n`);
 const load = startLocalLoad(settings, target.lookup);
-const timer = setInterval(() => print(encodeProgress({ epochMs: load.epochMs, progress: load.progress() })), 500);
-print(encodeProgress({ epochMs: load.epochMs, progress: load.progress() }));
+const report = () => print(encodeProgress({ epochMs: load.epochMs, atMs: load.axisNow(), progress: load.progress() }));
+const timer = setInterval(report, PRINT_INTERVAL_MS);
+report();
 
 process.once('SIGTERM', () => {
   clearInterval(timer);

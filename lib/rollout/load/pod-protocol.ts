@@ -10,7 +10,10 @@ const RECORD = 'WC-R ';
 const END = 'WC-END';
 
 export interface ProgressLine {
+  /** The pod's own wall clock at its ledger's zero: informative only (axis-clock.ts places the axis). */
   epochMs: number;
+  /** The pod's ledger-axis time when it printed this line (its monotonic clock): what axis-clock.ts measures from. */
+  atMs: number;
   progress: Progress;
 }
 

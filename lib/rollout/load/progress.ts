@@ -27,7 +27,10 @@ export function progressOf(records: readonly RequestRecord[], tailSize = TAIL_SI
     }
   }
   for (const [mode, list] of recent) {
-    progress[mode]!.tail = list.sort((a, b) => a.start - b.start).slice(-tailSize).map((r) => (isFailure(r) ? null : (r.answer ?? '')));
+    const tail = list.sort((a, b) => a.start - b.start).slice(-tailSize);
+    progress[mode]!.tail = tail.map((r) => (isFailure(r) ? null : (r.answer ?? '')));
+    // Whole ms keep the in-cluster generator's progress lines short; enough to interleave several generators' tails.
+    progress[mode]!.tailStarts = tail.map((r) => Math.round(r.start));
   }
   return progress;
 }

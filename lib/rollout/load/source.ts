@@ -25,6 +25,8 @@ export interface ModeProgress {
   failed: number;
   /** The most recent requests by start time: answer when it succeeded, null when it failed. */
   tail: (string | null)[];
+  /** When each of `tail` started, ms on the generator's ledger axis: how tails of several generators merge (merge.ts). */
+  tailStarts?: number[];
 }
 
 export type Progress = Partial<Record<ConnectionMode, ModeProgress>>;
@@ -37,4 +39,11 @@ export interface LoadSource {
   progress(): Progress;
   /** Stops the load and returns the full ledger. */
   stop(): Promise<RawLedger>;
+  /** The in-cluster generator's pods and the nodes they run on (absent on the host). */
+  readonly pods?: readonly GeneratorPod[];
+}
+
+export interface GeneratorPod {
+  name: string;
+  node: string;
 }
