@@ -28,9 +28,9 @@ export default tseslint.config(
     ignores: ['tests/harness-*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{
-        regex: '^\\.(?!\\./lib/(kit|rollout|checks)/index\\.ts$)',
-        message: 'A behaviour test imports from ../lib/kit/index.ts, ../lib/checks/index.ts (the checks the audit calls too) ' +
-          'and ../lib/rollout/index.ts only: export what you need there, and put a new helper in lib/kit/.',
+        regex: '^\\.(?!\\./lib/(kit|rollout|checks|audit)/index\\.ts$)',
+        message: 'A behaviour test imports from ../lib/kit/index.ts, ../lib/checks/index.ts (the checks the audit calls too), ' +
+          '../lib/rollout/index.ts and ../lib/audit/index.ts only: export what you need there, and put a new helper in lib/kit/.',
       }] }],
     },
   },
@@ -51,6 +51,19 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{
         regex: '(^|/)run/(?!config-rollout\\.ts$)',
         message: 'lib/checks/ stands on the kit and the rollout wing; of the run side it reads only the rollout settings.',
+      }, {
+        regex: '(^|/)tests/',
+        message: 'lib/ never imports tests.',
+      }] }],
+    },
+  },
+  {
+    // lib/audit/: the user's workload through the checks; it never grows a check of its own, nor reaches the run side.
+    files: ['lib/audit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        regex: '(^|/)run/',
+        message: 'lib/audit/ stands on lib/checks/ and the kit; the CLI (lib/run/cli/) calls it, not the other way round.',
       }, {
         regex: '(^|/)tests/',
         message: 'lib/ never imports tests.',

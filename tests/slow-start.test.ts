@@ -3,6 +3,7 @@ import {
   isPodReady, markAt, measureClockOffset, onNodeClock, parseMarks, podReady, ranSeconds, readLivenessEvidence, readPod, readySinceStart,
   runCase, secondsTo, startCase, useTestNamespace,
 } from '../lib/kit/index.ts';
+import { readStarts, startupVerdict } from '../lib/checks/index.ts';
 
 const BEHAVIOUR = 'A startupProbe shields a slow starter from its liveness probe';
 const t = useTestNamespace('slow-start');
@@ -52,6 +53,11 @@ beforeAll(async () => {
       clockOffsetMs: Math.round(clock.offsetMs), clockUncertaintyMs: Math.round(clock.uncertaintyMs),
       restartCount: history.restartCount, killingEvents: evidence.killing, livenessFailures: evidence.unhealthy,
     });
+    // The audit's start-up check on the same pod: no restart; its 30 s start uses over half the 45 s budget, so the
+    // verdict is advice (room for a node twice as slow is what it asks), never fail. The control below must fail it.
+    const verdict = startupVerdict(await readStarts(t, [ready!], 'model'), ready!.spec!.containers.find((c) => c.name === 'model')!);
+    Object.assign(seen, { startupCheck: verdict.summary });
+    expect(verdict.verdict).toBe('advice');
     expect(Math.abs(loadSeconds - LOAD_SECONDS)).toBeLessThanOrEqual(LOAD_TOLERANCE_SECONDS);
     expect(history.restartCount).toBe(0);
     expect(evidence.killing).toEqual([]);
@@ -69,10 +75,12 @@ beforeAll(async () => {
     const previousLog = parseMarks(await containerLogText(t, pod, 'model', true)).map((m) => m.event);
     const { restartCount, lastTermination } = historyOf(status);
     const current = await readPod(t, pod);
+    const verdict = startupVerdict(await readStarts(t, [current], 'model'), current.spec!.containers.find((c) => c.name === 'model')!);
     Object.assign(seen, {
       restartCount, lastTermination, killedAfterSeconds: ranSeconds(lastTermination), previousLog,
-      unhealthy: evidence.unhealthy, killing: evidence.killing, readyNow: isPodReady(current),
+      unhealthy: evidence.unhealthy, killing: evidence.killing, readyNow: isPodReady(current), startupCheck: verdict.summary,
     });
+    expect(verdict.verdict).toBe('fail');
     expect(restartCount).toBeGreaterThanOrEqual(1);
     expect(evidence.killing[0]).toMatch(/failed liveness probe, will be restarted/);
     // Killed while still loading: it never logged "loaded", so it never served.

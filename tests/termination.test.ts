@@ -1,4 +1,5 @@
 import type { Exit, Mark } from '../lib/kit/index.ts';
+import { deletionVerdict } from '../lib/checks/index.ts';
 import {
   awaitPod, deletePodAndCaptureExit, execInPod, markAt, marksSince, orderViolation, parseMarks, podReady, runCase,
   sinceKubeletActed, startCase, useTestNamespace,
@@ -157,7 +158,10 @@ beforeAll(async () => {
     const ending = await deleteAndRead('handles-sigterm', false);
     report(seen, ending, HANDLER_GRACE_SECONDS, 'sigterm');
     const sigtermToExit = between(ending, 'sigterm', 'exit');
-    Object.assign(seen, { sigtermToExitSeconds: sigtermToExit });
+    // The audit's deletion check, on the same ending: it must pass here and fail on the control below.
+    const verdict = deletionVerdict(ending.exit, HANDLER_GRACE_SECONDS);
+    Object.assign(seen, { sigtermToExitSeconds: sigtermToExit, deletionCheck: verdict.summary });
+    expect(verdict.verdict).toBe('pass');
     expect(ending.exit.terminated.exitCode).toBe(0);
     expect(orderViolation(ending.marks, ['worker-start', 'sigterm', 'exit'])).toBeUndefined();
     expect(sigtermToExit).toBeLessThanOrEqual(MARK_TOLERANCE_SECONDS);
@@ -167,7 +171,9 @@ beforeAll(async () => {
     const ending = await deleteAndRead('ignores-sigterm', false);
     report(seen, ending, IGNORER_GRACE_SECONDS, 'sigterm-ignored');
     const sigtermToKill = markToFinished(ending, 'sigterm-ignored');
-    Object.assign(seen, { sigtermToKillSeconds: sigtermToKill });
+    const verdict = deletionVerdict(ending.exit, IGNORER_GRACE_SECONDS);
+    Object.assign(seen, { sigtermToKillSeconds: sigtermToKill, deletionCheck: verdict.summary });
+    expect(verdict.verdict).toBe('fail');
     expect(ending.exit.terminated.exitCode).toBe(137);
     // Killed G after the kubelet acted: no sooner than G after its Killing event, no later than G after SIGTERM arrived.
     expect(ending.actToFinishedSeconds).toBeGreaterThanOrEqual(IGNORER_GRACE_SECONDS);

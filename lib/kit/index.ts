@@ -5,6 +5,7 @@
 
 // The test file's namespace, manifests applied into it, what the run hands to it.
 export * from './fixture.ts';
+export { loadManifest } from './manifests.ts';
 export type { Kube, Place } from './kube.ts';
 export { retrying } from './kube.ts';
 export type { RunContext, WorkloadImages } from './run-context.ts';

@@ -43,16 +43,21 @@ export type Command =
   | { command: 'up' }
   | { command: 'down' }
   | { command: 'sweep'; kubeconfig?: string; context?: string }
-  | { command: 'report'; reports?: string };
+  | { command: 'report'; reports?: string }
+  | { command: 'audit'; files: string[]; workload?: string; path?: string; kubeconfig?: string; context?: string;
+    podSecurity?: 'restricted' | 'baseline'; reports?: string; keepCluster: boolean };
 
-const COMMANDS = ['run', 'up', 'down', 'sweep', 'report', 'help'] as const;
+const COMMANDS = ['run', 'audit', 'up', 'down', 'sweep', 'report', 'help'] as const;
 const VALUE_FLAGS: Record<string, readonly string[]> = {
   run: ['--only', '--kubeconfig', '--context', '--repeat', '--reports', '--parallel', '--kubernetes', '--nodes'],
   sweep: ['--kubeconfig', '--context'],
   report: ['--reports'],
+  audit: ['-f', '--file', '--workload', '--path', '--kubeconfig', '--context', '--pod-security', '--reports'],
   up: [], down: [], help: [],
 };
-const BOOLEAN_FLAGS: Record<string, readonly string[]> = { run: ['--keep-cluster'] };
+const BOOLEAN_FLAGS: Record<string, readonly string[]> = { run: ['--keep-cluster'], audit: ['--keep-cluster'] };
+/** Flags that may be given more than once, each adding a value. */
+const REPEATABLE = new Set(['-f', '--file']);
 
 function wholeNumber(flag: string, raw: string, max: number): number {
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
@@ -70,6 +75,7 @@ export function parseArgs(argv: string[]): Command {
   }
   const command = first as (typeof COMMANDS)[number];
   const values = new Map<string, string>();
+  const repeated: string[] = [];
   const flags = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -80,8 +86,9 @@ export function parseArgs(argv: string[]): Command {
       if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) {
         throw new UsageError(`${flag} needs a value`);
       }
-      if (values.has(flag)) throw new UsageError(`${flag} is given twice`);
-      values.set(flag, value);
+      if (REPEATABLE.has(flag)) repeated.push(value);
+      else if (values.has(flag)) throw new UsageError(`${flag} is given twice`);
+      else values.set(flag, value);
     } else if ((BOOLEAN_FLAGS[command] ?? []).includes(flag) && inline === undefined) {
       flags.add(flag);
     } else {
@@ -100,6 +107,20 @@ export function parseArgs(argv: string[]): Command {
     case 'down': return { command: 'down' };
     case 'report': return { command: 'report', ...(reports ? { reports } : {}) };
     case 'sweep': return { command: 'sweep', ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) };
+    case 'audit': {
+      if (repeated.length === 0) throw new UsageError('audit needs the workload\'s YAML: -f FILE (repeatable: what helm template or kustomize build prints)');
+      const podSecurity = values.get('--pod-security');
+      if (podSecurity !== undefined && podSecurity !== 'restricted' && podSecurity !== 'baseline') {
+        throw new UsageError(`--pod-security takes restricted (the default) or baseline, got "${podSecurity}"`);
+      }
+      const workload = values.get('--workload');
+      const path = values.get('--path');
+      return {
+        command: 'audit', files: repeated, keepCluster: flags.has('--keep-cluster'),
+        ...(workload ? { workload } : {}), ...(path ? { path } : {}), ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}),
+        ...(podSecurity ? { podSecurity } : {}), ...(reports ? { reports } : {}),
+      };
+    }
     case 'run': {
       const only = values.get('--only')?.split(',').map((s) => s.trim()).filter(Boolean);
       if (only && only.length === 0) throw new UsageError('--only needs at least one behaviour');
@@ -170,12 +191,23 @@ export function helpText(behaviours: Behaviour[]): string {
     '             --kubernetes V[,V...]    kind cluster at these Kubernetes versions (a minor, e.g. 1.35; default the newest',
     '                                      supported), one after another, each cluster deleted after; one column per version',
     `             --nodes N                kind cluster of N nodes: one control plane, N-1 workers (1 to ${MAX_NODES}; default the kind config's)`,
+    '  audit    your own workload through every lifecycle check, live: start-up, redundancy, deletion (SIGTERM,',
+    '           grace period), resources (QoS, OOM kills); a scorecard (Markdown, JSON, JUnit) in <reports>/audit-<name>/',
+    '             -f, --file F             the workload\'s YAML (repeatable; plain multi-document YAML, e.g. helm template output):',
+    '                                      its Deployment or StatefulSet with its Service, PodDisruptionBudget, HPA, ConfigMaps...',
+    '             --workload NAME          which workload, when the files hold more than one',
+    '             --path /P                the path requests go to (default: the readiness probe\'s HTTP path, else /)',
+    '             --kubeconfig F --context C   an existing cluster (default: a kind cluster, made and removed as for run)',
+    '             --pod-security LEVEL     restricted (default) or baseline, for a workload that cannot run restricted (said in the report)',
+    '             --reports DIR            where reports go (default reports/)',
+    '             --keep-cluster           keep the kind cluster afterwards',
+    '           the images must be on the cluster\'s nodes or pullable by them (kind: kind load docker-image IMG --name <cluster>)',
     '  up       bring the offline kind cluster up and keep it',
     '  down     delete the kind cluster (WC_CLUSTER_NAME)',
     '  sweep    delete namespaces left by earlier runs whose process is gone  [--kubeconfig F --context C]',
     '  report   print the last summary as a table, and where the timelines are  [--reports DIR]',
     '',
-    'exit codes: 0 all passed, 1 a behaviour failed, 2 bad input or the cluster could not be reached, 130 interrupted',
+    'exit codes: 0 all passed, 1 a behaviour (or an audit check) failed, 2 bad input or the cluster could not be reached, 130 interrupted',
     'every WC_* variable (README) still applies; options win over them.',
     '',
     'behaviours:',

@@ -25,6 +25,7 @@ import { sweepLeftovers } from '../lease-sweep.ts';
 import type { VersionMatrix, VersionRun } from '../version-matrix.ts';
 import { formatMatrix, mergeJunit, versionMatrix } from '../version-matrix.ts';
 import { kubernetesPins, readVersions, REPO_ROOT } from '../versions.ts';
+import { AuditInputError, auditInput, overall, scorecardLines, type AuditOptions, type AuditReport } from '../../audit/index.ts';
 import type { Command } from './args.ts';
 import { behavioursIn, EXIT, exitCodeFor, helpText, parseArgs, selectFiles, UsageError } from './args.ts';
 
@@ -257,6 +258,49 @@ async function sweep(cmd: Extract<Command, { command: 'sweep' }>): Promise<numbe
   return EXIT.passed;
 }
 
+/**
+ * `audit -f app.yaml`: the input read and checked here (bad input is exit 2 before any cluster work), then the audit
+ * project of the same Jest suite on it (tests/audit/workload.audit.ts: namespace, checks, scorecard), on a kind cluster
+ * made as for `run` or on --kubeconfig's; its verdicts printed one line each with where the scorecard is.
+ */
+async function audit(cmd: Extract<Command, { command: 'audit' }>): Promise<number> {
+  const files = cmd.files.map((f) => resolve(f));
+  const options: AuditOptions = { files, ...(cmd.workload ? { workload: cmd.workload } : {}), ...(cmd.path ? { path: cmd.path } : {}),
+    ...(cmd.podSecurity ? { podSecurity: cmd.podSecurity } : {}) };
+  let input;
+  try {
+    input = auditInput(files, options);
+  } catch (err) {
+    if (err instanceof AuditInputError) throw new UsageError(err.message);
+    throw err;
+  }
+  const reports = resolve(cmd.reports ?? process.env.WC_REPORTS_DIR ?? 'reports');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, WC_REPORTS_DIR: reports, WC_AUDIT: JSON.stringify(options),
+    ...(cmd.kubeconfig ? { WC_KUBECONFIG: resolve(cmd.kubeconfig) } : {}), ...(cmd.context ? { WC_CONTEXT: cmd.context } : {}),
+    ...(cmd.keepCluster ? { WC_KEEP_CLUSTER: '1' } : {}),
+  };
+  await preflight(env);
+  for (const note of input.notes) stderrLog(`[audit] ${note}`);
+  const dir = join(reports, `audit-${input.workload.name}`);
+  rmSync(join(dir, 'audit.json'), { force: true });
+  rmSync(join(reports, 'junit.xml'), { force: true });
+  const exitCode = await node([JEST, '--config', join(REPO_ROOT, 'jest.config.ts'), '--selectProjects', 'audit'], env);
+  if (interrupted) return interrupted === 'SIGTERM' ? 143 : 130;
+  const json = join(dir, 'audit.json');
+  if (existsSync(json)) {
+    const report = JSON.parse(readFileSync(json, 'utf8')) as AuditReport;
+    say('');
+    say(`audit of ${report.workload.kind}/${report.workload.name}: ${overall(report).toUpperCase()}`);
+    for (const line of scorecardLines(report)) say(`  ${line}`);
+    say(`scorecard: ${join(dir, 'scorecard.md')}\njson: ${json}\njunit: ${join(reports, 'junit.xml')}`);
+  }
+  const junit = join(reports, 'junit.xml');
+  const cases = existsSync(junit) ? parseJunitCases(readFileSync(junit, 'utf8')) : [];
+  const ran = cases.filter((c) => !c.skipped);
+  return exitCodeFor({ jestExitCode: exitCode, testsRun: ran.length, testsFailed: ran.filter((c) => c.failure).length });
+}
+
 async function main(argv: string[]): Promise<number> {
   const cmd = parseArgs(argv);
   switch (cmd.command) {
@@ -264,6 +308,7 @@ async function main(argv: string[]): Promise<number> {
       say(helpText(behavioursIn(join(REPO_ROOT, 'tests'))));
       return EXIT.passed;
     case 'run': return run(cmd);
+    case 'audit': return audit(cmd);
     case 'report': return report(cmd.reports);
     case 'sweep': return sweep(cmd);
     // Bringing up or removing the cluster failing is "the cluster could not be reached": 2.

@@ -20,6 +20,10 @@
 //
 // Endpoints: /readyz (ready or 503), /hostname (the pod name: answers are attributed to pods), / (the
 // version from WC_VERSION and the pod name).
+//
+// Flaws, for the audit's proof (tests/audit.test.ts: each flawed variant must fail exactly the checks its flaw
+// trips): --ignore-sigterm never acts on SIGTERM (the kubelet kills it when the grace period ends, exit 137);
+// --start-delay=D listens only after D (a slow start that a short liveness probe cuts short).
 package main
 
 import (
@@ -39,6 +43,8 @@ func main() {
 	port := flag.Int("port", 8080, "HTTP port")
 	drain := flag.Duration("drain", 5*time.Second, "how long to keep serving after SIGTERM (0: exit at once)")
 	quiet := flag.Duration("until-quiet", 0, "after the drain, keep serving until no request other than /readyz has come for this long (0: the drain alone)")
+	ignoreTerm := flag.Bool("ignore-sigterm", false, "flaw: ignore SIGTERM (killed when the grace period ends)")
+	startDelay := flag.Duration("start-delay", 0, "flaw: listen only after this long (a slow start)")
 	flag.Parse()
 
 	hostname, _ := os.Hostname()
@@ -73,6 +79,12 @@ func main() {
 	// Idle connections stay open as long as a client keeps them (the client decides, as in production).
 	srv.IdleTimeout = 0
 
+	if *ignoreTerm {
+		signal.Ignore(syscall.SIGTERM)
+		log.Printf("drain-server %s: ignoring SIGTERM (flaw)", version)
+		time.Sleep(*startDelay)
+		log.Fatal(srv.ListenAndServe())
+	}
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	go func() {
@@ -108,6 +120,11 @@ func main() {
 		os.Exit(0)
 	}()
 
+	// Signals are handled from here on: a slow starter still drains (or exits) on SIGTERM while it waits.
+	if *startDelay > 0 {
+		log.Printf("drain-server %s: starting in %s (flaw)", version, *startDelay)
+		time.Sleep(*startDelay)
+	}
 	log.Printf("drain-server %s on :%d, drain %s", version, *port, *drain)
 	if err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {
 		log.Fatal(err)

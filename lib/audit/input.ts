@@ -1,0 +1,235 @@
+// What the audit is given: plain multi-document YAML (what `helm template` or `kustomize build` prints), read into the
+// one workload to audit and what belongs to it: the Service(s) that select its pods, its PodDisruptionBudget, its
+// HorizontalPodAutoscaler, and the namespaced objects it may need (ConfigMaps, Secrets, ServiceAccounts). Pure: the
+// files are read here, nothing reaches a cluster. Every mistake is one sentence (AuditInputError, exit 2).
+import { readFileSync } from 'node:fs';
+import type { KubernetesObject, V1Container, V1LabelSelector, V1PodTemplateSpec } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+
+export class AuditInputError extends Error {
+  override name = 'AuditInputError';
+}
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet';
+
+export interface AuditWorkload {
+  kind: WorkloadKind;
+  name: string;
+  object: KubernetesObject & { spec: { replicas?: number; selector: V1LabelSelector; template: V1PodTemplateSpec } };
+}
+
+export interface AuditTarget {
+  /** The Service the load is sent through (the user's, else one the audit makes: `created`). */
+  service: KubernetesObject & { spec: { selector?: Record<string, string>; ports?: { name?: string; port: number; targetPort?: number | string }[] } };
+  created: boolean;
+  /** The Service port the load requests. */
+  port: number;
+  /** The path the load requests (GET), and where that came from. */
+  path: string;
+  pathFrom: 'option' | 'readiness probe' | 'default';
+}
+
+export interface AuditInput {
+  files: string[];
+  workload: AuditWorkload;
+  target: AuditTarget;
+  budget?: KubernetesObject;
+  autoscaler?: KubernetesObject;
+  /** Everything to create, in order (the workload last), namespace fields removed. */
+  objects: KubernetesObject[];
+  /** Said in the report: what was left out and why, what was made. */
+  notes: string[];
+}
+
+export interface AuditInputOptions {
+  workload?: string;
+  path?: string;
+}
+
+/** What `audit` was asked, as the CLI hands it to the audit's Jest file (WC_AUDIT). */
+export interface AuditOptions extends AuditInputOptions {
+  /** Absolute paths of the -f files. */
+  files: string[];
+  /** Pod Security level of the audit's namespace: restricted unless asked (`--pod-security baseline`). */
+  podSecurity?: 'restricted' | 'baseline';
+}
+
+/** The kinds created with the workload: namespaced objects a workload commonly needs; others are left out, said so. */
+const COMPANIONS = new Set(['ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler',
+  'PersistentVolumeClaim', 'Role', 'RoleBinding', 'NetworkPolicy']);
+const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet'];
+
+const describe = (o: KubernetesObject): string => `${o.kind}/${o.metadata?.name ?? '?'}`;
+
+/** Reads and parses every file; a `List` (what `kubectl get -o yaml` prints) gives its items. */
+export function readObjects(files: readonly string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8')): KubernetesObject[] {
+  if (files.length === 0) throw new AuditInputError('no manifest given: name the workload\'s YAML with -f FILE (repeatable; "-f -" is not supported)');
+  const objects: KubernetesObject[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = read(file);
+    } catch (err) {
+      throw new AuditInputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    for (const [i, doc] of parseAllDocuments(text).entries()) {
+      if (doc.errors.length) throw new AuditInputError(`${file} is not valid YAML (document ${i + 1}): ${doc.errors[0]!.message.split('\n')[0]}`);
+      const value = doc.toJS() as (KubernetesObject & { items?: KubernetesObject[] }) | null;
+      if (value === null || value === undefined) continue;
+      if (typeof value !== 'object' || !value.kind || !value.apiVersion) {
+        throw new AuditInputError(`${file} document ${i + 1} is not a Kubernetes object (no apiVersion or kind)`);
+      }
+      objects.push(...(value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value]));
+    }
+  }
+  return objects;
+}
+
+/** Whether a label selector (matchLabels and matchExpressions) selects these labels. */
+export function selects(selector: V1LabelSelector | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return false;
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byExpressions = (selector.matchExpressions ?? []).every((e) => {
+    const has = e.key in labels;
+    switch (e.operator) {
+      case 'In': return has && (e.values ?? []).includes(labels[e.key]!);
+      case 'NotIn': return !has || !(e.values ?? []).includes(labels[e.key]!);
+      case 'Exists': return has;
+      case 'DoesNotExist': return !has;
+      default: return false;
+    }
+  });
+  const empty = !selector.matchLabels && !selector.matchExpressions?.length;
+  return !empty && byLabels && byExpressions;
+}
+
+/** A Service's selector (a plain map) selects the labels: every key equal; an empty selector selects nothing here. */
+function serviceSelects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+  const entries = Object.entries(selector ?? {});
+  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
+}
+
+function pickWorkload(objects: readonly KubernetesObject[], wanted: string | undefined): AuditWorkload {
+  const workloads = objects.filter((o) => (WORKLOAD_KINDS as readonly string[]).includes(o.kind!) && o.apiVersion === 'apps/v1') as AuditWorkload['object'][];
+  if (workloads.length === 0) {
+    const kinds = [...new Set(objects.map((o) => o.kind))].join(', ') || 'nothing';
+    throw new AuditInputError(`no Deployment or StatefulSet (apps/v1) in the input (found ${kinds}): the audit runs one workload`);
+  }
+  const chosen = wanted === undefined ? workloads : workloads.filter((w) => w.metadata?.name === wanted);
+  if (wanted !== undefined && chosen.length === 0) {
+    throw new AuditInputError(`--workload ${wanted}: no such Deployment or StatefulSet; the input has ${workloads.map(describe).join(', ')}`);
+  }
+  if (chosen.length > 1) {
+    throw new AuditInputError(`the input has ${chosen.length} workloads (${chosen.map(describe).join(', ')}): name the one to audit with --workload NAME`);
+  }
+  const object = chosen[0]!;
+  const name = object.metadata?.name;
+  if (!name) throw new AuditInputError(`a ${object.kind} in the input has no metadata.name`);
+  if (!object.spec?.template?.spec?.containers?.length) throw new AuditInputError(`${describe(object)} has no containers in spec.template.spec`);
+  if (!selects(object.spec.selector, object.spec.template.metadata?.labels ?? {})) {
+    throw new AuditInputError(`${describe(object)}: spec.selector does not select its own pod template's labels (the API would refuse it)`);
+  }
+  return { kind: object.kind as WorkloadKind, name, object };
+}
+
+/** The container port the load should reach: the first container's first TCP port. */
+function servingPort(containers: readonly V1Container[]): { name?: string; port: number } | undefined {
+  for (const c of containers) {
+    const p = (c.ports ?? []).find((port) => (port.protocol ?? 'TCP') === 'TCP');
+    if (p) return { ...(p.name ? { name: p.name } : {}), port: p.containerPort };
+  }
+  return undefined;
+}
+
+/** The load's path: the option, else the first container's HTTP readiness probe path, else "/". */
+function loadPath(containers: readonly V1Container[], option: string | undefined): Pick<AuditTarget, 'path' | 'pathFrom'> {
+  if (option !== undefined) {
+    if (!option.startsWith('/')) throw new AuditInputError(`--path must start with "/", got "${option}"`);
+    return { path: option, pathFrom: 'option' };
+  }
+  const probe = containers.map((c) => c.readinessProbe?.httpGet?.path).find((p) => p !== undefined);
+  return probe ? { path: probe, pathFrom: 'readiness probe' } : { path: '/', pathFrom: 'default' };
+}
+
+/** Reads the files and finds the workload and what belongs to it. Throws AuditInputError (one sentence) on input it cannot use. */
+export function auditInput(files: readonly string[], options: AuditInputOptions = {}, read?: (file: string) => string): AuditInput {
+  return auditInputOf(readObjects(files, read), files, options);
+}
+
+/** The same from objects already parsed (`files` only names where they came from). */
+export function auditInputOf(all: readonly KubernetesObject[], files: readonly string[], options: AuditInputOptions = {}): AuditInput {
+  const workload = pickWorkload(all, options.workload);
+  const template = workload.object.spec.template;
+  const labels = template.metadata?.labels ?? {};
+  const containers = template.spec!.containers;
+  const notes: string[] = [];
+
+  const services = all.filter((o) => o.kind === 'Service') as AuditTarget['service'][];
+  for (const s of services) {
+    const selector = s.spec?.selector;
+    if (!selector || Object.keys(selector).length === 0) continue; // headless or external: no pods to check
+    const matchesSome = all.some((o) => (WORKLOAD_KINDS as readonly string[]).includes(o.kind!) &&
+      serviceSelects(selector, (o as AuditWorkload['object']).spec?.template?.metadata?.labels ?? {}));
+    if (!matchesSome) {
+      throw new AuditInputError(`${describe(s)} selects nothing: its selector ${JSON.stringify(selector)} matches no pod template in the input`);
+    }
+  }
+  const own = services.filter((s) => serviceSelects(s.spec?.selector, labels) && (s.spec?.ports?.length ?? 0) > 0);
+  // A headless Service (clusterIP None) has no ClusterIP for the load to cross kube-proxy through: prefer one with.
+  const chosen = own.find((s) => (s.spec as { clusterIP?: string }).clusterIP !== 'None') ?? own[0];
+  let target: AuditTarget;
+  const path = loadPath(containers, options.path);
+  if (chosen) {
+    target = { service: chosen, created: false, port: chosen.spec.ports![0]!.port, ...path };
+  } else {
+    const port = servingPort(containers);
+    if (!port) {
+      throw new AuditInputError(`${describe(workload.object)} declares no container port and no Service selects it: ` +
+        'add a containerPort (or a Service) so the audit knows where the app serves HTTP');
+    }
+    const service = {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: `${workload.name}-audit`.slice(0, 63) },
+      spec: { type: 'ClusterIP', selector: serviceSelector(workload), ports: [{ name: 'http', port: port.port, targetPort: port.name ?? port.port }] },
+    };
+    target = { service, created: true, port: port.port, ...path };
+    notes.push(`no Service selects ${describe(workload.object)}: made ClusterIP Service/${service.metadata.name} for container port ${port.port}`);
+  }
+  if (path.pathFrom !== 'option') notes.push(`load path ${path.path} (${path.pathFrom === 'readiness probe' ? 'the readiness probe\'s' : 'no --path, no HTTP readiness probe'})`);
+
+  const budget = all.find((o) => o.kind === 'PodDisruptionBudget' && selects((o as { spec?: { selector?: V1LabelSelector } }).spec?.selector, labels));
+  const autoscaler = all.find((o) => o.kind === 'HorizontalPodAutoscaler' &&
+    (o as { spec?: { scaleTargetRef?: { kind?: string; name?: string } } }).spec?.scaleTargetRef?.kind === workload.kind &&
+    (o as { spec?: { scaleTargetRef?: { name?: string } } }).spec?.scaleTargetRef?.name === workload.name);
+
+  const objects: KubernetesObject[] = [];
+  for (const o of all) {
+    if (o === workload.object || (WORKLOAD_KINDS as readonly string[]).includes(o.kind!)) {
+      if (o !== workload.object) notes.push(`left out ${describe(o)}: the audit runs one workload`);
+      continue;
+    }
+    if (!COMPANIONS.has(o.kind!)) {
+      notes.push(`left out ${describe(o)}: the audit creates only namespaced objects a workload needs (${[...COMPANIONS].join(', ')})`);
+      continue;
+    }
+    if (o.kind === 'Service' && !own.includes(o as AuditTarget['service'])) {
+      notes.push(`left out ${describe(o)}: it selects another workload`);
+      continue;
+    }
+    objects.push(withoutNamespace(o));
+  }
+  if (target.created) objects.push(target.service);
+  objects.push(withoutNamespace(workload.object));
+  return { files: [...files], workload, target, ...(budget ? { budget } : {}), ...(autoscaler ? { autoscaler } : {}), objects, notes };
+}
+
+/** The Service selector for a workload: its selector's matchLabels (what selects its pods), else its template labels. */
+function serviceSelector(workload: AuditWorkload): Record<string, string> {
+  const match = workload.object.spec.selector.matchLabels;
+  return match && Object.keys(match).length ? { ...match } : { ...workload.object.spec.template.metadata?.labels };
+}
+
+/** The object as it will be created in the audit's namespace: its own namespace field dropped. */
+function withoutNamespace(o: KubernetesObject): KubernetesObject {
+  const { namespace: _dropped, ...metadata } = o.metadata ?? {};
+  return { ...o, metadata };
+}

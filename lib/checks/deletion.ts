@@ -1,0 +1,43 @@
+// Deletion: does the app handle SIGTERM, and does it end within its grace period? ("does the app handle SIGTERM?",
+// "is the default grace period enough?"). The judgement reads how the container ended (exit code, reason) and when,
+// on its node's clock alone (from the kubelet's Killing event to the runtime's finishedAt: lib/kit/pod-exit.ts). One
+// function for the termination behaviour (its SIGTERM handler and its SIGTERM-ignoring control) and for the audit.
+import type { Place } from '../kit/kube.ts';
+import { deletePodAndCaptureExit, sinceKubeletActed, type Exit } from '../kit/pod-exit.ts';
+import type { Verdict } from './verdict.ts';
+
+/** finishedAt, like every API time but eventTime, is whole seconds, truncated. */
+const API_RESOLUTION_MS = 1000;
+/** 128 + SIGKILL: the kubelet's kill at the grace period's end (or the OOM killer's, then with reason OOMKilled). */
+export const SIGKILL_EXIT = 137;
+/** 128 + SIGTERM: the signal's default action ended the process; it had no handler. */
+export const SIGTERM_EXIT = 143;
+
+export function deletionVerdict(exit: Exit, graceSeconds: number): Verdict {
+  const code = exit.terminated.exitCode;
+  const finishedAt = exit.terminated.finishedAt;
+  const actToExitSecondsAtMost = finishedAt === undefined ? undefined
+    : sinceKubeletActed(exit.kubeletActed, new Date(finishedAt).getTime(), API_RESOLUTION_MS);
+  const evidence = { exitCode: code, reason: exit.terminated.reason ?? null, graceSeconds, actToExitSecondsAtMost: actToExitSecondsAtMost ?? null,
+    killingEvent: exit.kubeletActed.message };
+  const base = { check: 'deletion', question: 'Does the app handle SIGTERM and exit by itself within its grace period?', evidence, static: [] };
+  const within = actToExitSecondsAtMost === undefined ? '' : `, at most ${actToExitSecondsAtMost} s after the kubelet acted`;
+  if (code === 0) {
+    return { ...base, verdict: 'pass', summary: `exited 0 on SIGTERM${within} (grace period ${graceSeconds} s)` };
+  }
+  if (code === SIGKILL_EXIT && exit.terminated.reason !== 'OOMKilled') {
+    return { ...base, verdict: 'fail', summary: `killed when its ${graceSeconds} s grace period ran out (exit 137${within}): it ignores SIGTERM or ` +
+      'its shutdown takes longer than the grace period; handle SIGTERM (stop accepting work, finish, exit) or raise terminationGracePeriodSeconds above its longest task' };
+  }
+  if (code === SIGTERM_EXIT) {
+    return { ...base, verdict: 'advice', summary: `ended by SIGTERM's default action (exit 143${within}): it has no handler, so work in flight is cut; ` +
+      'handle SIGTERM and exit 0 when done' };
+  }
+  return { ...base, verdict: 'fail', summary: `exited ${code}${exit.terminated.reason ? ` (${exit.terminated.reason})` : ''} on SIGTERM${within}: an error on shutdown` };
+}
+
+/** Deletes the pod (its own grace period) and judges how `container` ended. */
+export async function deletionCheck(place: Place, pod: string, container: string, graceSeconds: number): Promise<Verdict> {
+  const timeoutMs = (graceSeconds + 60) * 1000;
+  return deletionVerdict(await deletePodAndCaptureExit(place, pod, container, timeoutMs), graceSeconds);
+}

@@ -1,0 +1,42 @@
+/**
+ * `npx workload-conformance audit -f app.yaml`: the user's workload through every check of the audit (lib/audit), in a
+ * namespace of its own made and removed as every cluster file's is, one test case per check (JUnit), the scorecard and
+ * JSON written to <reports>/audit-<workload>/. Run only by the CLI, which checked the input first (WC_AUDIT: its options).
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { auditInput, runAudit, scorecardMarkdown, type AuditOptions, type AuditReport } from '../../lib/audit/index.ts';
+import { startCase, useTestNamespace } from '../../lib/kit/index.ts';
+
+const options = JSON.parse(process.env.WC_AUDIT ?? '{}') as AuditOptions;
+const input = auditInput(options.files ?? [], options);
+// Pod Security "restricted" unless the user asked for less (--pod-security baseline), said in the report.
+const t = useTestNamespace(`audit-${input.workload.name}`, options.podSecurity ? { podSecurity: options.podSecurity } : {});
+
+let audit: Promise<AuditReport>;
+
+beforeAll(() => {
+  audit = startCase(async () => {
+    const report = await runAudit({ kube: t.kube, ns: t.ns, runId: t.run.runId, schedulableNodes: Math.max(1, t.run.workers?.length ?? 1),
+      log: (line) => process.stderr.write(`${line}\n`) }, input, options.podSecurity ?? 'restricted');
+    const dir = join(t.run.reportsDir, `audit-${input.workload.name}`);
+    mkdirSync(dir, { recursive: true });
+    const markdown = scorecardMarkdown(report);
+    writeFileSync(join(dir, 'scorecard.md'), markdown);
+    writeFileSync(join(dir, 'audit.json'), `${JSON.stringify(report, null, 2)}\n`);
+    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
+    return report;
+  });
+});
+
+/** Each check a test case: it fails with the check's own sentence; advice passes (it is in the scorecard). */
+async function check(name: string): Promise<void> {
+  const verdict = (await audit).checks.find((c) => c.check === name);
+  if (!verdict) throw new Error(`the audit ran no ${name} check`);
+  if (verdict.verdict === 'fail') throw new Error(`${name}: ${verdict.summary}`);
+}
+
+test(`${input.workload.kind}/${input.workload.name} start-up: every replica starts and turns Ready without a restart`, () => check('startup'));
+test(`${input.workload.kind}/${input.workload.name} redundancy: more than one replica keeps serving when one pod goes`, () => check('redundancy'));
+test(`${input.workload.kind}/${input.workload.name} deletion: handles SIGTERM and exits by itself within its grace period`, () => check('deletion'));
+test(`${input.workload.kind}/${input.workload.name} resources: no OOM kill under its limits`, () => check('resources'));

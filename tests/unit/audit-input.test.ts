@@ -1,0 +1,143 @@
+import { auditInput, AuditInputError, readObjects, selects } from '../../lib/audit/input.ts';
+
+const deployment = (name: string, extra = '') => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: shop }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name}, tier: web } }
+    spec:
+      containers:
+        - name: app
+          image: shop:1
+          ports: [{ name: http, containerPort: 8080 }]
+${extra}`;
+const service = (name: string, app: string, clusterIP = '') => `
+apiVersion: v1
+kind: Service
+metadata: { name: ${name} }
+spec:
+  ${clusterIP}
+  selector: { app: ${app} }
+  ports: [{ port: 80, targetPort: http }]
+`;
+const files = (docs: Record<string, string>) => (file: string): string => {
+  const text = docs[file];
+  if (text === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+  return text;
+};
+const fails = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(AuditInputError);
+    return (err as Error).message;
+  }
+  throw new Error('expected an AuditInputError');
+};
+
+describe('the audit\'s input', () => {
+  it('finds the workload, its Service, PDB and HPA across files, and creates the workload last without its namespace', () => {
+    const read = files({
+      'app.yaml': `${deployment('web')}---\n${service('web', 'web')}---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: web }
+spec: { minAvailable: 1, selector: { matchLabels: { app: web } } }
+`,
+      'more.yaml': `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web }
+spec: { scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }, minReplicas: 2, maxReplicas: 4 }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: web-config }
+data: { a: b }
+`,
+    });
+    const input = auditInput(['app.yaml', 'more.yaml'], {}, read);
+    expect(input.workload).toMatchObject({ kind: 'Deployment', name: 'web' });
+    expect(input.target).toMatchObject({ created: false, port: 80, path: '/', pathFrom: 'default' });
+    expect(input.target.service.metadata?.name).toBe('web');
+    expect(input.budget?.metadata?.name).toBe('web');
+    expect(input.autoscaler?.metadata?.name).toBe('web');
+    expect(input.objects.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([
+      'Service/web', 'PodDisruptionBudget/web', 'HorizontalPodAutoscaler/web', 'ConfigMap/web-config', 'Deployment/web']);
+    expect(input.objects.at(-1)!.metadata).not.toHaveProperty('namespace');
+  });
+
+  it('makes a ClusterIP Service for the first container port when none selects the workload, and says so', () => {
+    const input = auditInput(['a.yaml'], {}, files({ 'a.yaml': deployment('web') }));
+    expect(input.target).toMatchObject({ created: true, port: 8080 });
+    expect(input.target.service.spec).toEqual({ type: 'ClusterIP', selector: { app: 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] });
+    expect(input.notes[0]).toBe('no Service selects Deployment/web: made ClusterIP Service/web-audit for container port 8080');
+  });
+
+  it('sends the load to the readiness probe\'s path unless --path is given', () => {
+    const probed = deployment('web').replace('ports: [{ name: http, containerPort: 8080 }]',
+      'ports: [{ name: http, containerPort: 8080 }]\n          readinessProbe: { httpGet: { path: /ready, port: http } }');
+    expect(auditInput(['a'], {}, files({ a: probed })).target).toMatchObject({ path: '/ready', pathFrom: 'readiness probe' });
+    expect(auditInput(['a'], { path: '/api' }, files({ a: probed })).target).toMatchObject({ path: '/api', pathFrom: 'option' });
+    expect(fails(() => auditInput(['a'], { path: 'api' }, files({ a: probed })))).toBe('--path must start with "/", got "api"');
+  });
+
+  it('prefers a Service with a ClusterIP to a headless one, and leaves out what it does not create, said so', () => {
+    const read = files({ a: `${deployment('db')}---\n${service('db-headless', 'db', 'clusterIP: None')}---\n${service('db', 'db')}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: reader }
+rules: []
+` });
+    const input = auditInput(['a'], {}, read);
+    expect(input.target.service.metadata?.name).toBe('db');
+    expect(input.notes).toContain('left out ClusterRole/reader: the audit creates only namespaced objects a workload needs '
+      + '(ConfigMap, Secret, ServiceAccount, Service, PodDisruptionBudget, HorizontalPodAutoscaler, PersistentVolumeClaim, Role, RoleBinding, NetworkPolicy)');
+  });
+
+  it('takes a List as its items', () => {
+    const list = `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: StatefulSet\n    metadata: { name: db }\n` +
+      '    spec: { selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: { containers: [{ name: c, image: i, ports: [{ containerPort: 5432 }] }] } } }\n';
+    expect(auditInput(['l'], {}, files({ l: list })).workload).toMatchObject({ kind: 'StatefulSet', name: 'db' });
+  });
+
+  describe('refuses in one sentence what it cannot use', () => {
+    it.each([
+      ['no file', [], {}, 'no manifest given: name the workload\'s YAML with -f FILE (repeatable; "-f -" is not supported)'],
+      ['an unreadable file', ['missing.yaml'], {}, 'cannot read missing.yaml: ENOENT'],
+      ['no workload', ['svc.yaml'], {}, 'no Deployment or StatefulSet (apps/v1) in the input (found Service): the audit runs one workload'],
+      ['two workloads', ['two.yaml'], {}, 'the input has 2 workloads (Deployment/a, Deployment/b): name the one to audit with --workload NAME'],
+      ['an unknown --workload', ['two.yaml'], { workload: 'c' }, '--workload c: no such Deployment or StatefulSet; the input has Deployment/a, Deployment/b'],
+      ['a Service that selects nothing', ['stray.yaml'], {}, 'Service/stray selects nothing: its selector {"app":"gone"} matches no pod template in the input'],
+      ['no port to reach', ['portless.yaml'], {}, 'Deployment/web declares no container port and no Service selects it: add a containerPort (or a Service) so the audit knows where the app serves HTTP'],
+      ['bad YAML', ['bad.yaml'], {}, 'bad.yaml is not valid YAML (document 1): Flow map in block collection must be sufficiently indented and end with a } at line 1, column 7:'],
+      ['a document that is no object', ['plain.yaml'], {}, 'plain.yaml document 1 is not a Kubernetes object (no apiVersion or kind)'],
+    ])('%s', (_, names, options, message) => {
+      const read = files({
+        'svc.yaml': service('web', 'web'),
+        'two.yaml': `${deployment('a')}---\n${deployment('b')}`,
+        'stray.yaml': `${deployment('web')}---\n${service('stray', 'gone')}`,
+        'portless.yaml': deployment('web').replace('\n          ports: [{ name: http, containerPort: 8080 }]', ''),
+        'bad.yaml': 'a: { b',
+        'plain.yaml': 'just: a map\n',
+      });
+      expect(fails(() => auditInput(names as string[], options, read))).toBe(message);
+    });
+
+    it('picks the named one of two workloads, leaving the other out, said so', () => {
+      const input = auditInput(['two.yaml'], { workload: 'b' }, files({ 'two.yaml': `${deployment('a')}---\n${deployment('b')}` }));
+      expect(input.workload.name).toBe('b');
+      expect(input.notes).toContain('left out Deployment/a: the audit runs one workload');
+    });
+  });
+
+  it('reads label selectors as the API does, an empty one selecting nothing here', () => {
+    expect(selects({ matchLabels: { a: '1' }, matchExpressions: [{ key: 'b', operator: 'In', values: ['x', 'y'] }] }, { a: '1', b: 'y' })).toBe(true);
+    expect(selects({ matchExpressions: [{ key: 'b', operator: 'DoesNotExist' }] }, { b: 'y' })).toBe(false);
+    expect(selects({}, { a: '1' })).toBe(false);
+    expect(readObjects(['e'], files({ e: '---\n---\n' }))).toEqual([]);
+  });
+});
