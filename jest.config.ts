@@ -1,6 +1,9 @@
 import type { Config } from 'jest';
 import { formatHarnessError, isHarnessError } from './lib/kit/errors.ts';
 import { parseParallel } from './lib/run/config.ts';
+import { fileURLToPath } from 'node:url';
+
+const INSTALLED = fileURLToPath(import.meta.url).includes('/node_modules/');
 
 // TypeScript and the ESM-only dependencies are both compiled to CommonJS by swc, so Jest needs no
 // experimental VM-modules flag. Type checking is `npm run typecheck`, not the transform's job.
@@ -29,9 +32,14 @@ const shared = {
   // node_modules must be transformed too: client-node, execa, p-retry and their dependencies ship ESM only.
   transformIgnorePatterns: [],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
-  // unicorn-magic (via execa) exports only an "import" condition, invisible to Jest's CommonJS resolver.
-  moduleNameMapper: { '^unicorn-magic$': '<rootDir>/node_modules/unicorn-magic/node.js' },
+  // unicorn-magic (via execa) exports only an "import" condition, invisible to Jest's CommonJS resolver. Resolved
+  // here, not under <rootDir>: installed into a project, the dependencies sit beside this package.
+  moduleNameMapper: { '^unicorn-magic$': fileURLToPath(import.meta.resolve('unicorn-magic')) },
   testEnvironment: 'node',
+  // Installed into a project (`npx workload-conformance run` there), <rootDir> is under node_modules, which Jest
+  // leaves out of its file map and test paths by default: it would find no test file. Only this package's own
+  // node_modules is left out then; in a checkout the defaults stand (its node_modules is large to crawl).
+  ...(INSTALLED ? { haste: { retainAllFiles: true }, testPathIgnorePatterns: ['<rootDir>/node_modules/'] } : {}),
 };
 
 /**

@@ -57,7 +57,7 @@ running=$(docker ps -q 2>/dev/null | wc -l)
 if [ "$running" -gt 0 ] && [ "$force" = 0 ]; then
   docker ps --format '  {{.Names}} ({{.Image}})' >&2
   die "$running container(s) still run on the Docker engine this build started (pid $DOCKERD_PID); stopping it stops them" \
-    "delete the kind cluster(s) first (WC_OFFLINE=1 WC_CLUSTER_NAME=<name> node scripts/node.cjs node lib/run/cli/down.ts), or stop it anyway: npm run offline:down -- --force"
+    "delete the kind cluster(s) first (WC_OFFLINE=1 WC_CLUSTER_NAME=<name> npx workload-conformance down), or stop it anyway: npm run offline:down -- --force"
 fi
 log "stopping the Docker engine this build started (pid $DOCKERD_PID, args: ${DOCKERD_ARGS:-none})"
 kill -TERM "$DOCKERD_PID"

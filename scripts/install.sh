@@ -54,7 +54,10 @@ if [ "$(node_recent)" != 1 ]; then
   if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$machine_cafile" ]; then export NODE_EXTRA_CA_CERTS=$machine_cafile; fi
   export PATH=$PWD/$local_node:$PATH
 fi
-npm ci --no-audit --no-fund
+# --engine-strict here, not in an .npmrc: npm then checks engines for every command in the repository, and
+# `npx workload-conformance` on an older Node (whose bin runs the CLI under .cache/node) stopped with EBADENGINE.
+# Here npm runs on the chosen Node (first on PATH), so this refuses only an install no npm script could run.
+npm ci --no-audit --no-fund --engine-strict
 if [ "$PATH" != "${PATH#"$PWD/$local_node"}" ]; then
   # Every npm script runs through scripts/node.cjs, which picks this Node when the machine's is too old.
   echo

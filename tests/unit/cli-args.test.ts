@@ -6,12 +6,13 @@ import { behavioursIn, EXIT, exitCodeFor, helpText, parseArgs, selectFiles, Usag
 import { parseJunitCases } from '../../lib/run/junit.ts';
 import { REPO_ROOT } from '../../lib/run/versions.ts';
 
-// A tests/ folder of three behaviours (the CLI reads the real one; these are its shape).
+// A tests/ folder of four behaviours (the CLI reads the real one; these are its shape).
 const dir = mkdtempSync(join(tmpdir(), 'wc-cli-'));
 const tests = join(dir, 'tests');
 mkdirSync(tests);
 writeFileSync(join(tests, 'oom-kill.test.ts'), "const BEHAVIOUR = 'OOM kill at the memory limit';\n");
 writeFileSync(join(tests, 'rolling-update.test.ts'), "const BEHAVIOUR = 'Zero lost requests during a rolling update';\n");
+writeFileSync(join(tests, 'node-loss.test.ts'), "const BEHAVIOUR = 'A lost node\\'s pods are evicted';\n");
 writeFileSync(join(tests, 'harness-sweeper.test.ts'), '/**\n * The sweep.\n * @behaviour harness: the sweep removes expired runs\' namespaces\n */\n');
 const behaviours = behavioursIn(tests);
 
@@ -73,6 +74,7 @@ describe('--only selection', () => {
   it('must list the behaviours from the test files, titled by their BEHAVIOUR constant or @behaviour doc line', () => {
     expect(behaviours).toEqual([
       { name: 'harness-sweeper', file: 'tests/harness-sweeper.test.ts', title: 'harness: the sweep removes expired runs\' namespaces' },
+      { name: 'node-loss', file: 'tests/node-loss.test.ts', title: 'A lost node\'s pods are evicted' },
       { name: 'oom-kill', file: 'tests/oom-kill.test.ts', title: 'OOM kill at the memory limit' },
       { name: 'rolling-update', file: 'tests/rolling-update.test.ts', title: 'Zero lost requests during a rolling update' },
     ]);
@@ -90,7 +92,7 @@ describe('--only selection', () => {
 
   it('must refuse an unknown behaviour, listing the known ones', () => {
     expect(usageError(() => selectFiles(['oom-kill', 'oom', 'dns'], behaviours)))
-      .toBe('unknown behaviours "oom", "dns"; the behaviours are: harness-sweeper, oom-kill, rolling-update');
+      .toBe('unknown behaviours "oom", "dns"; the behaviours are: harness-sweeper, node-loss, oom-kill, rolling-update');
   });
 });
 

@@ -29,7 +29,8 @@ export interface Behaviour {
 export function behavioursIn(testsDir: string): Behaviour[] {
   return readdirSync(testsDir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => {
     const text = readFileSync(join(testsDir, f), 'utf8');
-    const title = /const BEHAVIOUR = (['"`])(.+?)\1/.exec(text)?.[2]
+    // A quote escaped inside the string (`'A lost node\'s pods ...'`) is part of the title, not its end.
+    const title = /const BEHAVIOUR = (['"`])((?:\\.|(?!\1).)+)\1/.exec(text)?.[2]?.replace(/\\(.)/g, '$1')
       ?? /^ \* @behaviour (.+)$/m.exec(text)?.[1]?.trim()
       ?? '(no BEHAVIOUR constant or @behaviour line)';
     return { name: f.replace(/\.test\.ts$/, ''), file: `tests/${f}`, title };

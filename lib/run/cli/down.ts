@@ -1,5 +1,5 @@
 /**
- * `node lib/run/cli/down.ts`: deletes the kind cluster named by WC_CLUSTER_NAME (default workload-conformance),
+ * `npx workload-conformance down` (or `node scripts/node.cjs node lib/run/cli/down.ts`): deletes the kind cluster named by WC_CLUSTER_NAME (default workload-conformance),
  * unless a run of the suite still holds a lease on it (cluster-sharing.ts): it is refused then, naming them.
  */
 import { kubeconfigFor } from '../cluster.ts';

@@ -1,5 +1,5 @@
 /**
- * `node lib/run/cli/free-host-ports.ts SRC COPY`: prints the kind config a run should use so that its cluster can
+ * `node scripts/node.cjs node lib/run/cli/free-host-ports.ts SRC COPY`: prints the kind config a run should use so that its cluster can
  * be created whatever else holds SRC's host ports (SRC itself when they are free; else COPY, with the taken ones
  * moved: see withFreeHostPorts). For CI: a kind cluster kept on this machine (restarted with its Docker engine)
  * holds kind-config.yaml's ports, and CI must neither fail on it nor touch it.

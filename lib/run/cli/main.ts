@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { formatHarnessError, isHarnessError, messageOf } from '../../kit/errors.ts';
 import { connect } from '../../kit/kube.ts';
@@ -107,9 +108,12 @@ function describePass(pass: Pass, of: number): string[] {
   ];
 }
 
-const JEST = join(REPO_ROOT, 'node_modules/jest/bin/jest.js');
-/** The cluster Jest project on the given files; the config by its path: the CLI may be started from any directory. */
-const jestArgs = (files: string[]): string[] => [JEST, '--config', join(REPO_ROOT, 'jest.config.ts'), '--selectProjects', 'cluster', '--', ...files];
+/**
+ * The cluster Jest project on the given files; the config by its path: the CLI may be started from any directory.
+ * Jest is resolved as a dependency, not under REPO_ROOT: installed into a project, the package's dependencies sit
+ * beside it (node_modules/jest), not inside it.
+ */
+const jestArgs = (files: string[]): string[] => [createRequire(import.meta.url).resolve('jest/bin/jest'), '--config', join(REPO_ROOT, 'jest.config.ts'), '--selectProjects', 'cluster', '--', ...files];
 
 /**
  * `--kubernetes 1.35,1.36,1.37`: the suite on a kind cluster of each version in turn (named <cluster>-1-35 ..., each
