@@ -113,7 +113,7 @@ function describePass(pass: Pass, of: number): string[] {
  * Jest is resolved as a dependency, not under REPO_ROOT: installed into a project, the package's dependencies sit
  * beside it (node_modules/jest), not inside it.
  */
-const jestArgs = (files: string[]): string[] => [createRequire(import.meta.url).resolve('jest/bin/jest'), '--config', join(REPO_ROOT, 'jest.config.ts'), '--selectProjects', 'cluster', '--', ...files];
+const jestArgs = (files: string[], project = 'cluster'): string[] => [createRequire(import.meta.url).resolve('jest/bin/jest'), '--config', join(REPO_ROOT, 'jest.config.ts'), '--selectProjects', project, '--', ...files];
 
 /**
  * `--kubernetes 1.35,1.36,1.37`: the suite on a kind cluster of each version in turn (named <cluster>-1-35 ..., each
@@ -289,7 +289,7 @@ async function audit(cmd: Extract<Command, { command: 'audit' }>): Promise<numbe
   const dir = join(reports, `audit-${input.workload.name}`);
   rmSync(join(dir, 'audit.json'), { force: true });
   rmSync(join(reports, 'junit.xml'), { force: true });
-  const exitCode = await node([JEST, '--config', join(REPO_ROOT, 'jest.config.ts'), '--selectProjects', 'audit'], env);
+  const exitCode = await node(jestArgs([], 'audit'), env);
   if (interrupted) return interrupted === 'SIGTERM' ? 143 : 130;
   const json = join(dir, 'audit.json');
   if (existsSync(json)) {
