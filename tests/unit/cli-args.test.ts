@@ -48,7 +48,7 @@ describe('workload-conformance arguments', () => {
   });
 
   it.each([
-    [['frob'], /unknown command "frob"; the commands are: run, up, down, sweep, report, help/],
+    [['frob'], /unknown command "frob"; the commands are: run, audit, up, down, sweep, report, help/],
     [['run', '--repeat', '0'], /--repeat takes a whole number from 1/],
     [['run', '--repeat', 'two'], /--repeat takes a whole number/],
     [['run', '--parallel', '100'], /--parallel takes a whole number from 1 to 64/],

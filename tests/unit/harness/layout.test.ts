@@ -51,8 +51,8 @@ describe('the layout of lib/', () => {
     expect(edges.filter(({ to }) => !to.endsWith('.json') && !graph.has(to) && !to.startsWith('tests/'))).toEqual([]);
   });
 
-  it('a behaviour test imports only the kit entry, the checks\' entry and the rollout wing\'s entry', () => {
-    const entries = new Set(['lib/kit/index.ts', 'lib/rollout/index.ts', 'lib/checks/index.ts']);
+  it('a behaviour test imports only the kit entry, the checks\' entry, the rollout wing\'s entry and the audit\'s entry', () => {
+    const entries = new Set(['lib/kit/index.ts', 'lib/rollout/index.ts', 'lib/checks/index.ts', 'lib/audit/index.ts']);
     expect(edges.filter(({ from, to }) => isBehaviourTest(from) && !entries.has(to))).toEqual([]);
   });
 
@@ -60,6 +60,11 @@ describe('the layout of lib/', () => {
     expect(edges.filter(({ from, to }) => from.startsWith('lib/checks/') &&
       !/^lib\/(checks|kit|rollout)\//.test(to) && to !== 'lib/run/config-rollout.ts')).toEqual([]);
     expect(edges.filter(({ from, to }) => /^lib\/(kit|rollout|run)\//.test(from) && to.startsWith('lib/checks/'))).toEqual([]);
+  });
+
+  it('the audit stands on the checks, the kit and the rollout wing, never the run side; of lib/ only the CLI imports it', () => {
+    expect(edges.filter(({ from, to }) => from.startsWith('lib/audit/') && !/^lib\/(audit|checks|kit|rollout)\//.test(to))).toEqual([]);
+    expect(edges.filter(({ from, to }) => from.startsWith('lib/') && !/^lib\/(audit\/|run\/cli\/)/.test(from) && to.startsWith('lib/audit/'))).toEqual([]);
   });
 
   it('the kit imports only the kit', () => {
@@ -71,7 +76,7 @@ describe('the layout of lib/', () => {
       !to.startsWith('lib/rollout/') && !to.startsWith('lib/kit/') && to !== 'lib/run/config-rollout.ts')).toEqual([]);
   });
 
-  it('lib/ has nothing outside its four floors', () => {
-    expect([...graph.keys()].filter((f) => f.startsWith('lib/') && !/^lib\/(kit|run|rollout|checks)\//.test(f))).toEqual([]);
+  it('lib/ has nothing outside its five floors', () => {
+    expect([...graph.keys()].filter((f) => f.startsWith('lib/') && !/^lib\/(kit|run|rollout|checks|audit)\//.test(f))).toEqual([]);
   });
 });
