@@ -163,6 +163,15 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
   }
   await waitClusterReady(kube, log);
   await loadImages(kind, config.clusterName, handle.images, config.offline, log);
+  // The user's own (audit --load-image): taken from this machine's engine as they are, never pulled or rebuilt here.
+  for (const image of config.loadImages) {
+    if (!await imagePresent(image)) {
+      throw new HarnessError('loading your images', `${image} is not in this machine's Docker engine`,
+        `build or pull it first (docker build -t ${image} . / docker pull ${image}), then run again`);
+    }
+    log(`[wc] loading ${image} into kind cluster ${config.clusterName}`);
+    await kind.loadImage(config.clusterName, image);
+  }
   return handle;
 }
 

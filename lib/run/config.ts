@@ -29,6 +29,8 @@ export interface HarnessConfig {
   kubernetes: KubernetesPins;
   /** How many nodes a kind cluster is made with (WC_NODES: one control plane, the rest workers); unset, the kind config's own. */
   nodes?: number;
+  /** The user's own images loaded into the kind cluster with the workload images (WC_LOAD_IMAGES, `audit --load-image`). */
+  loadImages: string[];
   reportsDir: string;
   cacheDir: string;
 }
@@ -138,10 +140,15 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const requestedKubernetes = nonEmpty(env, 'WC_KUBERNETES_VERSION');
   const kubernetes = kubernetesPins(versions, requestedKubernetes);
   const nodes = parseNodes(env);
+  const loadImages = (nonEmpty(env, 'WC_LOAD_IMAGES') ?? '').split(',').map((i) => i.trim()).filter(Boolean);
+  if (loadImages.length && nonEmpty(env, 'WC_KUBECONFIG')) {
+    throw new HarnessError(STEP, `WC_LOAD_IMAGES (--load-image) loads images into the kind cluster a run makes, but WC_KUBECONFIG names an existing cluster`,
+      'push the images where that cluster\'s nodes pull from, and leave out --load-image');
+  }
   const reportsDir = expandPath(nonEmpty(env, 'WC_REPORTS_DIR') ?? 'reports', home, cwd);
   const cacheDir = expandPath(nonEmpty(env, 'WC_CACHE_DIR') ?? '~/.cache/workload-conformance', home, cwd);
   const common = {
-    offline, clusterName, keepCluster, allowNonKind, images, imageOverrides, reportsDir, cacheDir,
+    offline, clusterName, keepCluster, allowNonKind, images, imageOverrides, reportsDir, cacheDir, loadImages,
     kindConfigPath: expandPath(nonEmpty(env, 'WC_KIND_CONFIG') ?? join(REPO_ROOT, 'kind-config.yaml'), home, cwd),
     ...(nodeImage ? { nodeImage } : {}),
     pinnedNodeImage: kubernetes.kindNodeImage, kubernetes,

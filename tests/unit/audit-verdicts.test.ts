@@ -114,6 +114,9 @@ describe('audit on the command line', () => {
   it('takes repeated -f, every option in both forms, and refuses what it cannot use in one sentence', () => {
     expect(parseArgs(['audit', '-f', 'a.yaml', '--file=b.yaml', '--workload', 'web', '--path=/healthz', '--pod-security', 'baseline', '--keep-cluster']))
       .toEqual({ command: 'audit', files: ['a.yaml', 'b.yaml'], workload: 'web', path: '/healthz', podSecurity: 'baseline', keepCluster: true });
+    expect(parseArgs(['audit', '-f', 'a', '--load-image', 'shop:1', '--load-image=shop-worker:1']))
+      .toMatchObject({ files: ['a'], loadImages: ['shop:1', 'shop-worker:1'] });
+    expect(() => parseArgs(['audit', '-f', 'a', '--load-image', 'x', '--kubeconfig', 'k'])).toThrow(/--load-image loads into the kind cluster the audit makes/);
     expect(() => parseArgs(['audit'])).toThrow('audit needs the workload\'s YAML: -f FILE');
     expect(() => parseArgs(['audit', '-f', 'a', '--pod-security', 'privileged'])).toThrow('--pod-security takes restricted (the default) or baseline, got "privileged"');
     expect(() => parseArgs(['audit', '-f', 'a', '--context', 'c'])).toThrow('--context needs --kubeconfig');

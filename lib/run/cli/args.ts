@@ -46,19 +46,19 @@ export type Command =
   | { command: 'sweep'; kubeconfig?: string; context?: string }
   | { command: 'report'; reports?: string }
   | { command: 'audit'; files: string[]; workload?: string; path?: string; kubeconfig?: string; context?: string;
-    podSecurity?: 'restricted' | 'baseline'; reports?: string; keepCluster: boolean };
+    podSecurity?: 'restricted' | 'baseline'; reports?: string; keepCluster: boolean; loadImages?: string[] };
 
 const COMMANDS = ['run', 'audit', 'up', 'down', 'sweep', 'report', 'help'] as const;
 const VALUE_FLAGS: Record<string, readonly string[]> = {
   run: ['--only', '--kubeconfig', '--context', '--repeat', '--reports', '--parallel', '--kubernetes', '--nodes'],
   sweep: ['--kubeconfig', '--context'],
   report: ['--reports'],
-  audit: ['-f', '--file', '--workload', '--path', '--kubeconfig', '--context', '--pod-security', '--reports'],
+  audit: ['-f', '--file', '--workload', '--path', '--kubeconfig', '--context', '--pod-security', '--reports', '--load-image'],
   up: [], down: [], help: [],
 };
 const BOOLEAN_FLAGS: Record<string, readonly string[]> = { run: ['--keep-cluster'], audit: ['--keep-cluster'] };
 /** Flags that may be given more than once, each adding a value. */
-const REPEATABLE = new Set(['-f', '--file']);
+const REPEATABLE = new Set(['-f', '--file', '--load-image']);
 
 function wholeNumber(flag: string, raw: string, max: number): number {
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
@@ -77,6 +77,7 @@ export function parseArgs(argv: string[]): Command {
   const command = first as (typeof COMMANDS)[number];
   const values = new Map<string, string>();
   const repeated: string[] = [];
+  const images: string[] = [];
   const flags = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -87,7 +88,7 @@ export function parseArgs(argv: string[]): Command {
       if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) {
         throw new UsageError(`${flag} needs a value`);
       }
-      if (REPEATABLE.has(flag)) repeated.push(value);
+      if (REPEATABLE.has(flag)) (flag === '--load-image' ? images : repeated).push(value);
       else if (values.has(flag)) throw new UsageError(`${flag} is given twice`);
       else values.set(flag, value);
     } else if ((BOOLEAN_FLAGS[command] ?? []).includes(flag) && inline === undefined) {
@@ -116,10 +117,11 @@ export function parseArgs(argv: string[]): Command {
       }
       const workload = values.get('--workload');
       const path = values.get('--path');
+      if (images.length && kubeconfig) throw new UsageError('--load-image loads into the kind cluster the audit makes; an existing cluster (--kubeconfig) pulls its images itself: give one or the other');
       return {
         command: 'audit', files: repeated, keepCluster: flags.has('--keep-cluster'),
         ...(workload ? { workload } : {}), ...(path ? { path } : {}), ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}),
-        ...(podSecurity ? { podSecurity } : {}), ...(reports ? { reports } : {}),
+        ...(podSecurity ? { podSecurity } : {}), ...(reports ? { reports } : {}), ...(images.length ? { loadImages: images } : {}),
       };
     }
     case 'run': {
@@ -202,7 +204,8 @@ export function helpText(behaviours: Behaviour[]): string {
     '             --pod-security LEVEL     restricted (default) or baseline, for a workload that cannot run restricted (said in the report)',
     '             --reports DIR            where reports go (default reports/)',
     '             --keep-cluster           keep the kind cluster afterwards',
-    '           the images must be on the cluster\'s nodes or pullable by them (kind: kind load docker-image IMG --name <cluster>)',
+    '             --load-image IMG         load this image from the local Docker engine into the kind cluster (repeatable; kind only)',
+    '           the images must be on the cluster\'s nodes or pullable by them',
     '  up       bring the offline kind cluster up and keep it',
     '  down     delete the kind cluster (WC_CLUSTER_NAME)',
     '  sweep    delete namespaces left by earlier runs whose process is gone  [--kubeconfig F --context C]',

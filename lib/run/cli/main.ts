@@ -282,7 +282,7 @@ async function audit(cmd: Extract<Command, { command: 'audit' }>): Promise<numbe
   const env: NodeJS.ProcessEnv = {
     ...process.env, WC_REPORTS_DIR: reports, WC_AUDIT: JSON.stringify(options),
     ...(cmd.kubeconfig ? { WC_KUBECONFIG: resolve(cmd.kubeconfig) } : {}), ...(cmd.context ? { WC_CONTEXT: cmd.context } : {}),
-    ...(cmd.keepCluster ? { WC_KEEP_CLUSTER: '1' } : {}),
+    ...(cmd.keepCluster ? { WC_KEEP_CLUSTER: '1' } : {}), ...(cmd.loadImages ? { WC_LOAD_IMAGES: cmd.loadImages.join(',') } : {}),
   };
   await preflight(env);
   for (const note of input.notes) stderrLog(`[audit] ${note}`);
