@@ -54,9 +54,12 @@ export interface AuditOptions extends AuditInputOptions {
   podSecurity?: 'restricted' | 'baseline';
 }
 
-/** The kinds created with the workload: namespaced objects a workload commonly needs; others are left out, said so. */
-const COMPANIONS = new Set(['ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler',
-  'PersistentVolumeClaim', 'Role', 'RoleBinding', 'NetworkPolicy']);
+/**
+ * The kinds created with the workload: namespaced objects it commonly needs that the suite's account may create
+ * (docs/rbac.yaml). Others are left out, each said so: Secrets and ServiceAccounts (that account may not create them),
+ * RBAC objects, NetworkPolicies (they could shut out the load), anything cluster-scoped.
+ */
+const COMPANIONS = new Set(['ConfigMap', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'PersistentVolumeClaim']);
 const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet'];
 
 const describe = (o: KubernetesObject): string => `${o.kind}/${o.metadata?.name ?? '?'}`;

@@ -95,7 +95,7 @@ rules: []
     const input = auditInput(['a'], {}, read);
     expect(input.target.service.metadata?.name).toBe('db');
     expect(input.notes).toContain('left out ClusterRole/reader: the audit creates only namespaced objects a workload needs '
-      + '(ConfigMap, Secret, ServiceAccount, Service, PodDisruptionBudget, HorizontalPodAutoscaler, PersistentVolumeClaim, Role, RoleBinding, NetworkPolicy)');
+      + '(ConfigMap, Service, PodDisruptionBudget, HorizontalPodAutoscaler, PersistentVolumeClaim)');
   });
 
   it('takes a List as its items', () => {
