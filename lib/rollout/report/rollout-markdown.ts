@@ -79,6 +79,8 @@ export function rolloutMarkdown(m: MarkdownInput): string {
     ...(loadRows.length ? [table(['mode', m.drain ? 'drain window' : 'rollout window', 'sent in window', 'req/s achieved / offered', 'of offered', 'longest send gap', 'enough load'], loadRows), ''] : []),
     table([m.drain ? 'evicted pod' : 'old pod', 'exit code', 'exited after delete', 'grace period', 'stop events', 'graceful'], podRows),
     '',
+    ...(o.generators ? [`Load from ${o.generators.length} generator pod(s): ${o.generators.map((g) => `\`${g.name}\`${g.node ? ` on ${g.node}` : ''}` +
+      (g.clock ? ` (its axis placed on this machine's clock from ${g.clock.reads} progress reads, the freshest answered in ${g.clock.bestReadMs} ms)` : '')).join(', ')}.`, ''] : []),
     `Ledger: \`${m.files.json}\` · timeline: \`${m.files.svg}\``,
     '',
   ].join('\n');
