@@ -58,7 +58,8 @@ export function startupVerdict(starts: readonly PodStart[], container: V1Contain
     return { ...base, verdict: 'fail', evidence,
       summary: starts.length === 0 ? 'no pod of the workload appeared' : `${notReady.map((s) => s.pod).join(', ')} never turned Ready` };
   }
-  const range = `${Math.min(...starts.map((s) => s.readyAfterSeconds ?? 0))}-${slowest} s`;
+  const fastest = Math.min(...starts.map((s) => s.readyAfterSeconds ?? 0));
+  const range = fastest === slowest ? `${slowest} s` : `${fastest}-${slowest} s`;
   if (budget.seconds !== undefined && slowest > budget.seconds * START_MARGIN_SHARE) {
     return { ...base, verdict: 'advice', evidence,
       summary: `Ready ${range} after start, over half the ${budget.seconds} s its ${budget.by} allows: a slower node or a colder cache ` +

@@ -31,6 +31,8 @@ export interface HarnessConfig {
   nodes?: number;
   /** The user's own images loaded into the kind cluster with the workload images (WC_LOAD_IMAGES, `audit --load-image`). */
   loadImages: string[];
+  /** The run is an audit (WC_AUDIT, set by `audit`): no add-on the behaviours need (metrics-server) is installed for it. */
+  audit: boolean;
   reportsDir: string;
   cacheDir: string;
 }
@@ -149,6 +151,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const cacheDir = expandPath(nonEmpty(env, 'WC_CACHE_DIR') ?? '~/.cache/workload-conformance', home, cwd);
   const common = {
     offline, clusterName, keepCluster, allowNonKind, images, imageOverrides, reportsDir, cacheDir, loadImages,
+    audit: nonEmpty(env, 'WC_AUDIT') !== undefined,
     kindConfigPath: expandPath(nonEmpty(env, 'WC_KIND_CONFIG') ?? join(REPO_ROOT, 'kind-config.yaml'), home, cwd),
     ...(nodeImage ? { nodeImage } : {}),
     pinnedNodeImage: kubernetes.kindNodeImage, kubernetes,
