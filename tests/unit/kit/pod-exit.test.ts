@@ -42,6 +42,10 @@ describe('the kubelet\'s Killing event', () => {
     expect(kubeletKilling([killing({ eventTime: new Date('2026-12-05T03:38:02.345678Z') })], 'u1', 'worker')?.atMs)
       .toBe(Date.parse('2026-12-05T03:38:02.345Z'));
     expect(kubeletKilling(events.slice(0, 3), 'u1', 'worker')).toBeUndefined();
+    // An earlier run of the container killed by its liveness probe is no act on the delete.
+    const probeKill = killing({ message: 'Container worker failed liveness probe, will be restarted', firstTimestamp: new Date('2026-12-05T03:37:50Z') });
+    expect(kubeletKilling([probeKill, killing()], 'u1', 'worker')?.message).toBe('Stopping container worker');
+    expect(kubeletKilling([probeKill], 'u1', 'worker')).toBeUndefined();
   });
 });
 
