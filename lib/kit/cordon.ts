@@ -2,6 +2,9 @@ import type { V1Node } from '@kubernetes/client-node';
 import { HarnessError, messageOf } from './errors.ts';
 import type { Kube } from './kube.ts';
 import { retrying } from './kube.ts';
+import { nodes } from './sources.ts';
+import { TIMEOUTS } from './timeouts.ts';
+import { waitFor } from './wait.ts';
 
 // A node is the cluster's, never the suite's: the suite cordons one only for a behaviour that needs it, marks it as
 // its own while it is cordoned, and uncordons only a node carrying its mark. A node someone else cordoned (already
@@ -63,8 +66,19 @@ export async function uncordon(kube: Kube, name: string, runId: string): Promise
   const node = await retrying(`reading node ${name}`, () => kube.core.readNode({ name }));
   if (node.metadata?.annotations?.[CORDONED_BY_ANNOTATION] !== runId) return false;
   await retrying(`uncordoning node ${name}`, () => kube.core.patchNode({ name, body: uncordonPatch(runId) }));
+  // Given back only once the scheduler may use it: the node lifecycle controller lifts the taint it put on the cordon
+  // a moment after, and a case that listed the nodes in between found one worker short (seen: node-spread, existing
+  // cluster).
+  await waitFor({ ...nodes(kube, { name }), description: `node ${name} without the ${UNSCHEDULABLE_TAINT} taint after its uncordon`,
+    predicate: (items) => {
+      const tainted = (items[0]?.spec?.taints ?? []).some((t) => t.key === UNSCHEDULABLE_TAINT);
+      return tainted ? { done: false, note: `${UNSCHEDULABLE_TAINT} still on it` } : { done: true, value: true };
+    }, timeoutMs: TIMEOUTS.assert });
   return true;
 }
+
+/** The taint the node lifecycle controller mirrors spec.unschedulable with (TaintNodesByCondition). */
+export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
 
 /**
  * Uncordons every node cordoned by a run `gone` says has ended (this run's own at its end; a crashed run's at the
