@@ -1,6 +1,7 @@
 // What one in-cluster capacity measurement of bench/rollout.ts amounts to: the rate sent over the window (all pods,
-// every mode), what failed, and whether the rate was held: at least 95 % of the offered rate sent and nothing
-// failed. The load rule's per-pod figures (load-rule.ts) say which pod fell short, if one did.
+// every mode), what failed, and whether the rate was held as the checks hold it: every pod sent at least 95 % of its
+// share with no send gap over the checks' bound, in every mode (the load rule, load-rule.ts, judged per pod), and
+// nothing failed. A sum that reaches 95 % while one pod falls short is not held: the checks would refuse that load.
 import { judgeShared, MIN_RATE_FRACTION } from '../lib/rollout/load-rule.ts';
 import { byMode } from '../lib/rollout/ledger/derive.ts';
 import { isFailure, type ConnectionMode, type RawLedger } from '../lib/rollout/ledger/types.ts';
@@ -19,9 +20,10 @@ export interface PodCapacity {
 }
 
 /** Judges the sends in [fromMs, toMs) on the ledger's axis, each mode offered `perModeRate` req/s by the pods together. */
-export function podCapacity(ledger: RawLedger, fromMs: number, toMs: number, perModeRate: number, modes: readonly ConnectionMode[]): PodCapacity {
+export function podCapacity(ledger: RawLedger, fromMs: number, toMs: number, perModeRate: number, modes: readonly ConnectionMode[],
+  maxSendGapMs: number): PodCapacity {
   const groups = byMode(ledger.records);
-  const loads = modes.map((mode) => judgeShared(groups.get(mode) ?? [], fromMs, toMs, { offeredPerSecond: perModeRate, maxSendGapMs: Infinity },
+  const loads = modes.map((mode) => judgeShared(groups.get(mode) ?? [], fromMs, toMs, { offeredPerSecond: perModeRate, maxSendGapMs },
     mode, ledger.generators));
   const seconds = (toMs - fromMs) / 1000;
   const offered = perModeRate * modes.length;
@@ -33,6 +35,6 @@ export function podCapacity(ledger: RawLedger, fromMs: number, toMs: number, per
     failed,
     worstPodFraction: Math.min(...loads.map((l) => l.fraction)),
     maxSendGapMs: Math.max(...loads.map((l) => l.maxSendGapMs)),
-    held: achieved >= MIN_RATE_FRACTION * offered && failed === 0,
+    held: loads.every((l) => l.ok) && achieved >= MIN_RATE_FRACTION * offered && failed === 0,
   };
 }
