@@ -11,7 +11,8 @@ import { manifestVars } from '../../../lib/rollout/workload.ts';
 function varsFor(file: string): Record<string, string> {
   const base = { AGNHOST_IMAGE: 'agnhost:1', BUSYBOX_IMAGE: 'busybox:1', NAMESPACE: 'ns', MISSING_IMAGE: 'missing:1',
     NAME: 'x', NODE: 'node-1', LOADGEN_IMAGE: 'node:24', SETTINGS_JSON: '"{}"', POLICY: 'Parallel', UPDATE_STRATEGY: 'OnDelete',
-    METRICS_SERVER_IMAGE: 'metrics-server:1', TOO_MUCH_CPU: '3', TOO_MUCH_MEMORY: '30Gi', BOOT_JSON: '""', BUNDLE_B64: 'e30=', MIN_AVAILABLE: '1', REPLICAS: '3', SPREAD_JSON: '[]', POD_ANTI_AFFINITY_JSON: '{}', BUNDLE: 'x' };
+    METRICS_SERVER_IMAGE: 'metrics-server:1', TOO_MUCH_CPU: '3', TOO_MUCH_MEMORY: '30Gi', BOOT_JSON: '""', BUNDLE_B64: 'e30=', MIN_AVAILABLE: '1', REPLICAS: '3', SPREAD_JSON: '[]', POD_ANTI_AFFINITY_JSON: '{}', BUNDLE: 'x',
+    DRAIN_SERVER_IMAGE: 'drain-server:1' };
   if (file === 'rollout-workload.yaml') return { ...base, ...manifestVars(agnhostWorkload('agnhost:1', 5)) };
   return base;
 }
