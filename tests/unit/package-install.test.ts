@@ -18,7 +18,7 @@ const npm = (args: string[], cwd: string): string =>
   execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 150_000 });
 
 describe('the package installed into another project', () => {
-  it('must run `npx workload-conformance help` there: exit 0, the commands and the behaviours named', () => {
+  it('must run `npx workload-conformance audit --help` there: exit 0, the commands, the audit\'s options and the behaviours named', () => {
     const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], REPO_ROOT)) as
       { filename: string; files: { path: string }[] }[];
     const files = packed!.files.map((f) => f.path);
@@ -32,9 +32,10 @@ describe('the package installed into another project', () => {
     npm(['init', '-y'], project);
     npm(['install', '--no-audit', '--no-fund', '--prefer-offline', join(tmp, packed!.filename)], project);
 
-    const help = spawnSync('npx', ['workload-conformance', 'help'], { cwd: project, env, encoding: 'utf8', timeout: 60_000 });
+    const help = spawnSync('npx', ['workload-conformance', 'audit', '--help'], { cwd: project, env, encoding: 'utf8', timeout: 60_000 });
     expect({ status: help.status, stderr: help.stderr }).toEqual({ status: 0, stderr: '' });
-    for (const command of ['run', 'up', 'down', 'sweep', 'report']) expect(help.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const option of ['--file F', '--workload NAME', '--path /P', '--pod-security LEVEL', '--load-image IMG']) expect(help.stdout).toContain(option);
+    for (const command of ['run', 'audit', 'up', 'down', 'sweep', 'report']) expect(help.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
     expect(help.stdout).toMatch(/^ {2}oom-kill +OOM kill at the memory limit$/m);
   }, 240_000);
 });
