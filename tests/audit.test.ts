@@ -1,5 +1,5 @@
 import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
-import { auditInputOf, runAudit, type AuditReport } from '../lib/audit/index.ts';
+import { auditInputOf, auditPlaceOf, runAudit, type AuditReport } from '../lib/audit/index.ts';
 import { loadManifest, runCase, startCase, useTestNamespace } from '../lib/kit/index.ts';
 
 const BEHAVIOUR = 'Audit: every lifecycle check on a workload as a team ships it';
@@ -49,8 +49,7 @@ const audits = new Map<string, Promise<void>>();
 beforeAll(() => {
   for (const v of VARIANTS) {
     audits.set(v.name, startCase(() => runCase(BEHAVIOUR, `flaw: ${v.flaw}`, async (seen) => {
-      const report: AuditReport = await runAudit({ kube: t.kube, ns: t.ns, runId: t.run.runId, schedulableNodes: Math.max(1, t.run.workers?.length ?? 1),
-        log: (line) => process.stderr.write(`${line}\n`) }, variantInput(v));
+      const report: AuditReport = await runAudit(auditPlaceOf(t), variantInput(v));
       Object.assign(seen, { durationSeconds: report.durationSeconds,
         checks: Object.fromEntries(report.checks.map((c) => [c.check, `${c.verdict}: ${c.summary}`])) });
       expect(report.checks.map((c) => c.check)).toEqual(CHECKS);

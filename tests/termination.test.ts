@@ -1,7 +1,7 @@
 import type { Exit, Mark } from '../lib/kit/index.ts';
 import { deletionVerdict } from '../lib/checks/index.ts';
 import {
-  awaitPod, deletePodAndCaptureExit, execInPod, markAt, marksSince, orderViolation, parseMarks, podReady, runCase,
+  actToFinishedSeconds, awaitPod, deletePodAndCaptureExit, execInPod, markAt, marksSince, orderViolation, parseMarks, podReady, runCase,
   sinceKubeletActed, startCase, useTestNamespace,
 } from '../lib/kit/index.ts';
 
@@ -62,8 +62,6 @@ interface Ending {
   actToFinishedSeconds?: number;
 }
 
-/** finishedAt, like every API time but eventTime, is whole seconds, truncated. */
-const API_RESOLUTION_MS = 1000;
 
 /** Waits for the pod to be ready (its traps set), starts its task if asked, deletes it, and reads its end. */
 async function deleteAndRead(pod: string, startTask: boolean): Promise<Ending> {
@@ -75,11 +73,9 @@ async function deleteAndRead(pod: string, startTask: boolean): Promise<Ending> {
   const exit = await deletePodAndCaptureExit(t, pod, 'worker');
   const marks = parseMarks(exit.terminated.message);
   const lastMark = marks.at(-1);
-  const finishedAt = exit.terminated.finishedAt;
   return {
     exit, marks,
-    actToFinishedSeconds: finishedAt === undefined ? undefined
-      : sinceKubeletActed(exit.kubeletActed, new Date(finishedAt).getTime(), API_RESOLUTION_MS),
+    actToFinishedSeconds: actToFinishedSeconds(exit),
     actToLastMarkSeconds: lastMark?.event === 'exit' ? sinceKubeletActed(exit.kubeletActed, lastMark.atMs) : undefined,
   };
 }

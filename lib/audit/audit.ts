@@ -9,6 +9,7 @@ import { resourcesVerdict } from '../checks/resources.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import { isPodReady } from '../kit/conditions.ts';
 import { containerStatus } from '../kit/containers.ts';
+import type { TestNamespace } from '../kit/fixture.ts';
 import type { Place } from '../kit/kube.ts';
 import { runLabels } from '../kit/labels.ts';
 import { applyObjects, stampLabels } from '../kit/manifests.ts';
@@ -33,6 +34,12 @@ export interface AuditReport {
   notes: string[];
   checks: Verdict[];
   durationSeconds: number;
+}
+
+/** Where a test file's namespace audits: its connection and run, the run's schedulable workers (1 on a one-node cluster), stderr. */
+export function auditPlaceOf(t: TestNamespace): AuditPlace {
+  return { kube: t.kube, ns: t.ns, runId: t.run.runId, schedulableNodes: Math.max(1, t.run.workers?.length ?? 1),
+    log: (line) => process.stderr.write(`${line}\n`) };
 }
 
 /** A label selector as the API's query string: matchLabels and matchExpressions. */

@@ -3,11 +3,9 @@
 // on its node's clock alone (from the kubelet's Killing event to the runtime's finishedAt: lib/kit/pod-exit.ts). One
 // function for the termination behaviour (its SIGTERM handler and its SIGTERM-ignoring control) and for the audit.
 import type { Place } from '../kit/kube.ts';
-import { deletePodAndCaptureExit, sinceKubeletActed, type Exit } from '../kit/pod-exit.ts';
+import { actToFinishedSeconds, deletePodAndCaptureExit, type Exit } from '../kit/pod-exit.ts';
 import type { Verdict } from './verdict.ts';
 
-/** finishedAt, like every API time but eventTime, is whole seconds, truncated. */
-const API_RESOLUTION_MS = 1000;
 /** 128 + SIGKILL: the kubelet's kill at the grace period's end (or the OOM killer's, then with reason OOMKilled). */
 export const SIGKILL_EXIT = 137;
 /** 128 + SIGTERM: the signal's default action ended the process; it had no handler. */
@@ -15,9 +13,7 @@ export const SIGTERM_EXIT = 143;
 
 export function deletionVerdict(exit: Exit, graceSeconds: number): Verdict {
   const code = exit.terminated.exitCode;
-  const finishedAt = exit.terminated.finishedAt;
-  const actToExitSecondsAtMost = finishedAt === undefined ? undefined
-    : sinceKubeletActed(exit.kubeletActed, new Date(finishedAt).getTime(), API_RESOLUTION_MS);
+  const actToExitSecondsAtMost = actToFinishedSeconds(exit);
   const evidence = { exitCode: code, reason: exit.terminated.reason ?? null, graceSeconds, actToExitSecondsAtMost: actToExitSecondsAtMost ?? null,
     killingEvent: exit.kubeletActed.message };
   const base = { check: 'deletion', question: 'Does the app handle SIGTERM and exit by itself within its grace period?', evidence, static: [] };

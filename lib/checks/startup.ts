@@ -7,7 +7,7 @@ import { readLivenessEvidence } from '../kit/events.ts';
 import type { Place } from '../kit/kube.ts';
 import { isPodReady } from '../kit/conditions.ts';
 import { pods } from '../kit/sources.ts';
-import { waitFor } from '../kit/wait.ts';
+import { waitFor, WaitTimeoutError } from '../kit/wait.ts';
 import { startBudget, type StartBudget } from './probes.ts';
 import type { Verdict, StaticWarning } from './verdict.ts';
 
@@ -104,7 +104,7 @@ export async function observeStartup(place: Place, selector: string, replicas: n
     timeoutMs,
   }).catch(async (err: unknown) => {
     // Not Ready in time is a verdict (which pods never turned Ready), not an error of the harness.
-    if (err instanceof Error && err.name === 'WaitTimeoutError') {
+    if (err instanceof WaitTimeoutError) {
       return (await place.kube.core.listNamespacedPod({ namespace: place.ns, labelSelector: selector })).items;
     }
     throw err;

@@ -123,3 +123,12 @@ export async function deletePodAndCaptureExit(place: Place, name: string, contai
 export function sinceKubeletActed(act: KubeletAct, nodeMs: number, resolutionMs = 0): number {
   return (nodeMs + resolutionMs - act.atMs) / 1000;
 }
+
+/** finishedAt, like every API time but eventTime, is whole seconds, truncated. */
+const FINISHED_AT_RESOLUTION_MS = 1000;
+
+/** At most this many seconds from the kubelet's act on the delete to the container's exit by the runtime's finishedAt (node clock). */
+export function actToFinishedSeconds(exit: Exit): number | undefined {
+  const finishedAt = exit.terminated.finishedAt;
+  return finishedAt === undefined ? undefined : sinceKubeletActed(exit.kubeletActed, new Date(finishedAt).getTime(), FINISHED_AT_RESOLUTION_MS);
+}

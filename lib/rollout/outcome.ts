@@ -3,7 +3,7 @@
 // that failure messages (and so JUnit) carry.
 import { byMode, deriveFigures, failureIntervals, tailAnsweredBy, versionTimeline, type Figures, type VersionBucket } from './ledger/derive.ts';
 import type { Interval } from './ledger/intervals.ts';
-import type { ConnectionMode, LedgerClock } from './ledger/types.ts';
+import type { ConnectionMode, GeneratorPart } from './ledger/types.ts';
 import type { RolloutRun } from './driver.ts';
 import { judgeShared, type ModeLoad } from './load-rule.ts';
 
@@ -21,7 +21,7 @@ export interface RolloutOutcome {
   /** The nice value of the generator's thread, when raised (absent: the default priority). */
   generatorNice?: number;
   /** The in-cluster generator pods: where each ran and how its ledger's axis was placed on the harness' clock. */
-  generators?: Array<{ name: string; node?: string; records?: number; startedAtEpochMs?: number; clock?: LedgerClock }>;
+  generators?: Array<Pick<GeneratorPart, 'name' | 'startedAtEpochMs' | 'clock'> & Partial<GeneratorPart>>;
   /** Modes the plan asked for that recorded no request at all. */
   modesWithoutRecords: ConnectionMode[];
   /** From the patch to the moment the last old pod was gone, seconds. */
@@ -63,7 +63,7 @@ export function rolloutOutcome(caseName: string, run: RolloutRun): RolloutOutcom
     modesWithoutRecords: run.plan.modes.filter((m) => !groups.has(m)),
     ...(run.ledger.eventLoopBlockedMaxMs !== undefined ? { generatorBlockedMaxMs: run.ledger.eventLoopBlockedMaxMs } : {}),
     ...(run.ledger.generatorNice !== undefined ? { generatorNice: run.ledger.generatorNice } : {}),
-    ...(run.ledger.generators ? { generators: run.ledger.generators.map(({ name, node, records: count, startedAtEpochMs, clock }) => ({ name, node, records: count, startedAtEpochMs, ...(clock ? { clock } : {}) })) }
+    ...(run.ledger.generators ? { generators: run.ledger.generators }
       : run.ledger.clock ? { generators: [{ name: 'wc-loadgen', startedAtEpochMs: run.ledger.startedAtEpochMs, clock: run.ledger.clock }] } : {}),
     rolloutSeconds: Math.round(run.phases.oldPodsGoneAt - run.phases.patchedAt) / 1000,
     oldPodsGraceful: run.oldPods.filter((p) => p.graceful).length,

@@ -5,7 +5,7 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { auditInput, runAudit, scorecardMarkdown, type AuditOptions, type AuditReport } from '../../lib/audit/index.ts';
+import { auditInput, auditPlaceOf, runAudit, scorecardMarkdown, type AuditOptions, type AuditReport } from '../../lib/audit/index.ts';
 import { startCase, useTestNamespace } from '../../lib/kit/index.ts';
 
 const options = JSON.parse(process.env.WC_AUDIT ?? '{}') as AuditOptions;
@@ -17,8 +17,7 @@ let audit: Promise<AuditReport>;
 
 beforeAll(() => {
   audit = startCase(async () => {
-    const report = await runAudit({ kube: t.kube, ns: t.ns, runId: t.run.runId, schedulableNodes: Math.max(1, t.run.workers?.length ?? 1),
-      log: (line) => process.stderr.write(`${line}\n`) }, input, options.podSecurity ?? 'restricted');
+    const report = await runAudit(auditPlaceOf(t), input, options.podSecurity ?? 'restricted');
     const dir = join(t.run.reportsDir, `audit-${input.workload.name}`);
     mkdirSync(dir, { recursive: true });
     const markdown = scorecardMarkdown(report);
