@@ -2,12 +2,12 @@
 // wait until the rollout is complete, the old pods are gone and the traffic has moved, then stop the
 // load and collect the ledger, the pod timeline and the old pods' termination verdicts.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PolicyV1Api } from '@kubernetes/client-node';
-import { deploymentRolledOut } from '../kit/conditions.ts';
+import { PolicyV1Api, type V1Pod } from '@kubernetes/client-node';
+import { deploymentRolledOut, statefulSetReady } from '../kit/conditions.ts';
 import { listEvents } from '../kit/events.ts';
 import type { Kube } from '../kit/kube.ts';
 import { pollUntil, PollTimeoutError } from '../kit/poll.ts';
-import { deployments } from '../kit/sources.ts';
+import { deployments, statefulSets } from '../kit/sources.ts';
 import { TIMEOUTS } from '../kit/timeouts.ts';
 import { abandonWaits, waitFor } from '../kit/wait.ts';
 import { WINDOW_TAIL_MS } from './load-rule.ts';
@@ -79,10 +79,17 @@ export interface RolloutRun {
   spec: WorkloadSpec;
   plan: LoadPlan;
   loadWhere: 'host' | 'pod';
+  /**
+   * Whether each answer names the pod that sent it (the reference workloads' /hostname), so the traffic's move to the
+   * end version is judged; a workload the harness did not write answers as it likes, and only its failures count.
+   */
+  attributed: boolean;
   ledger: RawLedger;
   phases: Phases;
   podEvents: PodEvent[];
   oldPods: GracefulVerdict[];
+  /** The disruption's own evidence (DisruptionDone.evidence). */
+  evidence?: Record<string, unknown>;
 }
 
 const MANIFEST = 'rollout-workload.yaml';
@@ -147,6 +154,39 @@ export async function deployWorkload(env: Pick<RolloutEnv, 'kube' | 'ns' | 'appl
   return service;
 }
 
+/**
+ * What the load and the disruption act on: a workload serving behind a Service, deployed by the driver (the reference
+ * workloads) or by someone else (the audit applies the user's objects). `spec` describes it for the report; its
+ * versions are what `versionOf` reads from a pod (the reference's version label, or the controller's own hash).
+ */
+export interface UnderLoadTarget {
+  spec: WorkloadSpec;
+  kind: 'Deployment' | 'StatefulSet';
+  /** Its pods' label selector (the API's query string). */
+  selector: string;
+  versionOf(pod: V1Pod): string | undefined;
+  service: RolloutService;
+  /** Whether an answer names its pod (identify), so the last answers' version is judged (RolloutRun.attributed). */
+  attributed: boolean;
+}
+
+/** The reference workload `spec` as the driver deploys it: its pods by name label, its versions by the version label. */
+export function referenceTarget(spec: WorkloadSpec, service: RolloutService): UnderLoadTarget {
+  return { spec, kind: 'Deployment', selector: `${NAME_LABEL}=${spec.name}`, versionOf: (pod) => pod.metadata?.labels?.[VERSION_LABEL], service, attributed: true };
+}
+
+/** Waits until the target's controller has every replica ready on its current template (after a change or an eviction). */
+export async function waitWhole(ctx: Pick<DisruptionContext, 'kube' | 'ns' | 'log' | 'timeoutMs'>, target: Pick<UnderLoadTarget, 'spec' | 'kind'>,
+  description: string): Promise<void> {
+  const { kube, ns } = ctx;
+  const name = target.spec.name;
+  if (target.kind === 'StatefulSet') {
+    return void await waitFor({ ...statefulSets(kube, ns, { name }), description, predicate: statefulSetReady(target.spec.replicas), timeoutMs: ctx.timeoutMs, log: ctx.log });
+  }
+  const deployment = await kube.apps.readNamespacedDeployment({ name, namespace: ns });
+  await waitFor({ ...deployments(kube, ns, { name }), description, predicate: deploymentRolledOut(deployment.metadata?.generation ?? 1), timeoutMs: ctx.timeoutMs, log: ctx.log });
+}
+
 /** What the disruption may use while it runs: the cluster, the pods as watched, and the ledger's time axis. */
 export interface DisruptionContext {
   kube: Kube;
@@ -167,8 +207,12 @@ export interface DisruptionDone {
   settledAt: number;
   /** When the last pod it ended was gone. */
   endedPodsGoneAt: number;
-  /** The pods it ended (by name): the old version's, or the evicted ones. */
+  /** The pods it ended, by uid (a StatefulSet's replacement has the same name): the old version's, or the evicted ones. */
   endedPods: string[];
+  /** The versions it moved between, when only the change itself tells them (a restart's new template hash). */
+  versions?: { from: string; to: string };
+  /** What it saw beside the requests, for the check's verdict (a drain's evictions granted at once). */
+  evidence?: Record<string, unknown>;
 }
 
 /**
@@ -180,7 +224,7 @@ export interface Disruption {
   describe: string;
   /** The version the last answers must come from (the new one for a rollout, the only one for a drain). */
   endVersion(spec: WorkloadSpec): string;
-  perform(ctx: DisruptionContext, spec: WorkloadSpec): Promise<DisruptionDone>;
+  perform(ctx: DisruptionContext, target: UnderLoadTarget): Promise<DisruptionDone>;
   /** Undoes what must not outlive the check (a cordon), pass or fail. */
   cleanUp?(ctx: Pick<DisruptionContext, 'kube' | 'log'>): Promise<void>;
 }
@@ -189,7 +233,7 @@ export interface Disruption {
 export const rollingUpdate: Disruption = {
   describe: 'rolling update',
   endVersion: (spec) => spec.to.name,
-  async perform(ctx, spec) {
+  async perform(ctx, { spec }) {
     const { kube, ns } = ctx;
     const patched = await kube.apps.patchNamespacedDeployment({ name: spec.name, namespace: ns, body: versionPatch(spec) });
     const startedAt = ctx.onAxis(Date.now());
@@ -202,26 +246,48 @@ export const rollingUpdate: Disruption = {
       timeoutMs: ctx.timeoutMs,
       intervalMs: 100,
     });
-    const endedPods = [...ctx.observer.pods.values()].filter((p) => p.version === spec.from.name).map((p) => p.name);
+    const endedPods = [...ctx.observer.pods.entries()].filter(([, p]) => p.version === spec.from.name).map(([uid]) => uid);
     return { startedAt, settledAt, endedPodsGoneAt: ctx.onAxis(Date.now()), endedPods };
   },
 };
 
 export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: LoadPlan, timeoutMs: number = TIMEOUTS.rollout,
   disruption: Disruption = rollingUpdate): Promise<RolloutRun> {
-  const log = logOf(env);
-  const { kube, ns } = env;
-  const observer = new PodObserver(kube, ns, `${NAME_LABEL}=${spec.name}`, (pod) => pod.metadata?.labels?.[VERSION_LABEL]);
-  const endVersion = disruption.endVersion(spec);
-  const marks: DisruptionMark[] = [];
-  let load: LoadSource | undefined;
+  const observer = new PodObserver(env.kube, env.ns, `${NAME_LABEL}=${spec.name}`, (pod) => pod.metadata?.labels?.[VERSION_LABEL]);
   try {
     // Watching from before the workload exists: a pod that cannot run fails the check at once.
     await observer.start();
     const service = await deployWorkload(env, spec, observer, timeoutMs);
+    return await underLoad(env, referenceTarget(spec, service), plan, disruption, { timeoutMs, observer });
+  } finally {
+    observer.stop();
+    await removeWorkload(env.kube, env.ns, spec.name);
+  }
+}
+
+/** Where a workload is put under load: the cluster, and how the load is started (host or in-cluster pod). */
+export type UnderLoadEnv = Pick<RolloutEnv, 'kube' | 'ns' | 'startLoad' | 'log'>;
+
+/**
+ * The check's core, on a workload that already serves: start the load, perform the disruption, keep the load on
+ * through its window (and, when answers are attributed, until the traffic moved to the end version), stop it, and
+ * return the ledger, the phases and the ended pods' terminations. `observer` when the caller already watches the pods.
+ */
+export async function underLoad(env: UnderLoadEnv, target: UnderLoadTarget, plan: LoadPlan, disruption: Disruption,
+  options: { timeoutMs?: number; observer?: PodObserver } = {}): Promise<RolloutRun> {
+  const log = logOf(env);
+  const { kube, ns } = env;
+  const timeoutMs = options.timeoutMs ?? TIMEOUTS.rollout;
+  const own = options.observer === undefined;
+  const observer = options.observer ?? new PodObserver(kube, ns, target.selector, target.versionOf);
+  const marks: DisruptionMark[] = [];
+  let spec = target.spec;
+  let load: LoadSource | undefined;
+  try {
+    if (own) await observer.start();
     const identity = (): Identity => ({ podVersions: observer.podVersions(), versions: [...new Set([spec.from.name, spec.to.name])] });
     const versionOf = (answer: string) => resolveAnswer(answer, identity()).version;
-    load = await env.startLoad({ ...plan, path: spec.requestPath, identify: spec.identify }, service);
+    load = await env.startLoad({ ...plan, path: spec.requestPath, identify: spec.identify }, target.service);
     const source = load;
     const until = (description: string, done: () => boolean) =>
       pollUntil({ description, probe: async () => source.progress(), done, show: describeProgress, timeoutMs, intervalMs: 100 });
@@ -231,35 +297,40 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
 
     log(`${disruption.describe} of ${spec.name} under load (${describeProgress(source.progress())})`);
     const done = await disruption.perform({ kube, ns, observer, onAxis, timeoutMs, log,
-      mark: (label) => { marks.push({ at: onAxis(Date.now()), label }); } }, spec);
+      mark: (label) => { marks.push({ at: onAxis(Date.now()), label }); } }, target);
+    if (done.versions) spec = { ...spec, from: { ...spec.from, name: done.versions.from }, to: { ...spec.to, name: done.versions.to } };
+    const endVersion = disruption.endVersion(spec);
     const windowEndAt = done.endedPodsGoneAt + WINDOW_TAIL_MS;
     await until(`the load to run through the disruption's window (${WINDOW_TAIL_MS} ms past the last ended pod)`, () => onAxis(Date.now()) >= windowEndAt);
     // Waited for, not forever: a client can stay stuck on something else (seen with an undrained workload: a
     // pooled keep-alive connection that had reached another test's pod through a stale kube-proxy rule kept
     // answering 404 for minutes). The ledger's tail then says "does not end on the new version", in the verdict.
-    const moved = await pollUntil({
-      description: `the last ${plan.movedTailSize} answers of every mode from ${endVersion}`,
-      probe: async () => source.progress(),
-      done: () => trafficMoved(source.progress(), endVersion, versionOf, plan.movedTailSize),
-      show: describeProgress,
-      timeoutMs: TIMEOUTS.assert,
-      intervalMs: 100,
-    }).then(() => true, (err: unknown) => {
-      if (err instanceof PollTimeoutError) return false;
-      throw err;
-    });
-    if (!moved) log(`traffic did not move wholly to ${endVersion} within ${TIMEOUTS.assert / 1000} s: ${describeProgress(source.progress())}`);
-    const trafficMovedAt = moved ? onAxis(Date.now()) : undefined;
+    let trafficMovedAt: number | undefined;
+    if (target.attributed) {
+      const moved = await pollUntil({
+        description: `the last ${plan.movedTailSize} answers of every mode from ${endVersion}`,
+        probe: async () => source.progress(),
+        done: () => trafficMoved(source.progress(), endVersion, versionOf, plan.movedTailSize),
+        show: describeProgress,
+        timeoutMs: TIMEOUTS.assert,
+        intervalMs: 100,
+      }).then(() => true, (err: unknown) => {
+        if (err instanceof PollTimeoutError) return false;
+        throw err;
+      });
+      if (!moved) log(`traffic did not move wholly to ${endVersion} within ${TIMEOUTS.assert / 1000} s: ${describeProgress(source.progress())}`);
+      if (moved) trafficMovedAt = onAxis(Date.now());
+    }
     await until(`${plan.minRequestsPerMode} requests per mode`, () => minTotal(source.progress()) >= plan.minRequestsPerMode);
 
     const raw = await source.stop();
     load = undefined;
     const loadStoppedAt = onAxis(Date.now());
     log(`load stopped: ${raw.records.length} requests`);
-    const ledger = { ...raw, records: resolveAnswers(raw.records, identity()) };
+    const ledger = target.attributed ? { ...raw, records: resolveAnswers(raw.records, identity()) } : raw;
     const reasons = await eventReasonsByPod(kube, ns);
     const ended = new Set(done.endedPods);
-    const oldPods = [...observer.pods.values()].filter((p) => ended.has(p.name))
+    const oldPods = [...observer.pods.entries()].filter(([uid]) => ended.has(uid)).map(([, p]) => p)
       .map((p) => judgeTermination(p, reasons.get(p.name)));
     return {
       disruption: disruption.describe,
@@ -267,17 +338,18 @@ export async function runRollout(env: RolloutEnv, spec: WorkloadSpec, plan: Load
       spec,
       plan,
       loadWhere: source.where,
+      attributed: target.attributed,
       ledger,
       phases: { patchedAt: done.startedAt, rolledOutAt: done.settledAt, oldPodsGoneAt: done.endedPodsGoneAt,
         ...(trafficMovedAt !== undefined ? { trafficMovedAt } : {}), loadStoppedAt, windowStartAt: done.startedAt, windowEndAt },
       podEvents: observer.events.map((e) => ({ ...e, at: onAxis(e.at) })),
       oldPods,
+      ...(done.evidence ? { evidence: done.evidence } : {}),
     };
   } finally {
     await load?.stop().catch(() => undefined);
-    observer.stop();
+    if (own) observer.stop();
     await disruption.cleanUp?.({ kube, log }).catch((err: unknown) => log(`could not undo the ${disruption.describe}: ${String(err)}`));
-    await removeWorkload(kube, ns, spec.name);
   }
 }
 

@@ -13,6 +13,7 @@ export interface RolloutOutcome {
   disruption?: string;
   overall: Figures;
   byMode: Partial<Record<ConnectionMode, Figures>>;
+  /** Per mode, whether its last answers came from the end version; empty when answers name no pod (not judged). */
   endsOnNewVersion: Partial<Record<ConnectionMode, boolean>>;
   /** The load rule per mode over the rollout window (load-rule.ts). */
   load: Partial<Record<ConnectionMode, ModeLoad>>;
@@ -50,7 +51,8 @@ export function rolloutOutcome(caseName: string, run: RolloutRun): RolloutOutcom
     modes[mode] = deriveFigures(group);
     const failed = failureIntervals(group);
     if (failed.length) failedSpan[mode] = [failed[0]![0], failed.at(-1)![1]];
-    ends[mode] = tailAnsweredBy(group, run.spec.to.name, run.plan.movedTailSize);
+    // Only answers that name their pod tell a version (RolloutRun.attributed); the others are judged by failures alone.
+    if (run.attributed !== false) ends[mode] = tailAnsweredBy(group, run.spec.to.name, run.plan.movedTailSize);
     load[mode] = judgeShared(group, run.phases.windowStartAt, run.phases.windowEndAt, rule, mode, run.ledger.generators);
   }
   return {
@@ -107,7 +109,7 @@ export function modeLine(mode: string, f: Figures, load?: ModeLoad): string {
 /** One line with every count that matters, for failure messages and logs. */
 export function countsLine(o: RolloutOutcome): string {
   const modes = Object.entries(o.byMode).map(([mode, f]) => modeLine(mode, f, o.load[mode as ConnectionMode]));
-  const ends = Object.entries(o.endsOnNewVersion).map(([mode, ok]) => `${mode} ${ok ? 'yes' : 'NO'}`).join(', ');
+  const ends = Object.entries(o.endsOnNewVersion).map(([mode, ok]) => `${mode} ${ok ? 'yes' : 'NO'}`).join(', ') || 'not judged (answers name no pod)';
   if (o.disruption === 'node drain') {
     return `${modes.join('; ')}; drain ${o.rolloutSeconds} s; evicted pods graceful ${o.oldPodsGraceful}/${o.oldPodsTotal}; ends served: ${ends}`;
   }

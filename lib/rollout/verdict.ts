@@ -48,7 +48,7 @@ export function zeroLossVerdict(o: RolloutOutcome, minRequestsPerMode: number, n
       const when = span ? `, from ${(span[0] / 1000).toFixed(1)} to ${(span[1] / 1000).toFixed(1)} s` : '';
       problems.push(`${mode}: ${f.failed} of ${f.total} requests failed (${causes}), ${f.disruptionSeconds} s disrupted${when}`);
     }
-    if (!o.endsOnNewVersion[mode as keyof typeof o.endsOnNewVersion]) problems.push(`${mode}: the last answers did not all come from ${newVersion}`);
+    if (o.endsOnNewVersion[mode as keyof typeof o.endsOnNewVersion] === false) problems.push(`${mode}: the last answers did not all come from ${newVersion}`);
   }
   if (o.oldPodsTotal === 0) problems.push('no old pod was observed terminating');
   if (o.oldPodsGraceful < o.oldPodsTotal) problems.push(`only ${o.oldPodsGraceful} of ${o.oldPodsTotal} old pods terminated gracefully`);

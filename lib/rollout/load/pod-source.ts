@@ -25,6 +25,8 @@ export interface PodLoadEnv {
   image: string;
   /** How many generator pods share the load (WC_ROLLOUT_LOAD_PODS); 1 when unset. */
   pods?: number;
+  /** The generator's name (its ConfigMap, and its pods' names), for several loads in one namespace at once; NAME when unset. */
+  name?: string;
 }
 
 /** The generator's ConfigMap, and its pod's name when it runs alone. */
@@ -32,8 +34,8 @@ const NAME = 'wc-loadgen';
 const CONTAINER = 'loadgen';
 
 /** The generator pods' names: the one pod keeps its name, several are numbered from 1. */
-export function generatorNames(pods: number): string[] {
-  return pods === 1 ? [NAME] : Array.from({ length: pods }, (_, i) => `${NAME}-${i + 1}`);
+export function generatorNames(pods: number, name = NAME): string[] {
+  return pods === 1 ? [name] : Array.from({ length: pods }, (_, i) => `${name}-${i + 1}`);
 }
 
 // How many times the generator's pod is created when the runtime fails to start its container (StartError,
@@ -42,13 +44,13 @@ export function generatorNames(pods: number): string[] {
 const START_ATTEMPTS = 3;
 
 export async function startPodLoad(env: PodLoadEnv, settings: LoadSettings): Promise<LoadSource> {
-  const names = generatorNames(env.pods ?? 1);
+  const names = generatorNames(env.pods ?? 1, env.name);
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(env, settings, names);
     } catch (err) {
       const reason = (await Promise.all(names.map((name) => startErrorOf(env.kube, env.ns, name)))).find((r) => r !== undefined);
-      await removePodLoad(env.kube, env.ns, names);
+      await removePodLoad(env.kube, env.ns, names, env.name);
       if (!reason || attempt >= START_ATTEMPTS) throw err;
       process.stderr.write(`[wc] the runtime failed to start the load generator's container (${reason}); creating it again (${attempt + 1} of ${START_ATTEMPTS})\n`);
     }
@@ -63,10 +65,11 @@ async function startErrorOf(kube: Kube, ns: string, name: string): Promise<strin
 }
 
 async function startOnce(env: PodLoadEnv, settings: LoadSettings, names: string[]): Promise<LoadSource> {
-  await env.apply('rollout-loadgen-bundle.yaml', { NAME, BOOT_JSON: JSON.stringify(BOOT_SCRIPT), BUNDLE_B64: packBundle(bundleFiles()).toString('base64') });
+  const bundle = env.name ?? NAME;
+  await env.apply('rollout-loadgen-bundle.yaml', { NAME: bundle, BOOT_JSON: JSON.stringify(BOOT_SCRIPT), BUNDLE_B64: packBundle(bundleFiles()).toString('base64') });
   // JSON string literals are valid double-quoted YAML scalars.
   const share = JSON.stringify(JSON.stringify(shareOf(settings, names.length)));
-  for (const name of names) await env.apply('rollout-loadgen.yaml', { NAME: name, BUNDLE: NAME, LOADGEN_IMAGE: env.image, SETTINGS_JSON: share });
+  for (const name of names) await env.apply('rollout-loadgen.yaml', { NAME: name, BUNDLE: bundle, LOADGEN_IMAGE: env.image, SETTINGS_JSON: share });
   // A pod that never reports stops the others' log readers before the start fails (startPodLoad removes the pods).
   const halt = new AbortController();
   const followed = await Promise.allSettled(names.map((name) => follow(env.kube, env.ns, name, halt.signal)));
@@ -80,10 +83,10 @@ async function startOnce(env: PodLoadEnv, settings: LoadSettings, names: string[
 }
 
 /** Deletes the generator's Pods and ConfigMap and waits until the Pods are gone, so the next case can reuse the names. */
-export async function removePodLoad(kube: Kube, ns: string, names: readonly string[] = [NAME]): Promise<void> {
+export async function removePodLoad(kube: Kube, ns: string, names: readonly string[] = [NAME], bundle = NAME): Promise<void> {
   await Promise.all([
     ...names.map((name) => kube.core.deleteNamespacedPod({ name, namespace: ns, gracePeriodSeconds: 0 }).catch(() => undefined)),
-    kube.core.deleteNamespacedConfigMap({ name: NAME, namespace: ns }).catch(() => undefined),
+    kube.core.deleteNamespacedConfigMap({ name: bundle, namespace: ns }).catch(() => undefined),
   ]);
   await Promise.all(names.map((name) => waitFor({ ...pods(kube, ns, { name }), description: `the load generator pod ${name} to be gone`,
     predicate: gone(), timeoutMs: TIMEOUTS.delete })));
@@ -160,7 +163,7 @@ function alone(env: PodLoadEnv, settings: LoadSettings, p: FollowedPod): LoadSou
         const ledger = await p.stop();
         return { ...ledger, startedAtEpochMs: p.clock.epochMs, clock: { ...p.clock.evidence, podEpochMs: ledger.startedAtEpochMs } };
       } finally {
-        await removePodLoad(env.kube, env.ns);
+        await removePodLoad(env.kube, env.ns, [p.pod.name], env.name);
       }
     },
   };
@@ -184,7 +187,7 @@ function together(env: PodLoadEnv, settings: LoadSettings, followed: FollowedPod
         const ledgers = await Promise.all(followed.map((p) => p.stop()));
         return mergeLedgers(ledgers.map((ledger, i) => ({ pod: pods[i]!, ledger, epochMs: followed[i]!.clock.epochMs, clock: followed[i]!.clock.evidence })));
       } finally {
-        await removePodLoad(env.kube, env.ns, pods.map((p) => p.name));
+        await removePodLoad(env.kube, env.ns, pods.map((p) => p.name), env.name);
       }
     },
   };

@@ -19,12 +19,14 @@ export interface RolloutFiles {
 export function phaseMarkers(run: RolloutRun): TimelineMarker[] {
   const p = run.phases;
   const drain = run.disruption === 'node drain';
+  // A drain, an eviction or a deletion changes no version: its own marks say when it acted.
+  const sameVersion = run.spec.from.name === run.spec.to.name;
   return [
-    ...(drain ? [] : [{ at: p.patchedAt, label: `patched to ${run.spec.to.name}` }]),
+    ...(sameVersion ? [] : [{ at: p.patchedAt, label: `patched to ${run.spec.to.name}` }]),
     ...(run.marks ?? []),
-    { at: p.rolledOutAt, label: drain ? 'replicas available again' : 'rollout complete' },
-    { at: p.oldPodsGoneAt, label: drain ? 'last evicted pod gone' : `last ${run.spec.from.name} pod gone` },
-    ...(p.trafficMovedAt !== undefined && !drain ? [{ at: p.trafficMovedAt, label: 'traffic moved' }] : []),
+    { at: p.rolledOutAt, label: sameVersion ? 'replicas available again' : 'rollout complete' },
+    { at: p.oldPodsGoneAt, label: drain ? 'last evicted pod gone' : sameVersion ? 'last ended pod gone' : `last ${run.spec.from.name} pod gone` },
+    ...(p.trafficMovedAt !== undefined && !sameVersion ? [{ at: p.trafficMovedAt, label: 'traffic moved' }] : []),
   ].sort((a, b) => a.at - b.at);
 }
 
@@ -55,7 +57,7 @@ export async function writeRolloutReport(reportsDir: string, title: string, run:
   const f = outcome.overall;
   await writeFile(files.svg, timelineSvg({
     title,
-    subtitle: `${run.disruption === 'node drain' ? `node drain, ${run.spec.from.name}` : `${run.spec.from.name} → ${run.spec.to.name}`} · ${f.total.toLocaleString('en-US')} requests, ` +
+    subtitle: `${run.spec.from.name === run.spec.to.name ? `${run.disruption}, ${run.spec.from.name}` : `${run.spec.from.name} → ${run.spec.to.name}`} · ${f.total.toLocaleString('en-US')} requests, ` +
       `${f.failed.toLocaleString('en-US')} failed, ${f.disruptionSeconds} s disrupted · ${run.disruption === 'node drain' ? 'drain' : 'rollout'} ${outcome.rolloutSeconds} s · ` +
       `modes: ${Object.keys(outcome.byMode).join(' + ')} · load from ${run.loadWhere}`,
     // One version when nothing changes it (a drain): each is a colour and a stack layer, so never twice.

@@ -38,6 +38,8 @@ function stopEvents(events: readonly string[] | undefined): string {
 
 export function rolloutMarkdown(m: MarkdownInput): string {
   const o = m.outcome;
+  // Not judged when the answers name no pod (a workload the harness did not write).
+  const endsCell = (ends: boolean | undefined) => ends === undefined ? 'not judged' : ends ? 'yes' : 'no';
   const modeRows = Object.entries(o.byMode).map(([mode, f]) => [
     mode,
     n(f.total),
@@ -46,7 +48,7 @@ export function rolloutMarkdown(m: MarkdownInput): string {
     String(f.disruptionSeconds),
     f.ratePerSecond.toFixed(1),
     `${f.latencyMs.p50.toFixed(1)} / ${f.latencyMs.p99.toFixed(1)} / ${f.latencyMs.max.toFixed(1)}`,
-    o.endsOnNewVersion[mode as keyof typeof o.endsOnNewVersion] ? 'yes' : 'no',
+    endsCell(o.endsOnNewVersion[mode as keyof typeof o.endsOnNewVersion]),
   ]);
   // The load rule (load-rule.ts): what was sent while the old pods went away, apart from the total.
   const loadRows = Object.entries(o.load ?? {}).map(([mode, l]) => [
