@@ -1,28 +1,30 @@
 // The audit of one workload: its objects applied into a namespace the caller made (lib/audit/input.ts found them), then
 // each check of lib/checks/ run on it in turn, the same functions the behaviour tests run on the reference workloads.
 // The caller owns the namespace (made and removed as every test file's is); this creates only inside it.
+import { join } from 'node:path';
 import type { KubernetesObject, V1LabelSelector } from '@kubernetes/client-node';
-import { deletionCheck } from '../checks/deletion.ts';
+import { DELETION_QUESTION, deletionUnderLoadVerdict } from '../checks/deletion.ts';
+import { EVICTION_QUESTION, evictionBlockedVerdict, evictionVerdict } from '../checks/eviction.ts';
+import { RESTART_QUESTION, restartVerdict } from '../checks/restart.ts';
 import { observeStartup, startupVerdict } from '../checks/startup.ts';
 import { redundancyVerdict } from '../checks/redundancy.ts';
 import { resourcesVerdict } from '../checks/resources.ts';
+import { checkUnderLoad, type LoadPlace } from '../checks/under-load.ts';
 import type { Verdict } from '../checks/verdict.ts';
-import { isPodReady } from '../kit/conditions.ts';
-import { containerStatus } from '../kit/containers.ts';
 import type { TestNamespace } from '../kit/fixture.ts';
-import type { Place } from '../kit/kube.ts';
 import { runLabels } from '../kit/labels.ts';
 import { applyObjects, stampLabels } from '../kit/manifests.ts';
-import { pods } from '../kit/sources.ts';
 import { TIMEOUTS } from '../kit/timeouts.ts';
-import { waitFor } from '../kit/wait.ts';
-import type { AuditInput } from './input.ts';
+import { podDeletion } from '../rollout/deletion.ts';
+import type { LoadPlan, UnderLoadTarget } from '../rollout/driver.ts';
+import { EvictionRefused, evictAll } from '../rollout/eviction.ts';
+import { rollingRestart } from '../rollout/restart.ts';
+import type { AuditInput, WorkloadKind } from './input.ts';
 
-export interface AuditPlace extends Place {
+export interface AuditPlace extends LoadPlace {
   runId: string;
   /** How many nodes an ordinary workload can be scheduled onto (the run's schedulable workers; 1 on a one-node cluster). */
   schedulableNodes: number;
-  log(line: string): void;
 }
 
 export interface AuditReport {
@@ -36,11 +38,20 @@ export interface AuditReport {
   durationSeconds: number;
 }
 
-/** Where a test file's namespace audits: its connection and run, the run's schedulable workers (1 on a one-node cluster), stderr. */
-export function auditPlaceOf(t: TestNamespace): AuditPlace {
+/**
+ * Where a test file's namespace audits `name`: its connection and run, the run's schedulable workers (1 on a one-node
+ * cluster), the load generator's image, the reports in <reports>/audit-<name>/, stderr.
+ */
+export function auditPlaceOf(t: TestNamespace, name: string): AuditPlace {
+  const loadgenImage = t.run.images.loadgen;
+  if (!loadgenImage) throw new Error('the audit\'s load needs the load generator\'s image: run with WC_OFFLINE=1 (the offline build makes it) or set WC_LOADGEN_IMAGE');
   return { kube: t.kube, ns: t.ns, runId: t.run.runId, schedulableNodes: Math.max(1, t.run.workers?.length ?? 1),
+    apply: (file, vars) => t.apply(file, vars), loadgenImage, reportsDir: auditReportsDir(t.run.reportsDir, name),
     log: (line) => process.stderr.write(`${line}\n`) };
 }
+
+/** The audit's own directory of reports: the scorecard, its JSON, and each check under load's ledger and timeline. */
+export const auditReportsDir = (reports: string, name: string): string => join(reports, `audit-${name}`);
 
 /** A label selector as the API's query string: matchLabels and matchExpressions. */
 export function selectorString(selector: V1LabelSelector): string {
@@ -56,8 +67,34 @@ export function selectorString(selector: V1LabelSelector): string {
   return [...labels, ...expressions].join(',');
 }
 
-/** Applies the workload and runs every check: start-up, redundancy, deletion, resources. */
-export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity: AuditReport['podSecurity'] = 'restricted'): Promise<AuditReport> {
+/** The audit's load: both connection modes at `rate` each, at least 10 s of it, the rollout wing's load rule. */
+export function auditLoadPlan(rate = AUDIT_RATE): LoadPlan {
+  return { modes: ['fresh', 'keepalive'], ratePerSecond: rate, concurrency: 1024, timeoutMs: 10_000,
+    minRequestsPerMode: rate * 10, warmupRequestsPerMode: rate * 2, movedTailSize: 100, maxSendGapMs: 1000 };
+}
+
+/**
+ * Requests per second per connection mode, unless --rate: enough that a second of lost endpoints costs dozens of
+ * requests (a loss cannot hide), light enough for several audits beside a suite on a 2-core machine.
+ */
+export const AUDIT_RATE = 50;
+
+/** The label that tells a pod's template apart: the controller's own hash. */
+const versionLabel = (kind: WorkloadKind) => (kind === 'StatefulSet' ? 'controller-revision-hash' : 'pod-template-hash');
+
+/** A check that threw (a wait that timed out, an API refusal) is a failed verdict saying so; the audit goes on. */
+async function guarded(check: string, question: string, run: () => Promise<Verdict>): Promise<Verdict> {
+  try {
+    return await run();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { check, question, verdict: 'fail', summary: `the check could not complete: ${message}`, evidence: { error: message }, static: [] };
+  }
+}
+
+/** Applies the workload and runs every check: start-up, redundancy, then under load deletion, rolling restart, eviction, then resources. */
+export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity: AuditReport['podSecurity'] = 'restricted',
+  plan: LoadPlan = auditLoadPlan()): Promise<AuditReport> {
   const started = Date.now();
   const { workload, target } = input;
   const spec = workload.object.spec;
@@ -67,6 +104,7 @@ export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity
   const selector = selectorString(spec.selector);
   const checks: Verdict[] = [];
   const step = (line: string) => place.log(`[audit] ${workload.kind}/${workload.name}: ${line}`);
+  const said = () => step(`${checks.at(-1)!.check}: ${checks.at(-1)!.verdict}: ${checks.at(-1)!.summary}`);
 
   step(`applying ${input.objects.length} object(s) into ${place.ns}`);
   await applyObjects(place.kube, place.ns, input.objects.map((o) => stampLabels(structuredClone(o) as KubernetesObject, runLabels(place.runId))));
@@ -74,33 +112,59 @@ export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity
   step(`start-up: waiting for ${replicas} pod(s) Ready (or a restart)`);
   const starts = await observeStartup(place, selector, replicas, container.name, TIMEOUTS.workload);
   checks.push(startupVerdict(starts, container));
-  step(`start-up: ${checks.at(-1)!.verdict}: ${checks.at(-1)!.summary}`);
+  said();
 
   const current = async () => (await place.kube.core.listNamespacedPod({ namespace: place.ns, labelSelector: selector })).items
     .filter((p) => !p.metadata?.deletionTimestamp);
-  checks.push(redundancyVerdict(workload.kind, replicas, podSpec, await current(), place.schedulableNodes));
-  step(`redundancy: ${checks.at(-1)!.verdict}: ${checks.at(-1)!.summary}`);
+  const pods = await current();
+  checks.push(redundancyVerdict(workload.kind, replicas, podSpec, pods, place.schedulableNodes));
+  said();
 
+  // Under load: the user's workload as the rollout wing's target, its versions by the controller's hash; its answers
+  // name no pod, so only failures are judged (every request counted by cause).
+  const label = versionLabel(workload.kind);
+  const version = pods.map((p) => p.metadata?.labels?.[label]).find(Boolean) ?? 'current';
   const grace = podSpec.terminationGracePeriodSeconds ?? 30;
-  // A pod whose container runs (Ready ones first): one waiting in a restart back-off has no process to signal.
-  const victim = await waitFor({ ...pods(place.kube, place.ns, { labelSelector: selector }), description: `a pod of ${workload.name} whose ${container.name} runs`,
-    predicate: (items) => {
-      const running = items.filter((p) => !p.metadata?.deletionTimestamp && containerStatus(p, container.name)?.state?.running)
-        .sort((a, b) => Number(isPodReady(b)) - Number(isPodReady(a)) || a.metadata!.name!.localeCompare(b.metadata!.name!));
-      return running[0] ? { done: true, value: running[0].metadata!.name! } : { done: false, note: `${items.length} pod(s), none running ${container.name}` };
-    }, timeoutMs: TIMEOUTS.pod });
-  step(`deletion: deleting ${victim} (grace ${grace} s)`);
-  checks.push(await deletionCheck(place, victim, container.name, grace));
-  step(`deletion: ${checks.at(-1)!.verdict}: ${checks.at(-1)!.summary}`);
-  // The next check reads every replica: the controller's replacement is waited for (created; it may never turn Ready).
-  await waitFor({ ...pods(place.kube, place.ns, { labelSelector: selector }), description: `${replicas} pod(s) of ${workload.name} again after the deletion`,
-    predicate: (items) => {
-      const live = items.filter((p) => !p.metadata?.deletionTimestamp);
-      return live.length >= replicas ? { done: true, value: live } : { done: false, note: `${live.length} of ${replicas}` };
-    }, timeoutMs: TIMEOUTS.pod });
+  const under: UnderLoadTarget = {
+    spec: { name: workload.name, image: container.image ?? '', args: container.args ?? [], port: target.port, readinessPath: '', requestPath: target.path,
+      identify: { from: 'body' }, replicas, terminationGracePeriodSeconds: grace, from: { name: version }, to: { name: version } },
+    kind: workload.kind, selector, versionOf: (pod) => pod.metadata?.labels?.[label],
+    service: { name: target.service.metadata?.name ?? workload.name, nodePort: 0 }, attributed: false,
+  };
+  const titled = (what: string) => `Audit of ${workload.kind}/${workload.name}: ${what} under load`;
 
+  step(`deletion: one pod deleted under load (grace ${grace} s)`);
+  checks.push(await guarded('deletion', DELETION_QUESTION, async () => {
+    const deletion = podDeletion(container.name);
+    const u = await checkUnderLoad(place, under, target.port, plan, deletion, 'deletion', titled('deletion of one pod'));
+    const deleted = deletion.deleted();
+    if (!deleted) throw new Error('the deletion did not capture the pod\'s exit');
+    return deletionUnderLoadVerdict(deleted.exit, grace, u);
+  }));
+  said();
+
+  step('rollout: a rolling restart under load (kubectl rollout restart)');
+  checks.push(await guarded('rollout', RESTART_QUESTION, async () =>
+    restartVerdict(await checkUnderLoad(place, under, target.port, plan, rollingRestart, 'rollout', titled('rolling restart')), container)));
+  said();
+
+  step('eviction: every pod evicted at once under load, as a drain of their nodes asks');
+  const hasBudget = input.budget !== undefined;
+  checks.push(await guarded('eviction', EVICTION_QUESTION, async () => {
+    const eviction = evictAll();
+    try {
+      const u = await checkUnderLoad(place, under, target.port, plan, eviction, 'eviction', titled('eviction of every pod'));
+      return evictionVerdict(workload.kind, hasBudget, eviction.evidence()!, u);
+    } catch (err) {
+      if (err instanceof EvictionRefused) return evictionBlockedVerdict(workload.kind, hasBudget, err.message);
+      throw err;
+    }
+  }));
+  said();
+
+  // OOM kills and restarts over the whole audit, on the pods now (their last state) and as counted.
   checks.push(resourcesVerdict(podSpec.containers, await current()));
-  step(`resources: ${checks.at(-1)!.verdict}: ${checks.at(-1)!.summary}`);
+  said();
 
   return {
     workload: { kind: workload.kind, name: workload.name, replicas },

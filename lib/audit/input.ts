@@ -26,7 +26,7 @@ export interface AuditTarget {
   port: number;
   /** The path the load requests (GET), and where that came from. */
   path: string;
-  pathFrom: 'option' | 'readiness probe' | 'default';
+  pathFrom: 'option' | 'liveness probe' | 'default';
 }
 
 export interface AuditInput {
@@ -52,6 +52,8 @@ export interface AuditOptions extends AuditInputOptions {
   files: string[];
   /** Pod Security level of the audit's namespace: restricted unless asked (`--pod-security baseline`). */
   podSecurity?: 'restricted' | 'baseline';
+  /** Requests per second per connection mode under load (`--rate`); AUDIT_RATE unless said. */
+  rate?: number;
 }
 
 /**
@@ -144,14 +146,18 @@ function servingPort(containers: readonly V1Container[]): { name?: string; port:
   return undefined;
 }
 
-/** The load's path: the option, else the first container's HTTP readiness probe path, else "/". */
+/**
+ * The load's path: the option, else the first container's HTTP liveness probe path, else "/". Not the readiness probe's:
+ * a draining pod fails it on purpose (that is what takes it out of the Service), so requests to it would count the
+ * drain itself as lost; the liveness path must keep answering while the pod drains, or the kubelet kills it.
+ */
 function loadPath(containers: readonly V1Container[], option: string | undefined): Pick<AuditTarget, 'path' | 'pathFrom'> {
   if (option !== undefined) {
     if (!option.startsWith('/')) throw new AuditInputError(`--path must start with "/", got "${option}"`);
     return { path: option, pathFrom: 'option' };
   }
-  const probe = containers.map((c) => c.readinessProbe?.httpGet?.path).find((p) => p !== undefined);
-  return probe ? { path: probe, pathFrom: 'readiness probe' } : { path: '/', pathFrom: 'default' };
+  const probe = containers.map((c) => c.livenessProbe?.httpGet?.path).find((p) => p !== undefined);
+  return probe ? { path: probe, pathFrom: 'liveness probe' } : { path: '/', pathFrom: 'default' };
 }
 
 /** Reads the files and finds the workload and what belongs to it. Throws AuditInputError (one sentence) on input it cannot use. */
@@ -197,7 +203,7 @@ export function auditInputOf(all: readonly KubernetesObject[], files: readonly s
     target = { service, created: true, port: port.port, ...path };
     notes.push(`no Service selects ${describe(workload.object)}: made ClusterIP Service/${service.metadata.name} for container port ${port.port}`);
   }
-  if (path.pathFrom !== 'option') notes.push(`load path ${path.path} (${path.pathFrom === 'readiness probe' ? 'the readiness probe\'s' : 'no --path, no HTTP readiness probe'})`);
+  if (path.pathFrom !== 'option') notes.push(`load path ${path.path} (${path.pathFrom === 'liveness probe' ? 'the liveness probe\'s' : 'no --path, no HTTP liveness probe'})`);
 
   const budget = all.find((o) => o.kind === 'PodDisruptionBudget' && selects((o as { spec?: { selector?: V1LabelSelector } }).spec?.selector, labels));
   const autoscaler = all.find((o) => o.kind === 'HorizontalPodAutoscaler' &&

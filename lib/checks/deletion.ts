@@ -4,19 +4,22 @@
 // function for the termination behaviour (its SIGTERM handler and its SIGTERM-ignoring control) and for the audit.
 import type { Place } from '../kit/kube.ts';
 import { actToFinishedSeconds, deletePodAndCaptureExit, type Exit } from '../kit/pod-exit.ts';
-import type { Verdict } from './verdict.ts';
+import { lossJudged, requestEvidence, type UnderLoad } from './under-load.ts';
+import { worst, type Verdict } from './verdict.ts';
 
 /** 128 + SIGKILL: the kubelet's kill at the grace period's end (or the OOM killer's, then with reason OOMKilled). */
 export const SIGKILL_EXIT = 137;
 /** 128 + SIGTERM: the signal's default action ended the process; it had no handler. */
 export const SIGTERM_EXIT = 143;
 
+export const DELETION_QUESTION = 'Does the app handle SIGTERM and exit by itself within its grace period, losing no request?';
+
 export function deletionVerdict(exit: Exit, graceSeconds: number): Verdict {
   const code = exit.terminated.exitCode;
   const actToExitSecondsAtMost = actToFinishedSeconds(exit);
   const evidence = { exitCode: code, reason: exit.terminated.reason ?? null, graceSeconds, actToExitSecondsAtMost: actToExitSecondsAtMost ?? null,
     killingEvent: exit.kubeletActed.message };
-  const base = { check: 'deletion', question: 'Does the app handle SIGTERM and exit by itself within its grace period?', evidence, static: [] };
+  const base = { check: 'deletion', question: DELETION_QUESTION, evidence, static: [] };
   const within = actToExitSecondsAtMost === undefined ? '' : `, at most ${actToExitSecondsAtMost} s after the kubelet acted`;
   if (code === 0) {
     return { ...base, verdict: 'pass', summary: `exited 0 on SIGTERM${within} (grace period ${graceSeconds} s)` };
@@ -36,4 +39,17 @@ export function deletionVerdict(exit: Exit, graceSeconds: number): Verdict {
 export async function deletionCheck(place: Place, pod: string, container: string, graceSeconds: number): Promise<Verdict> {
   const timeoutMs = (graceSeconds + 60) * 1000;
   return deletionVerdict(await deletePodAndCaptureExit(place, pod, container, timeoutMs), graceSeconds);
+}
+
+/**
+ * The deletion under load (lib/rollout/deletion.ts): how the container ended, as above, and the requests the deletion
+ * lost (a pod that exits at once on SIGTERM leaves connections kube-proxy still sends it to): fails on either.
+ */
+export function deletionUnderLoadVerdict(exit: Exit, graceSeconds: number, u: UnderLoad): Verdict {
+  const byExit = deletionVerdict(exit, graceSeconds);
+  const loss = lossJudged(u);
+  const summary = loss.level === 'fail'
+    ? `${loss.line}${byExit.verdict === 'pass' ? `; it ${byExit.summary}: exiting at once leaves requests kube-proxy still sends it; keep serving after SIGTERM until they stop (a drain), or add a preStop sleep` : `; ${byExit.summary}`}`
+    : `${byExit.summary}; ${loss.line}`;
+  return { ...byExit, verdict: worst([byExit.verdict, loss.level]), summary, evidence: { ...byExit.evidence, ...requestEvidence(u) } };
 }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { evictPod, type EvictionAnswer } from '../kit/evictions.ts';
 import { retrying } from '../kit/kube.ts';
 import { pollUntil } from '../kit/poll.ts';
+import { TIMEOUTS } from '../kit/timeouts.ts';
 import { waitWhole, type Disruption, type DisruptionContext } from './driver.ts';
 import { shortPodName } from './report/rollout-timeline-svg.ts';
 
@@ -23,10 +24,23 @@ export interface EvictionAsked {
   answer: EvictionAnswer;
 }
 
-/** Evicts each pod at once, each asking again after a refusal until granted; every answer marked and returned. */
-export async function evictEach(ctx: DisruptionContext, victims: readonly string[]): Promise<EvictionAsked[]> {
+/** The Eviction API kept refusing a pod for the whole bound: what a drain of its node would meet (it waits forever). */
+export class EvictionRefused extends Error {
+  readonly asked: EvictionAsked[];
+  constructor(message: string, asked: EvictionAsked[]) {
+    super(message);
+    this.asked = asked;
+    this.name = 'EvictionRefused';
+  }
+}
+
+/**
+ * Evicts each pod at once, each asking again after a refusal until granted, for at most `refusedForMs` (then
+ * EvictionRefused); every answer marked and returned.
+ */
+export async function evictEach(ctx: DisruptionContext, victims: readonly string[], refusedForMs = ctx.timeoutMs): Promise<EvictionAsked[]> {
   const asked: EvictionAsked[] = [];
-  const deadline = Date.now() + ctx.timeoutMs;
+  const deadline = Date.now() + refusedForMs;
   await Promise.all(victims.map(async (pod) => {
     for (let round = 1; ; round++) {
       const answer = await evictPod(ctx.kube, ctx.ns, pod);
@@ -35,7 +49,9 @@ export async function evictEach(ctx: DisruptionContext, victims: readonly string
       if (answer.granted) return void ctx.mark(`evicted ${shortPodName(pod)}`);
       ctx.mark(`refused ${shortPodName(pod)}: ${answer.status ?? '?'}${answer.byBudget ? ' DisruptionBudget' : ''}`);
       if (answer.status !== 429) throw new Error(`the eviction of ${pod} failed: ${answer.status} ${answer.message}`);
-      if (Date.now() + EVICTION_RETRY_MS > deadline) throw new Error(`the eviction of ${pod} was still refused after ${ctx.timeoutMs / 1000} s: ${answer.message}`);
+      if (Date.now() + EVICTION_RETRY_MS > deadline) {
+        throw new EvictionRefused(`the eviction of ${pod} was still refused after ${Math.round(refusedForMs / 1000)} s (${round} asks): ${answer.message}`, asked);
+      }
       await sleep(EVICTION_RETRY_MS);
     }
   }));
@@ -67,7 +83,11 @@ export interface EvictAllEvidence {
   asked: EvictionAsked[];
 }
 
-/** Every pod of the workload evicted at once, as a drain of all its nodes asks (no cordon: the replacements go anywhere). */
+/**
+ * Every pod of the workload evicted at once, as a drain of all its nodes asks (no cordon: the replacements go anywhere).
+ * A refusal that lasts longer than a pod takes to turn Ready (TIMEOUTS.pod) is a budget that lets nothing go: a drain
+ * would wait forever, so this stops with EvictionRefused.
+ */
 export function evictAll(): Disruption & { evidence(): EvictAllEvidence | undefined } {
   let seen: EvictAllEvidence | undefined;
   return {
@@ -84,7 +104,7 @@ export function evictAll(): Disruption & { evidence(): EvictAllEvidence | undefi
       const version = target.versionOf(live[0]!) ?? spec.from.name;
       const startedAt = ctx.onAxis(Date.now());
       ctx.log(`evicting every pod of ${spec.name} at once: ${victims.join(', ')}`);
-      const asked = await evictEach(ctx, victims);
+      const asked = await evictEach(ctx, victims, TIMEOUTS.pod);
       const first = asked.filter((a) => a.round === 1);
       seen = { replicas: victims.length, grantedAtOnce: first.filter((a) => a.answer.granted).length,
         refusedByBudget: asked.filter((a) => !a.answer.granted && a.answer.byBudget).length, asked };

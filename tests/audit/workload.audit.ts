@@ -5,7 +5,7 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { auditInput, auditPlaceOf, runAudit, scorecardMarkdown, type AuditOptions, type AuditReport } from '../../lib/audit/index.ts';
+import { auditInput, auditLoadPlan, auditPlaceOf, runAudit, scorecardMarkdown, type AuditOptions, type AuditReport } from '../../lib/audit/index.ts';
 import { startCase, useTestNamespace } from '../../lib/kit/index.ts';
 
 const options = JSON.parse(process.env.WC_AUDIT ?? '{}') as AuditOptions;
@@ -17,8 +17,9 @@ let audit: Promise<AuditReport>;
 
 beforeAll(() => {
   audit = startCase(async () => {
-    const report = await runAudit(auditPlaceOf(t), input, options.podSecurity ?? 'restricted');
-    const dir = join(t.run.reportsDir, `audit-${input.workload.name}`);
+    const place = auditPlaceOf(t, input.workload.name);
+    const report = await runAudit(place, input, options.podSecurity ?? 'restricted', auditLoadPlan(options.rate));
+    const dir = place.reportsDir;
     mkdirSync(dir, { recursive: true });
     const markdown = scorecardMarkdown(report);
     writeFileSync(join(dir, 'scorecard.md'), markdown);
@@ -37,5 +38,7 @@ async function check(name: string): Promise<void> {
 
 test(`${input.workload.kind}/${input.workload.name} start-up: every replica starts and turns Ready without a restart`, () => check('startup'));
 test(`${input.workload.kind}/${input.workload.name} redundancy: more than one replica keeps serving when one pod goes`, () => check('redundancy'));
-test(`${input.workload.kind}/${input.workload.name} deletion: handles SIGTERM and exits by itself within its grace period`, () => check('deletion'));
+test(`${input.workload.kind}/${input.workload.name} deletion: one pod deleted under load handles SIGTERM, exits by itself within its grace period and loses no request`, () => check('deletion'));
+test(`${input.workload.kind}/${input.workload.name} rollout: a rolling restart under load loses no request`, () => check('rollout'));
+test(`${input.workload.kind}/${input.workload.name} eviction: every pod evicted at once under load, its PodDisruptionBudget holds some back and no request is lost`, () => check('eviction'));
 test(`${input.workload.kind}/${input.workload.name} resources: no OOM kill under its limits`, () => check('resources'));

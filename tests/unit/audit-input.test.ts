@@ -77,10 +77,10 @@ data: { a: b }
     expect(input.notes[0]).toBe('no Service selects Deployment/web: made ClusterIP Service/web-audit for container port 8080');
   });
 
-  it('sends the load to the readiness probe\'s path unless --path is given', () => {
+  it('sends the load to the liveness probe\'s path (never the readiness one, which a draining pod fails on purpose) unless --path is given', () => {
     const probed = deployment('web').replace('ports: [{ name: http, containerPort: 8080 }]',
-      'ports: [{ name: http, containerPort: 8080 }]\n          readinessProbe: { httpGet: { path: /ready, port: http } }');
-    expect(auditInput(['a'], {}, files({ a: probed })).target).toMatchObject({ path: '/ready', pathFrom: 'readiness probe' });
+      'ports: [{ name: http, containerPort: 8080 }]\n          readinessProbe: { httpGet: { path: /ready, port: http } }\n          livenessProbe: { httpGet: { path: /live, port: http } }');
+    expect(auditInput(['a'], {}, files({ a: probed })).target).toMatchObject({ path: '/live', pathFrom: 'liveness probe' });
     expect(auditInput(['a'], { path: '/api' }, files({ a: probed })).target).toMatchObject({ path: '/api', pathFrom: 'option' });
     expect(fails(() => auditInput(['a'], { path: 'api' }, files({ a: probed })))).toBe('--path must start with "/", got "api"');
   });

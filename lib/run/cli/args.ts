@@ -46,14 +46,17 @@ export type Command =
   | { command: 'sweep'; kubeconfig?: string; context?: string }
   | { command: 'report'; reports?: string }
   | { command: 'audit'; files: string[]; workload?: string; path?: string; kubeconfig?: string; context?: string;
-    podSecurity?: 'restricted' | 'baseline'; reports?: string; keepCluster: boolean; loadImages?: string[] };
+    podSecurity?: 'restricted' | 'baseline'; reports?: string; keepCluster: boolean; loadImages?: string[]; rate?: number };
+
+/** A bound against a slip of the finger: far beyond it the figures would measure the generator pods, not the workload. */
+const MAX_AUDIT_RATE = 1000;
 
 const COMMANDS = ['run', 'audit', 'up', 'down', 'sweep', 'report', 'help'] as const;
 const VALUE_FLAGS: Record<string, readonly string[]> = {
   run: ['--only', '--kubeconfig', '--context', '--repeat', '--reports', '--parallel', '--kubernetes', '--nodes'],
   sweep: ['--kubeconfig', '--context'],
   report: ['--reports'],
-  audit: ['-f', '--file', '--workload', '--path', '--kubeconfig', '--context', '--pod-security', '--reports', '--load-image'],
+  audit: ['-f', '--file', '--workload', '--path', '--kubeconfig', '--context', '--pod-security', '--reports', '--load-image', '--rate'],
   up: [], down: [], help: [],
 };
 const BOOLEAN_FLAGS: Record<string, readonly string[]> = { run: ['--keep-cluster'], audit: ['--keep-cluster'] };
@@ -117,11 +120,13 @@ export function parseArgs(argv: string[]): Command {
       }
       const workload = values.get('--workload');
       const path = values.get('--path');
+      const rate = values.has('--rate') ? wholeNumber('--rate', values.get('--rate')!, MAX_AUDIT_RATE) : undefined;
       if (images.length && kubeconfig) throw new UsageError('--load-image loads into the kind cluster the audit makes; an existing cluster (--kubeconfig) pulls its images itself: give one or the other');
       return {
         command: 'audit', files: repeated, keepCluster: flags.has('--keep-cluster'),
         ...(workload ? { workload } : {}), ...(path ? { path } : {}), ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}),
         ...(podSecurity ? { podSecurity } : {}), ...(reports ? { reports } : {}), ...(images.length ? { loadImages: images } : {}),
+        ...(rate !== undefined ? { rate } : {}),
       };
     }
     case 'run': {
@@ -194,17 +199,19 @@ export function helpText(behaviours: Behaviour[]): string {
     '             --kubernetes V[,V...]    kind cluster at these Kubernetes versions (a minor, e.g. 1.35; default the newest',
     '                                      supported), one after another, each cluster deleted after; one column per version',
     `             --nodes N                kind cluster of N nodes: one control plane, N-1 workers (1 to ${MAX_NODES}; default the kind config's)`,
-    '  audit    your own workload through every lifecycle check, live: start-up, redundancy, deletion (SIGTERM,',
-    '           grace period), resources (QoS, OOM kills); a scorecard (Markdown, JSON, JUnit) in <reports>/audit-<name>/',
+    '  audit    your own workload through every lifecycle check, live: start-up, redundancy; under load (every request',
+    '           counted by cause) one pod\'s deletion (SIGTERM, grace period), a rolling restart, every pod\'s eviction (its',
+    '           PodDisruptionBudget); resources (QoS, OOM kills); a scorecard (Markdown, JSON, JUnit, SVG timelines) in <reports>/audit-<name>/',
     '             -f, --file F             the workload\'s YAML (repeatable; plain multi-document YAML, e.g. helm template output):',
     '                                      its Deployment or StatefulSet with its Service, PodDisruptionBudget, HPA, ConfigMaps...',
     '             --workload NAME          which workload, when the files hold more than one',
-    '             --path /P                the path requests go to (default: the readiness probe\'s HTTP path, else /)',
+    '             --path /P                the path requests go to (default: the liveness probe\'s HTTP path, else /)',
     '             --kubeconfig F --context C   an existing cluster (default: a kind cluster, made and removed as for run)',
     '             --pod-security LEVEL     restricted (default) or baseline, for a workload that cannot run restricted (said in the report)',
     '             --reports DIR            where reports go (default reports/)',
     '             --keep-cluster           keep the kind cluster afterwards',
     '             --load-image IMG         load this image from the local Docker engine into the kind cluster (repeatable; kind only)',
+    `             --rate N                 requests per second per connection mode (fresh, keep-alive) under load (default 50, at most ${MAX_AUDIT_RATE})`,
     '           the images must be on the cluster\'s nodes or pullable by them',
     '  up       bring the offline kind cluster up and keep it',
     '  down     delete the kind cluster (WC_CLUSTER_NAME)',

@@ -23,7 +23,9 @@
 //
 // Flaws, for the audit's proof (tests/audit.test.ts: each flawed variant must fail exactly the checks its flaw
 // trips): --ignore-sigterm never acts on SIGTERM (the kubelet kills it when the grace period ends, exit 137);
-// --start-delay=D listens only after D (a slow start that a short liveness probe cuts short).
+// --start-delay=D listens only after D (a slow start that a short liveness probe cuts short); with
+// --start-delay-marker=FILE only the first start on that volume is slow, as a migration whose finished part a
+// restart finds done: it writes FILE as it begins, and a start that finds FILE listens at once.
 package main
 
 import (
@@ -45,7 +47,15 @@ func main() {
 	quiet := flag.Duration("until-quiet", 0, "after the drain, keep serving until no request other than /readyz has come for this long (0: the drain alone)")
 	ignoreTerm := flag.Bool("ignore-sigterm", false, "flaw: ignore SIGTERM (killed when the grace period ends)")
 	startDelay := flag.Duration("start-delay", 0, "flaw: listen only after this long (a slow start)")
+	marker := flag.String("start-delay-marker", "", "with --start-delay: only a start that does not find this file is slow (it writes it)")
 	flag.Parse()
+	if *marker != "" && *startDelay > 0 {
+		if _, err := os.Stat(*marker); err == nil {
+			*startDelay = 0
+		} else if err := os.WriteFile(*marker, []byte("started\n"), 0o644); err != nil {
+			log.Fatalf("writing %s: %v", *marker, err)
+		}
+	}
 
 	hostname, _ := os.Hostname()
 	version := os.Getenv("WC_VERSION")

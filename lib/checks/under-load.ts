@@ -1,0 +1,72 @@
+// A check under load, on a workload already serving behind its Service: the rollout wing's load (in-cluster generator
+// pods, every request counted by cause), one disruption, the report files (ledger JSON, SVG timeline, Markdown), and
+// what it lost as one verdict part. The audit's deletion, rolling restart and eviction checks each run one.
+import type { Place } from '../kit/kube.ts';
+import { underLoad, type Disruption, type LoadPlan, type RolloutRun, type UnderLoadTarget } from '../rollout/driver.ts';
+import { startPodLoad } from '../rollout/load/pod-source.ts';
+import { rolloutOutcome, type RolloutOutcome } from '../rollout/outcome.ts';
+import { writeRolloutReport, type RolloutFiles } from '../rollout/report/rollout-files.ts';
+import { zeroLossVerdict, type Verdict as ZeroLoss } from '../rollout/verdict.ts';
+
+/** Where the load runs: the namespace (its generator pods go there too), the generator image, the reports directory. */
+export interface LoadPlace extends Place {
+  apply(file: string, vars: Record<string, string>): Promise<unknown>;
+  loadgenImage: string;
+  reportsDir: string;
+  log(line: string): void;
+}
+
+export interface UnderLoad {
+  run: RolloutRun;
+  outcome: RolloutOutcome;
+  zero: ZeroLoss;
+  files: RolloutFiles;
+}
+
+/** Runs `disruption` on `target` under the plan's load, from generator pods in the namespace, through its Service's port. */
+export async function checkUnderLoad(place: LoadPlace, target: UnderLoadTarget, port: number, plan: LoadPlan, disruption: Disruption,
+  caseName: string, title: string): Promise<UnderLoad> {
+  const { kube, ns } = place;
+  const run = await underLoad({
+    kube, ns, log: place.log,
+    startLoad: (settings, service) => startPodLoad({ kube, ns, apply: place.apply, image: place.loadgenImage, name: `wc-loadgen-${target.spec.name}` },
+      { ...settings, target: `http://${service.name}.${ns}.svc.cluster.local:${port}` }),
+  }, target, plan, disruption);
+  const outcome = rolloutOutcome(caseName, run);
+  const files = await writeRolloutReport(place.reportsDir, title, run, outcome);
+  return { run, outcome, zero: zeroLossVerdict(outcome, plan.minRequestsPerMode, run.spec.to.name), files };
+}
+
+/** The requests as evidence: per mode sent, failed, by cause, seconds disrupted; the load rule; the report files. */
+export function requestEvidence(u: UnderLoad): Record<string, unknown> {
+  return {
+    requests: Object.fromEntries(Object.entries(u.outcome.byMode).map(([mode, f]) => [mode,
+      { sent: f.total, failed: f.failed, failuresByCause: f.failuresByCause, disruptedSeconds: f.disruptionSeconds }])),
+    load: Object.fromEntries(Object.entries(u.outcome.load).map(([mode, l]) => [mode,
+      { offeredPerSecond: l.offeredPerSecond, achievedPerSecond: l.achievedPerSecond, maxSendGapMs: l.maxSendGapMs, ok: l.ok }])),
+    endedPodsGraceful: `${u.outcome.oldPodsGraceful}/${u.outcome.oldPodsTotal}`,
+    files: { svg: u.files.svg, md: u.files.md, json: u.files.json },
+  };
+}
+
+/** One line of what the requests came to: "0 of 4,210 requests lost" or "37 of 4,210 lost (reset 30, refused 7)". */
+export function lossLine(u: UnderLoad): string {
+  const total = u.outcome.overall.total;
+  const failed = u.outcome.overall.failed;
+  const causes = Object.entries(u.outcome.overall.failuresByCause).map(([k, v]) => `${k} ${v}`).join(', ');
+  return `${failed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} requests lost${failed ? ` (${causes})` : ''}`;
+}
+
+/**
+ * What the requests say for the verdict: too thin to judge (the generator could not hold its rate: the check cannot pass
+ * on it), lost (any request failed), or nothing lost. How the ended pods exited is the deletion check's concern (its
+ * exit verdict); here it is evidence only.
+ */
+export function lossJudged(u: UnderLoad): { level: 'pass' | 'fail'; line: string } {
+  if (u.zero.kind === 'load-too-thin') return { level: 'fail', line: `the load was too thin to judge (${u.zero.problems.join('; ')})` };
+  if (u.outcome.overall.failed > 0) {
+    const spans = Object.entries(u.outcome.failedSpan ?? {}).map(([mode, [from, to]]) => `${mode} ${(from / 1000).toFixed(1)}-${(to / 1000).toFixed(1)} s`);
+    return { level: 'fail', line: `${lossLine(u)}${spans.length ? `, failed from ${spans.join(', ')} after the load started` : ''}` };
+  }
+  return { level: 'pass', line: lossLine(u) };
+}

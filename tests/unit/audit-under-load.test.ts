@@ -1,0 +1,94 @@
+import { deletionUnderLoadVerdict, evictionBlockedVerdict, evictionVerdict, lossJudged, restartVerdict, type UnderLoad } from '../../lib/checks/index.ts';
+import type { Exit } from '../../lib/kit/index.ts';
+import { deriveFigures } from '../../lib/rollout/ledger/derive.ts';
+import type { RequestRecord } from '../../lib/rollout/ledger/types.ts';
+import type { RolloutOutcome } from '../../lib/rollout/outcome.ts';
+import type { EvictAllEvidence } from '../../lib/rollout/eviction.ts';
+import { RESTARTED_AT, restartPatch } from '../../lib/rollout/restart.ts';
+import { parseArgs } from '../../lib/run/cli/args.ts';
+
+const ok = (i: number): RequestRecord => ({ mode: 'fresh', start: i * 10, end: i * 10 + 5, status: 200 });
+const refused = (i: number): RequestRecord => ({ mode: 'fresh', start: i * 10, end: i * 10 + 1, error: 'refused' });
+
+/** An under-load result as the checks read it: the outcome's figures and the zero-loss verdict's kind. */
+function underLoad(records: RequestRecord[], kind: 'zero-loss' | 'lost' | 'load-too-thin' = 'zero-loss', problems: string[] = []): UnderLoad {
+  const f = deriveFigures(records);
+  const failed = records.filter((r) => r.error);
+  const outcome = { case: 'c', overall: f, byMode: { fresh: f }, endsOnNewVersion: {}, load: {}, modesWithoutRecords: [], rolloutSeconds: 12.5,
+    oldPodsGraceful: 1, oldPodsTotal: 1, timeline: [], failures: [],
+    failedSpan: failed.length ? { fresh: [failed[0]!.start, failed.at(-1)!.end] } : {} } as unknown as RolloutOutcome;
+  return {
+    run: { spec: { from: { name: 'abc' }, to: { name: 'def' } } } as UnderLoad['run'],
+    outcome, zero: { ok: kind === 'zero-loss', kind, problems, message: '', measureAgain: false },
+    files: { json: 'r.json', svg: 'r.svg', md: 'r.md' },
+  };
+}
+
+const clean = () => underLoad(Array.from({ length: 100 }, (_, i) => ok(i)));
+const lossy = () => underLoad([...Array.from({ length: 100 }, (_, i) => ok(i)), refused(40), refused(41), refused(300)], 'lost');
+
+describe('requests under load, as the audit\'s checks judge them', () => {
+  it('passes nothing lost, fails any failed request with its causes and when, and fails a load too thin to judge', () => {
+    expect(lossJudged(clean())).toEqual({ level: 'pass', line: '0 of 100 requests lost' });
+    expect(lossJudged(lossy())).toEqual({ level: 'fail', line: '3 of 103 requests lost (refused 3), failed from fresh 0.4-3.0 s after the load started' });
+    expect(lossJudged(underLoad([ok(1)], 'load-too-thin', ['fresh: 10 of 50 req/s']))).toEqual({ level: 'fail', line: 'the load was too thin to judge (fresh: 10 of 50 req/s)' });
+  });
+});
+
+const exit = (exitCode: number): Exit => ({ terminated: { exitCode, finishedAt: new Date(10_000) as never }, deleteSentAtMs: 0, observedAtMs: 0,
+  kubeletActed: { atMs: 8_000, message: 'Stopping container app' } });
+
+describe('the deletion check under load', () => {
+  it('passes an exit 0 that lost nothing; fails a clean exit that lost requests (no drain), saying so; fails the grace period\'s kill', () => {
+    expect(deletionUnderLoadVerdict(exit(0), 30, clean())).toMatchObject({ verdict: 'pass',
+      summary: 'exited 0 on SIGTERM, at most 3 s after the kubelet acted (grace period 30 s); 0 of 100 requests lost' });
+    const nodrain = deletionUnderLoadVerdict(exit(0), 30, lossy());
+    expect(nodrain.verdict).toBe('fail');
+    expect(nodrain.summary).toMatch(/^3 of 103 requests lost \(refused 3\).*; it exited 0 on SIGTERM.*keep serving after SIGTERM/);
+    expect(deletionUnderLoadVerdict(exit(137), 5, clean()).verdict).toBe('fail');
+    expect(deletionUnderLoadVerdict(exit(143), 30, clean()).verdict).toBe('advice');
+  });
+});
+
+describe('the rolling restart check', () => {
+  it('passes a restart that lost nothing and fails one that lost any; kube-score and Polaris warn only without a readiness probe', () => {
+    const withProbe = { name: 'app', readinessProbe: { httpGet: { path: '/', port: 80 } } };
+    expect(restartVerdict(clean(), withProbe)).toMatchObject({ verdict: 'pass', summary: 'every pod replaced (abc → def) in 12.5 s: 0 of 100 requests lost' });
+    expect(restartVerdict(clean(), withProbe).static.every((w) => !w.warns)).toBe(true);
+    expect(restartVerdict(lossy(), { name: 'app' })).toMatchObject({ verdict: 'fail' });
+    expect(restartVerdict(lossy(), { name: 'app' }).static.map((w) => w.warns)).toEqual([true, true]);
+  });
+
+  it('sets kubectl\'s restartedAt on the pod template, whether or not it has annotations', () => {
+    expect(restartPatch(undefined, 'T')).toEqual([{ op: 'add', path: '/spec/template/metadata/annotations', value: { [RESTARTED_AT]: 'T' } }]);
+    expect(restartPatch({ a: 'b' }, 'T')).toEqual([{ op: 'add', path: '/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt', value: 'T' }]);
+  });
+});
+
+const evidence = (grantedAtOnce: number, replicas = 2, refusedByBudget = 0): EvictAllEvidence => ({ replicas, grantedAtOnce, refusedByBudget, asked: [] });
+
+describe('the eviction check', () => {
+  it('passes a budget that held pods back with nothing lost; fails every replica let go at once even with nothing lost, and any loss', () => {
+    expect(evictionVerdict('Deployment', true, evidence(1, 2, 2), clean())).toMatchObject({ verdict: 'pass',
+      summary: 'the Eviction API let 1 of 2 replicas go at once (and refused 2 ask(s) by the budget until replacements were Ready); 0 of 100 requests lost' });
+    const nopdb = evictionVerdict('Deployment', false, evidence(2), clean());
+    expect(nopdb.verdict).toBe('fail');
+    expect(nopdb.summary).toMatch(/^the Eviction API let 2 of 2 replicas go at once: no PodDisruptionBudget holds them back/);
+    expect(nopdb.static.map((w) => `${w.tool} ${w.id} ${w.warns}`)).toEqual(['kube-score deployment-has-poddisruptionbudget true', 'Polaris missingPodDisruptionBudget true']);
+    // One replica: nothing to hold back, but its loss is counted.
+    expect(evictionVerdict('Deployment', false, evidence(1, 1), lossy()).verdict).toBe('fail');
+    expect(evictionVerdict('Deployment', false, evidence(1, 1), clean()).verdict).toBe('pass');
+  });
+
+  it('fails a budget that lets nothing go: a drain would never end', () => {
+    expect(evictionBlockedVerdict('StatefulSet', true, 'the eviction of web-0 was still refused after 120 s (24 asks): Cannot evict').summary)
+      .toMatch(/^the eviction of web-0 was still refused after 120 s \(24 asks\): Cannot evict: its PodDisruptionBudget allows no disruption/);
+  });
+});
+
+describe('audit --rate', () => {
+  it('takes a whole number of requests per second per mode, and refuses anything else in one sentence', () => {
+    expect(parseArgs(['audit', '-f', 'a.yaml', '--rate', '80'])).toMatchObject({ command: 'audit', rate: 80 });
+    expect(() => parseArgs(['audit', '-f', 'a.yaml', '--rate', 'fast'])).toThrow('--rate takes a whole number from 1 to 1000, got "fast"');
+  });
+});
