@@ -58,15 +58,17 @@ export function lossLine(u: UnderLoad): string {
 }
 
 /**
- * What the requests say for the verdict: too thin to judge (the generator could not hold its rate: the check cannot pass
- * on it), lost (any request failed), or nothing lost. How the ended pods exited is the deletion check's concern (its
- * exit verdict); here it is evidence only.
+ * What the load says for the verdict, as the rollout wing's zero-loss verdict reaches it (lib/rollout/verdict.ts): too
+ * thin to judge (the generator could not hold its rate: the check cannot pass on it), lost (a request failed, or a pod
+ * the disruption ended did not stop gracefully: killed at its grace period's end, cutting whatever it was doing), or
+ * nothing lost.
  */
 export function lossJudged(u: UnderLoad): { level: 'pass' | 'fail'; line: string } {
   if (u.zero.kind === 'load-too-thin') return { level: 'fail', line: `the load was too thin to judge (${u.zero.problems.join('; ')})` };
-  if (u.outcome.overall.failed > 0) {
+  const ended = `${u.outcome.oldPodsGraceful} of ${u.outcome.oldPodsTotal} ended pod(s) stopped gracefully`;
+  if (u.zero.kind === 'lost') {
     const spans = Object.entries(u.outcome.failedSpan ?? {}).map(([mode, [from, to]]) => `${mode} ${(from / 1000).toFixed(1)}-${(to / 1000).toFixed(1)} s`);
-    return { level: 'fail', line: `${lossLine(u)}${spans.length ? `, failed from ${spans.join(', ')} after the load started` : ''}` };
+    return { level: 'fail', line: `${lossLine(u)}${spans.length ? `, failed from ${spans.join(', ')} after the load started` : ''}; ${ended}` };
   }
-  return { level: 'pass', line: lossLine(u) };
+  return { level: 'pass', line: `${lossLine(u)}; ${ended}` };
 }

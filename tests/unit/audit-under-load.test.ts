@@ -28,9 +28,13 @@ const clean = () => underLoad(Array.from({ length: 100 }, (_, i) => ok(i)));
 const lossy = () => underLoad([...Array.from({ length: 100 }, (_, i) => ok(i)), refused(40), refused(41), refused(300)], 'lost');
 
 describe('requests under load, as the audit\'s checks judge them', () => {
-  it('passes nothing lost, fails any failed request with its causes and when, and fails a load too thin to judge', () => {
-    expect(lossJudged(clean())).toEqual({ level: 'pass', line: '0 of 100 requests lost' });
-    expect(lossJudged(lossy())).toEqual({ level: 'fail', line: '3 of 103 requests lost (refused 3), failed from fresh 0.4-3.0 s after the load started' });
+  it('passes nothing lost, fails any failed request with its causes and when, an ended pod killed, and a load too thin to judge', () => {
+    expect(lossJudged(clean())).toEqual({ level: 'pass', line: '0 of 100 requests lost; 1 of 1 ended pod(s) stopped gracefully' });
+    expect(lossJudged(lossy())).toEqual({ level: 'fail',
+      line: '3 of 103 requests lost (refused 3), failed from fresh 0.4-3.0 s after the load started; 1 of 1 ended pod(s) stopped gracefully' });
+    const killed = underLoad(Array.from({ length: 100 }, (_, i) => ok(i)), 'lost', ['only 0 of 1 old pods terminated gracefully']);
+    killed.outcome.oldPodsGraceful = 0;
+    expect(lossJudged(killed)).toEqual({ level: 'fail', line: '0 of 100 requests lost; 0 of 1 ended pod(s) stopped gracefully' });
     expect(lossJudged(underLoad([ok(1)], 'load-too-thin', ['fresh: 10 of 50 req/s']))).toEqual({ level: 'fail', line: 'the load was too thin to judge (fresh: 10 of 50 req/s)' });
   });
 });
@@ -41,7 +45,7 @@ const exit = (exitCode: number): Exit => ({ terminated: { exitCode, finishedAt: 
 describe('the deletion check under load', () => {
   it('passes an exit 0 that lost nothing; fails a clean exit that lost requests (no drain), saying so; fails the grace period\'s kill', () => {
     expect(deletionUnderLoadVerdict(exit(0), 30, clean())).toMatchObject({ verdict: 'pass',
-      summary: 'exited 0 on SIGTERM, at most 3 s after the kubelet acted (grace period 30 s); 0 of 100 requests lost' });
+      summary: 'exited 0 on SIGTERM, at most 3 s after the kubelet acted (grace period 30 s); 0 of 100 requests lost; 1 of 1 ended pod(s) stopped gracefully' });
     const nodrain = deletionUnderLoadVerdict(exit(0), 30, lossy());
     expect(nodrain.verdict).toBe('fail');
     expect(nodrain.summary).toMatch(/^3 of 103 requests lost \(refused 3\).*; it exited 0 on SIGTERM.*keep serving after SIGTERM/);
@@ -53,7 +57,7 @@ describe('the deletion check under load', () => {
 describe('the rolling restart check', () => {
   it('passes a restart that lost nothing and fails one that lost any; kube-score and Polaris warn only without a readiness probe', () => {
     const withProbe = { name: 'app', readinessProbe: { httpGet: { path: '/', port: 80 } } };
-    expect(restartVerdict(clean(), withProbe)).toMatchObject({ verdict: 'pass', summary: 'every pod replaced (abc → def) in 12.5 s: 0 of 100 requests lost' });
+    expect(restartVerdict(clean(), withProbe)).toMatchObject({ verdict: 'pass', summary: 'every pod replaced (abc → def) in 12.5 s: 0 of 100 requests lost; 1 of 1 ended pod(s) stopped gracefully' });
     expect(restartVerdict(clean(), withProbe).static.every((w) => !w.warns)).toBe(true);
     expect(restartVerdict(lossy(), { name: 'app' })).toMatchObject({ verdict: 'fail' });
     expect(restartVerdict(lossy(), { name: 'app' }).static.map((w) => w.warns)).toEqual([true, true]);
@@ -70,7 +74,7 @@ const evidence = (grantedAtOnce: number, replicas = 2, refusedByBudget = 0): Evi
 describe('the eviction check', () => {
   it('passes a budget that held pods back with nothing lost; fails every replica let go at once even with nothing lost, and any loss', () => {
     expect(evictionVerdict('Deployment', true, evidence(1, 2, 2), clean())).toMatchObject({ verdict: 'pass',
-      summary: 'the Eviction API let 1 of 2 replicas go at once (and refused 2 ask(s) by the budget until replacements were Ready); 0 of 100 requests lost' });
+      summary: 'the Eviction API let 1 of 2 replicas go at once (and refused 2 ask(s) by the budget until replacements were Ready); 0 of 100 requests lost; 1 of 1 ended pod(s) stopped gracefully' });
     const nopdb = evictionVerdict('Deployment', false, evidence(2), clean());
     expect(nopdb.verdict).toBe('fail');
     expect(nopdb.summary).toMatch(/^the Eviction API let 2 of 2 replicas go at once: no PodDisruptionBudget holds them back/);
