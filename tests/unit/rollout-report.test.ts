@@ -87,7 +87,7 @@ describe('rolloutMarkdown', () => {
   const md = rolloutMarkdown({
     outcome, title: 'Rolling update: x', from: 'v1', to: 'v2', loadWhere: 'host', target: 'http://127.0.0.1:30080',
     oldPods: [
-      { pod: 'web-a', graceful: true, exitCode: 0, exitAfterSeconds: 5, gracePeriodSeconds: 15, events: ['Scheduled', 'Started', 'Killing'], why: 'ok' },
+      { pod: 'web-a', graceful: true, exitCode: 0, gracePeriodSeconds: 15, events: ['Scheduled', 'Started', 'Killing'], why: 'ok' },
       { pod: 'web-b', graceful: false, exitCode: 137, why: 'exit code 137' },
     ],
     files: { json: 'rollout-x.json', svg: 'rollout-x.svg' },
@@ -97,8 +97,8 @@ describe('rolloutMarkdown', () => {
     expect(md).toContain('### Rolling update: x');
     expect(md).toContain('rollout took 12.5 s');
     expect(md).toContain('| fresh | 2 | 1 | reset-new-connection 1 | 0.004 |');
-    expect(md).toContain('| `web-a` | 0 | 5 s | 15 s | Killing | yes |');
-    expect(md).toContain('| `web-b` | 137 | ? | ? | – | no: exit code 137 |');
+    expect(md).toContain('| `web-a` | 0 | 15 s | Killing | yes |');
+    expect(md).toContain('| `web-b` | 137 | ? | – | no: exit code 137 |');
   });
 
   it('builds GitHub tables', () => {

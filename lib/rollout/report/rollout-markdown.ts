@@ -63,7 +63,6 @@ export function rolloutMarkdown(m: MarkdownInput): string {
   const podRows = m.oldPods.map((p) => [
     `\`${p.pod}\``,
     p.exitCode === undefined ? '?' : String(p.exitCode),
-    p.exitAfterSeconds === undefined ? '?' : `${p.exitAfterSeconds} s`,
     p.gracePeriodSeconds === undefined ? '?' : `${p.gracePeriodSeconds} s`,
     stopEvents(p.events),
     p.graceful ? 'yes' : `no: ${p.why}`,
@@ -79,7 +78,7 @@ export function rolloutMarkdown(m: MarkdownInput): string {
     '',
     ...(m.drain ? [table(['s after the load started', 'drain'], m.drain.marks.map((k) => [(k.at / 1000).toFixed(1), k.label])), ''] : []),
     ...(loadRows.length ? [table(['mode', m.drain ? 'drain window' : 'rollout window', 'sent in window', 'req/s achieved / offered', 'of offered', 'longest send gap', 'enough load'], loadRows), ''] : []),
-    table([m.drain ? 'evicted pod' : 'old pod', 'exit code', 'exited after delete', 'grace period', 'stop events', 'graceful'], podRows),
+    table([m.drain ? 'evicted pod' : 'old pod', 'exit code', 'grace period', 'stop events', 'graceful'], podRows),
     '',
     ...(o.generators ? [`Load from ${o.generators.length} generator pod(s): ${o.generators.map((g) => `\`${g.name}\`${g.node ? ` on ${g.node}` : ''}` +
       (g.clock ? ` (its axis placed on this machine's clock from ${g.clock.reads} progress reads, the freshest answered in ${g.clock.bestReadMs} ms)` : '')).join(', ')}.`, ''] : []),
