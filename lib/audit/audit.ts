@@ -14,6 +14,7 @@ import type { Verdict } from '../checks/verdict.ts';
 import type { TestNamespace } from '../kit/fixture.ts';
 import { runLabels } from '../kit/labels.ts';
 import { applyObjects, stampLabels } from '../kit/manifests.ts';
+import { sampleUsage } from '../kit/pod-usage.ts';
 import { TIMEOUTS } from '../kit/timeouts.ts';
 import { podDeletion } from '../rollout/deletion.ts';
 import type { LoadPlan, UnderLoadTarget } from '../rollout/driver.ts';
@@ -132,6 +133,8 @@ export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity
     service: { name: target.service.metadata?.name ?? workload.name, nodePort: 0 }, attributed: false,
   };
   const titled = (what: string) => `Audit of ${workload.kind}/${workload.name}: ${what} under load`;
+  // Peak CPU and memory over the three checks under load, for the resources check (or why not measured).
+  const usage = sampleUsage(place, selector);
 
   step(`deletion: one pod deleted under load (grace ${grace} s)`);
   checks.push(await guarded('deletion', DELETION_QUESTION, async () => {
@@ -163,7 +166,7 @@ export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity
   said();
 
   // OOM kills and restarts over the whole audit, on the pods now (their last state) and as counted.
-  checks.push(resourcesVerdict(podSpec.containers, await current()));
+  checks.push(resourcesVerdict(podSpec.containers, await current(), await usage.stop()));
   said();
 
   return {

@@ -64,6 +64,7 @@ export * from './container-limits.ts';
 export * from './oom-score.ts';
 export * from './qos-evidence.ts';
 export * from './metrics-api.ts';
+export * from './pod-usage.ts';
 export * from './autoscaling.ts';
 export * from './cordon.ts';
 export * from './node-level.ts';

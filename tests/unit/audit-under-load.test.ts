@@ -1,4 +1,6 @@
-import { deletionUnderLoadVerdict, evictionBlockedVerdict, evictionVerdict, lossJudged, restartVerdict, type UnderLoad } from '../../lib/checks/index.ts';
+import {
+  deletionUnderLoadVerdict, evictionBlockedVerdict, evictionVerdict, lossJudged, peakFindings, resourcesVerdict, restartVerdict, type UnderLoad,
+} from '../../lib/checks/index.ts';
 import type { Exit } from '../../lib/kit/index.ts';
 import { deriveFigures } from '../../lib/rollout/ledger/derive.ts';
 import type { RequestRecord } from '../../lib/rollout/ledger/types.ts';
@@ -94,5 +96,26 @@ describe('audit --rate', () => {
   it('takes a whole number of requests per second per mode, and refuses anything else in one sentence', () => {
     expect(parseArgs(['audit', '-f', 'a.yaml', '--rate', '80'])).toMatchObject({ command: 'audit', rate: 80 });
     expect(() => parseArgs(['audit', '-f', 'a.yaml', '--rate', 'fast'])).toThrow('--rate takes a whole number from 1 to 1000, got "fast"');
+  });
+});
+
+describe('peaks under load in the resources check', () => {
+  const app = { name: 'app', resources: { requests: { cpu: '20m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } } };
+  const peaks = (cpuMillicores: number, memoryMiB: number) => ({ measured: true as const, samples: 6, seconds: 31,
+    byContainer: { app: { cpuMillicores, memoryBytes: memoryMiB * 2 ** 20 } } });
+
+  it('says the peaks, advises only where one is near a limit or above the memory request, and says why none were measured', () => {
+    expect(peakFindings([app], peaks(30, 8))).toEqual({ findings: [], line: 'app peaked at 30m CPU, 8.0 MiB (6 sample(s) of the metrics API over 31 s under load)' });
+    expect(peakFindings([app], peaks(190, 8)).findings).toEqual(['app\'s CPU peaked at 190m of its 200m limit: it is throttled there; raise the limit or drop it']);
+    expect(peakFindings([app], peaks(30, 60)).findings[0]).toMatch(/^app's memory peaked at 60.0 MiB of its 64Mi limit: a little more and it is OOM-killed/);
+    expect(peakFindings([app], peaks(30, 20)).findings[0]).toMatch(/^app's memory peaked at 20.0 MiB, above its 16Mi request/);
+    expect(peakFindings([app], { measured: false, why: 'the cluster serves no metrics API' })).toEqual({ findings: [], line: 'peaks not measured: the cluster serves no metrics API' });
+  });
+
+  it('turns a finding into advice beside the QoS class, and a clean peak into a pass that says it', () => {
+    const pod = { metadata: { name: 'p' }, spec: { containers: [] }, status: { qosClass: 'Burstable' } };
+    expect(resourcesVerdict([app], [pod], peaks(30, 8))).toMatchObject({ verdict: 'pass',
+      summary: 'QoS Burstable, no OOM kill, no restart; app peaked at 30m CPU, 8.0 MiB (6 sample(s) of the metrics API over 31 s under load)' });
+    expect(resourcesVerdict([app], [pod], peaks(30, 60)).verdict).toBe('advice');
   });
 });
