@@ -59,19 +59,19 @@ export function sampleUsage(place: Place, labelSelector: string): { stop(): Prom
       lastError = err instanceof Error ? err.message : String(err);
     }
   };
+  // The API may come up while this runs (an add-on being installed beside it): asked again at each tick until served.
+  let why: string | undefined = 'not asked yet';
   const loop = (async () => {
-    const why = await unavailable(place);
-    if (why) return why;
     while (!halt.signal.aborted) {
-      await read();
+      if (why) why = await unavailable(place);
+      if (!why) await read();
       await sleep(USAGE_SAMPLE_MS, undefined, { signal: halt.signal }).catch(() => undefined);
     }
-    return undefined;
   })();
   return {
     async stop() {
       halt.abort();
-      const why = await loop;
+      await loop;
       if (why) return { measured: false, why };
       await read();
       if (!samples) return { measured: false, why: `the metrics API served no sample of these pods${lastError ? ` (${lastError})` : ' (metrics-server had not scraped them yet)'}` };

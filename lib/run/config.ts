@@ -31,7 +31,7 @@ export interface HarnessConfig {
   nodes?: number;
   /** The user's own images loaded into the kind cluster with the workload images (WC_LOAD_IMAGES, `audit --load-image`). */
   loadImages: string[];
-  /** The run is an audit (WC_AUDIT, set by `audit`): no add-on the behaviours need (metrics-server) is installed for it. */
+  /** The run is an audit (WC_AUDIT, set by `audit`): on an existing cluster no add-on (metrics-server) is installed for it. */
   audit: boolean;
   reportsDir: string;
   cacheDir: string;

@@ -110,10 +110,11 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
     // the run was given, before it may switch to the least-privilege account, and in the background: only the
     // autoscaling behaviour needs it, and it waits for the API by watch.
     const admin = connect(cluster.kubeconfigPath, cluster.context);
-    // An audit's checks do not read it (yet): a user's cluster is not given a cluster-scoped add-on it did not need.
-    if (!config.audit) {
+    // An audit reads it for its resources check's peaks, but a user's own cluster is not given a cluster-scoped add-on
+    // it did not have: there the check says "peaks not measured" and why. A kind cluster is the harness' own.
+    if (!config.audit || cluster.mode === 'kind') {
       live.addOns = ensureMetricsServer(admin, cluster.images.metricsServer, runId, log).then(() => undefined,
-        (err: unknown) => log(`[wc] metrics-server could not be installed (the autoscaling behaviour will fail): ${messageOf(err)}`));
+        (err: unknown) => log(`[wc] metrics-server could not be installed (the autoscaling behaviour will fail; an audit measures no peaks): ${messageOf(err)}`));
     }
     // From here on the run acts through the least-privilege account, when asked to, and only through it.
     let access: { kubeconfigPath: string; context?: string } = { kubeconfigPath: cluster.kubeconfigPath, ...(cluster.context ? { context: cluster.context } : {}) };
