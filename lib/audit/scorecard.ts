@@ -1,4 +1,5 @@
 // The audit's report a person reads first (Markdown; also $GITHUB_STEP_SUMMARY), and its JSON. Pure.
+import { basename } from 'node:path';
 import type { StaticWarning, Verdict, VerdictLevel } from '../checks/verdict.ts';
 import { worst } from '../checks/verdict.ts';
 import type { AuditReport } from './audit.ts';
@@ -10,6 +11,15 @@ export function staticLine(w: StaticWarning, verdict: VerdictLevel): string {
   const name = `${w.tool} \`${w.id}\``;
   if (!w.warns) return `${name}: no warning (${w.about} present)`;
   return verdict === 'pass' ? `${name} warns (no ${w.about}); live: it held anyway` : `${name} warns (no ${w.about}); live: confirmed`;
+}
+
+/** A check under load's report files (lib/checks/under-load.ts requestEvidence), beside the scorecard in its directory. */
+function filesLine(c: Verdict): string | undefined {
+  const files = c.evidence.files as { svg?: string; json?: string; md?: string } | undefined;
+  if (!files?.svg) return undefined;
+  const name = (path: string) => basename(path);
+  return `Timeline: [${name(files.svg)}](${name(files.svg)})${files.json ? ` · every request: \`${name(files.json)}\`` : ''}` +
+    `${files.md ? ` · figures: [${name(files.md)}](${name(files.md)})` : ''}`;
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -34,6 +44,8 @@ export function scorecardMarkdown(report: AuditReport): string {
   ];
   for (const c of report.checks) {
     lines.push(`## ${c.check}: ${MARK[c.verdict]}`, '', `*${c.question}*`, '', c.summary, '');
+    const files = filesLine(c);
+    if (files) lines.push(files, '');
     if (c.static.length) lines.push(...c.static.map((w) => `- ${staticLine(w, c.verdict)}`), '');
   }
   if (report.notes.length) lines.push('## Notes', '', ...report.notes.map((n) => `- ${n}`), '');

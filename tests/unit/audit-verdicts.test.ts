@@ -88,7 +88,8 @@ describe('the scorecard', () => {
     service: { name: 'web', created: false, port: 80, path: '/' }, notes: ['load path / (no --path, no HTTP readiness probe)'], durationSeconds: 41.2,
     checks: [
       { check: 'startup', question: 'Q1?', verdict: 'pass', summary: 'fine', evidence: {}, static: [{ tool: 'kube-score', id: 'pod-probes', warns: true, about: 'a readiness probe' }] },
-      { check: 'deletion', question: 'Q2?', verdict: 'fail', summary: 'killed | late', evidence: {}, static: [] },
+      { check: 'deletion', question: 'Q2?', verdict: 'fail', summary: 'killed | late', static: [],
+        evidence: { files: { svg: '/r/audit-web/rollout-deletion.svg', json: '/r/audit-web/rollout-deletion.json', md: '/r/audit-web/rollout-deletion.md' } } },
     ],
   };
   it('leads with the overall verdict and one row per check, then each check with its static warnings, then the notes', () => {
@@ -99,6 +100,8 @@ describe('the scorecard', () => {
       '| check | verdict | what was seen |', '|---|---|---|', '| startup | PASS | fine |', '| deletion | FAIL | killed \\| late |']);
     expect(md).toContain('- kube-score `pod-probes` warns (no a readiness probe); live: it held anyway');
     expect(md).toContain('## Notes\n\n- load path / (no --path, no HTTP readiness probe)');
+    // A check under load links its timeline, its ledger and its figures, beside the scorecard.
+    expect(md).toContain('Timeline: [rollout-deletion.svg](rollout-deletion.svg) · every request: `rollout-deletion.json` · figures: [rollout-deletion.md](rollout-deletion.md)');
     expect(scorecardLines(report)).toEqual(['PASS   startup   fine', 'FAIL   deletion  killed | late']);
     expect(staticLine({ tool: 'Polaris', id: 'x', warns: false, about: 'a y' }, 'fail')).toBe('Polaris `x`: no warning (a y present)');
     expect(worst(['pass', 'advice'])).toBe('advice');
