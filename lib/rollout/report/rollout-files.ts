@@ -58,10 +58,11 @@ export async function writeRolloutReport(reportsDir: string, title: string, run:
   await writeFile(files.svg, timelineSvg({
     title,
     subtitle: `${run.spec.from.name === run.spec.to.name ? `${run.disruption}, ${run.spec.from.name}` : `${run.spec.from.name} → ${run.spec.to.name}`} · ${f.total.toLocaleString('en-US')} requests, ` +
-      `${f.failed.toLocaleString('en-US')} failed, ${f.disruptionSeconds} s disrupted · ${run.disruption === 'node drain' ? 'drain' : 'rollout'} ${outcome.rolloutSeconds} s · ` +
+      `${f.failed.toLocaleString('en-US')} failed, ${f.disruptionSeconds} s disrupted · ${run.disruption} ${outcome.rolloutSeconds} s · ` +
       `modes: ${Object.keys(outcome.byMode).join(' + ')} · load from ${run.loadWhere}`,
     // One version when nothing changes it (a drain): each is a colour and a stack layer, so never twice.
     versions: [...new Set([run.spec.from.name, run.spec.to.name])],
+    attributed: run.attributed !== false,
     buckets: timeline,
     bucketMs: TIMELINE_BUCKET_MS,
     failures,

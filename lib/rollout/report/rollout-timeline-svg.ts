@@ -16,6 +16,8 @@ export interface TimelineInput {
   subtitle: string;
   /** Versions in rollout order: the first is drawn at the bottom of each bar. */
   versions: string[];
+  /** False when answers name no pod (an audit of a workload the harness did not write): they are all drawn grey. */
+  attributed?: boolean;
   buckets: VersionBucket[];
   bucketMs: number;
   failures: Interval[];
@@ -106,7 +108,9 @@ export function timelineSvg(input: TimelineInput): string {
 
   // Legend.
   const legend: [string, string][] = [
-    ...input.versions.map((v): [string, string] => [versionColour(input.versions, v), `answered by ${v}`]),
+    ...(input.attributed === false
+      ? [[UNKNOWN, 'answered (answers name no pod)'] as [string, string], ...input.versions.map((v): [string, string] => [versionColour(input.versions, v), `pod of ${v}`])]
+      : input.versions.map((v): [string, string] => [versionColour(input.versions, v), `answered by ${v}`])),
     [FAILED, 'failed'],
     [PHASE_COLOUR.starting, 'pod starting'],
     [PHASE_COLOUR['not-ready'], 'not ready'],
@@ -160,7 +164,10 @@ export function timelineSvg(input: TimelineInput): string {
     if (i % 2 === 0) parts.push(el('rect', { x: LEFT, y: ly, width: WIDTH - RIGHT - LEFT, height: LANE, fill: '#fafafa' }));
     const colour = versionColour(input.versions, lane.version);
     parts.push(el('rect', { x: 16, y: ly + 5, width: 10, height: 10, fill: colour }));
-    parts.push(text({ x: 32, y: ly + 14, 'font-size': 12, 'font-family': 'monospace' }, `${lane.version ?? '?'} ${shortPodName(lane.pod)}`));
+    // A controller's hash as the version is already in the pod's name: said once.
+    const short = shortPodName(lane.pod);
+    parts.push(text({ x: 32, y: ly + 14, 'font-size': 12, 'font-family': 'monospace' },
+      lane.version && short.startsWith(`${lane.version}-`) ? short : `${lane.version ?? '?'} ${short}`));
     for (const s of lane.segments) {
       if (s.to < input.startAt || s.from > input.endAt) continue;
       const fill = s.phase === 'ready' ? colour : PHASE_COLOUR[s.phase];
