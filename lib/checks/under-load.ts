@@ -21,10 +21,25 @@ export interface UnderLoad {
   outcome: RolloutOutcome;
   zero: ZeroLoss;
   files: RolloutFiles;
+  /** The first run's verdict when it was measured once more (its load alone too thin to judge: lib/rollout/verdict.ts). */
+  thinFirst?: string;
 }
 
-/** Runs `disruption` on `target` under the plan's load, from generator pods in the namespace, through its Service's port. */
+/**
+ * Runs `disruption` on `target` under the plan's load, from generator pods in the namespace, through its Service's port;
+ * once more when only the load was too thin to judge (nothing lost, every ended pod graceful: the rolling-update
+ * behaviour's rule, lib/rollout/observations.ts), the first verdict kept and said.
+ */
 export async function checkUnderLoad(place: LoadPlace, target: UnderLoadTarget, port: number, plan: LoadPlan, disruption: Disruption,
+  caseName: string, title: string): Promise<UnderLoad> {
+  const first = await checkOnce(place, target, port, plan, disruption, caseName, title);
+  if (!first.zero.measureAgain) return first;
+  place.log(`[audit] ${target.spec.name}: ${caseName}: ${first.zero.message}`);
+  place.log(`[audit] ${target.spec.name}: ${caseName}: only the load was too thin to judge (nothing lost, ended pods graceful): measuring once more`);
+  return { ...await checkOnce(place, target, port, plan, disruption, `${caseName}-again`, `${title} (measured once more)`), thinFirst: first.zero.message };
+}
+
+async function checkOnce(place: LoadPlace, target: UnderLoadTarget, port: number, plan: LoadPlan, disruption: Disruption,
   caseName: string, title: string): Promise<UnderLoad> {
   const { kube, ns } = place;
   const run = await underLoad({
@@ -46,6 +61,7 @@ export function requestEvidence(u: UnderLoad): Record<string, unknown> {
       { offeredPerSecond: l.offeredPerSecond, achievedPerSecond: l.achievedPerSecond, maxSendGapMs: l.maxSendGapMs, ok: l.ok }])),
     endedPodsGraceful: `${u.outcome.oldPodsGraceful}/${u.outcome.oldPodsTotal}`,
     files: { svg: u.files.svg, md: u.files.md, json: u.files.json },
+    ...(u.thinFirst ? { measuredOnceMore: u.thinFirst } : {}),
   };
 }
 
@@ -70,5 +86,5 @@ export function lossJudged(u: UnderLoad): { level: 'pass' | 'fail'; line: string
     const spans = Object.entries(u.outcome.failedSpan ?? {}).map(([mode, [from, to]]) => `${mode} ${(from / 1000).toFixed(1)}-${(to / 1000).toFixed(1)} s`);
     return { level: 'fail', line: `${lossLine(u)}${spans.length ? `, failed from ${spans.join(', ')} after the load started` : ''}; ${ended}` };
   }
-  return { level: 'pass', line: `${lossLine(u)}; ${ended}` };
+  return { level: 'pass', line: `${lossLine(u)}; ${ended}${u.thinFirst ? ' (measured once more: the first load was too thin to judge)' : ''}` };
 }

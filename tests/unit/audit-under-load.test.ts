@@ -37,6 +37,9 @@ describe('requests under load, as the audit\'s checks judge them', () => {
     const killed = underLoad(Array.from({ length: 100 }, (_, i) => ok(i)), 'lost', ['only 0 of 1 old pods terminated gracefully']);
     killed.outcome.oldPodsGraceful = 0;
     expect(lossJudged(killed)).toEqual({ level: 'fail', line: '0 of 100 requests lost; 0 of 1 ended pod(s) stopped gracefully' });
+    // Measured once more (the first load alone too thin): said, never hidden.
+    expect(lossJudged({ ...clean(), thinFirst: 'load too thin to judge: fresh: no request sent for 2003 ms' }).line)
+      .toBe('0 of 100 requests lost; 1 of 1 ended pod(s) stopped gracefully (measured once more: the first load was too thin to judge)');
     expect(lossJudged(underLoad([ok(1)], 'load-too-thin', ['fresh: 10 of 50 req/s']))).toEqual({ level: 'fail', line: 'the load was too thin to judge (fresh: 10 of 50 req/s)' });
   });
 });
