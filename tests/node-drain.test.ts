@@ -53,11 +53,13 @@ nodeTest(`with the load generator on this machine, through the NodePort: drainin
     }, true);
 }, CASE_TIMEOUT_MS);
 
-nodeTest(`negative control: the same drain of a workload that exits at once on SIGTERM (no drain), under the same budget, is caught by the same check losing requests in both modes${note}`, async () => {
+// Which mode meets the exit is a race: fresh connections lose only while kube-proxy still sends new ones to the pod
+// that left, keep-alive ones only when a request is on a connection the exit cuts. CI saw (2026-12-05) fresh lose 0
+// of ~10,000 while keep-alive lost 3: kube-proxy ahead of the kubelet's SIGTERM that time.
+nodeTest(`negative control: the same drain of a workload that exits at once on SIGTERM (no drain), under the same budget, is caught by the same check: it loses requests (fresh or strict keep-alive, whichever meets the exit)${note}`, async () => {
   await drainCase('negative control: undrained workload (drain-server --drain=0s), PDB', 'drain-undrained',
     drainServer(0, 'drain-undrained', { replicas: REPLICAS, minAvailable: MIN_AVAILABLE }), (r) => {
-      const modesWithoutLoss = Object.entries(r.outcome.byMode).filter(([, f]) => f.failed === 0).map(([m]) => m);
-      if (r.ok || modesWithoutLoss.length) throw new Error(`the drain check failed to catch an undrained workload in ${modesWithoutLoss.join(', ') || 'its verdict'}: ${r.problems.join('; ')}`);
+      if (r.ok || r.outcome.overall.failed === 0) throw new Error(`the drain check failed to catch an undrained workload (no request lost): ${r.problems.join('; ') || 'it passed'}`);
     });
 }, CASE_TIMEOUT_MS);
 
