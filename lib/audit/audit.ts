@@ -99,7 +99,9 @@ export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity
   const started = Date.now();
   const { workload, target } = input;
   const spec = workload.object.spec;
-  const replicas = spec.replicas ?? 1;
+  // An HPA raises the workload to its minReplicas at once (its controller does so before it reads any metric).
+  const hpaMin = (input.autoscaler as { spec?: { minReplicas?: number } } | undefined)?.spec?.minReplicas;
+  const replicas = Math.max(spec.replicas ?? 1, hpaMin ?? 1);
   const podSpec = spec.template.spec!;
   const container = podSpec.containers[0]!;
   const selector = selectorString(spec.selector);
@@ -108,6 +110,9 @@ export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity
   const said = () => step(`${checks.at(-1)!.check}: ${checks.at(-1)!.verdict}: ${checks.at(-1)!.summary}`);
 
   step(`applying ${input.objects.length} object(s) into ${place.ns}`);
+  const notes = [...input.notes];
+  if (replicas !== (spec.replicas ?? 1)) notes.push(`${replicas} replicas: its HorizontalPodAutoscaler's minReplicas (the ${workload.kind} says ${spec.replicas ?? 1})`);
+  for (const note of notes.slice(input.notes.length)) step(note);
   await applyObjects(place.kube, place.ns, input.objects.map((o) => stampLabels(structuredClone(o) as KubernetesObject, runLabels(place.runId))));
 
   step(`start-up: waiting for ${replicas} pod(s) Ready (or a restart)`);
@@ -174,7 +179,7 @@ export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity
     namespace: place.ns,
     podSecurity,
     service: { name: target.service.metadata?.name ?? '', created: target.created, port: target.port, path: target.path },
-    notes: input.notes,
+    notes,
     checks,
     durationSeconds: Math.round((Date.now() - started) / 100) / 10,
   };
