@@ -14,7 +14,8 @@ import type { Verdict } from '../checks/verdict.ts';
 import type { TestNamespace } from '../kit/fixture.ts';
 import { runLabels } from '../kit/labels.ts';
 import { applyObjects, stampLabels } from '../kit/manifests.ts';
-import { sampleUsage } from '../kit/pod-usage.ts';
+import { PodObserver } from '../kit/pod-observer.ts';
+import { sampleUsage, type UsagePeaks } from '../kit/pod-usage.ts';
 import { TIMEOUTS } from '../kit/timeouts.ts';
 import { podDeletion } from '../rollout/deletion.ts';
 import type { LoadPlan, UnderLoadTarget } from '../rollout/driver.ts';
@@ -97,14 +98,27 @@ async function guarded(check: string, question: string, run: () => Promise<Verdi
 export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity: AuditReport['podSecurity'] = 'restricted',
   plan: LoadPlan = auditLoadPlan()): Promise<AuditReport> {
   const started = Date.now();
+  // Every pod of the workload over the whole audit, deleted ones too: the resources check counts their OOM kills and
+  // restarts (the checks under load replace every pod; the ones left at the end saw none of it).
+  const history = new PodObserver(place.kube, place.ns, selectorString(input.workload.object.spec.selector), () => undefined);
+  await history.start();
+  try {
+    return await audit(place, input, podSecurity, plan, history, started);
+  } finally {
+    history.stop();
+  }
+}
+
+async function audit(place: AuditPlace, input: AuditInput, podSecurity: AuditReport['podSecurity'], plan: LoadPlan, history: PodObserver,
+  started: number): Promise<AuditReport> {
   const { workload, target } = input;
   const spec = workload.object.spec;
-  // An HPA raises the workload to its minReplicas at once (its controller does so before it reads any metric).
-  const hpaMin = (input.autoscaler as { spec?: { minReplicas?: number } } | undefined)?.spec?.minReplicas;
-  const replicas = Math.max(spec.replicas ?? 1, hpaMin ?? 1);
   const podSpec = spec.template.spec!;
   const container = podSpec.containers[0]!;
   const selector = selectorString(spec.selector);
+  // An HPA raises the workload to its minReplicas at once (its controller does so before it reads any metric).
+  const hpaMin = (input.autoscaler as { spec?: { minReplicas?: number } } | undefined)?.spec?.minReplicas;
+  const replicas = Math.max(spec.replicas ?? 1, hpaMin ?? 1);
   const checks: Verdict[] = [];
   const step = (line: string) => place.log(`[audit] ${workload.kind}/${workload.name}: ${line}`);
   const said = () => step(`${checks.at(-1)!.check}: ${checks.at(-1)!.verdict}: ${checks.at(-1)!.summary}`);
@@ -140,38 +154,42 @@ export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity
   const titled = (what: string) => `Audit of ${workload.kind}/${workload.name}: ${what} under load`;
   // Peak CPU and memory over the three checks under load, for the resources check (or why not measured).
   const usage = sampleUsage(place, selector);
+  let peaks: UsagePeaks | undefined;
+  try {
+    step(`deletion: one pod deleted under load (grace ${grace} s)`);
+    checks.push(await guarded('deletion', DELETION_QUESTION, async () => {
+      const deletion = podDeletion(container.name);
+      const u = await checkUnderLoad(place, under, target.port, plan, deletion, 'deletion', titled('deletion of one pod'));
+      const deleted = deletion.deleted();
+      if (!deleted) throw new Error('the deletion did not capture the pod\'s exit');
+      return deletionUnderLoadVerdict(deleted.exit, grace, u);
+    }));
+    said();
 
-  step(`deletion: one pod deleted under load (grace ${grace} s)`);
-  checks.push(await guarded('deletion', DELETION_QUESTION, async () => {
-    const deletion = podDeletion(container.name);
-    const u = await checkUnderLoad(place, under, target.port, plan, deletion, 'deletion', titled('deletion of one pod'));
-    const deleted = deletion.deleted();
-    if (!deleted) throw new Error('the deletion did not capture the pod\'s exit');
-    return deletionUnderLoadVerdict(deleted.exit, grace, u);
-  }));
-  said();
+    step('rollout: a rolling restart under load (kubectl rollout restart)');
+    checks.push(await guarded('rollout', RESTART_QUESTION, async () =>
+      restartVerdict(await checkUnderLoad(place, under, target.port, plan, rollingRestart, 'rollout', titled('rolling restart')), container)));
+    said();
 
-  step('rollout: a rolling restart under load (kubectl rollout restart)');
-  checks.push(await guarded('rollout', RESTART_QUESTION, async () =>
-    restartVerdict(await checkUnderLoad(place, under, target.port, plan, rollingRestart, 'rollout', titled('rolling restart')), container)));
-  said();
+    step('eviction: every pod evicted at once under load, as a drain of their nodes asks');
+    const hasBudget = input.budget !== undefined;
+    checks.push(await guarded('eviction', EVICTION_QUESTION, async () => {
+      const eviction = evictAll();
+      try {
+        const u = await checkUnderLoad(place, under, target.port, plan, eviction, 'eviction', titled('eviction of every pod'));
+        return evictionVerdict(workload.kind, hasBudget, eviction.evidence()!, u);
+      } catch (err) {
+        if (err instanceof EvictionRefused) return evictionBlockedVerdict(workload.kind, hasBudget, err.message, err.asked.filter((a) => a.answer.granted).length);
+        throw err;
+      }
+    }));
+    said();
+  } finally {
+    peaks = await usage.stop();
+  }
 
-  step('eviction: every pod evicted at once under load, as a drain of their nodes asks');
-  const hasBudget = input.budget !== undefined;
-  checks.push(await guarded('eviction', EVICTION_QUESTION, async () => {
-    const eviction = evictAll();
-    try {
-      const u = await checkUnderLoad(place, under, target.port, plan, eviction, 'eviction', titled('eviction of every pod'));
-      return evictionVerdict(workload.kind, hasBudget, eviction.evidence()!, u);
-    } catch (err) {
-      if (err instanceof EvictionRefused) return evictionBlockedVerdict(workload.kind, hasBudget, err.message);
-      throw err;
-    }
-  }));
-  said();
-
-  // OOM kills and restarts over the whole audit, on the pods now (their last state) and as counted.
-  checks.push(resourcesVerdict(podSpec.containers, await current(), await usage.stop()));
+  // OOM kills and restarts over the whole audit: every pod as last seen, the ones the checks replaced too.
+  checks.push(resourcesVerdict(podSpec.containers, [...history.lastSeen.values()], peaks));
   said();
 
   return {

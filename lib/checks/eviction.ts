@@ -32,8 +32,12 @@ export function evictionVerdict(kind: string, hasBudget: boolean, ev: EvictAllEv
   return { ...base, verdict: 'pass', summary: `${atOnce}; ${loss.line}` };
 }
 
-/** Evictions refused for longer than a replacement takes to turn Ready: the budget allows no disruption at all. */
-export function evictionBlockedVerdict(kind: string, hasBudget: boolean, message: string): Verdict {
-  return { check: 'eviction', question: EVICTION_QUESTION, verdict: 'fail', evidence: { hasBudget, refused: message }, static: budgetWarnings(kind, hasBudget),
-    summary: `${message}: its PodDisruptionBudget allows no disruption, so a drain of its node never ends; allow one (maxUnavailable 1) and run more than one replica` };
+/**
+ * Evictions refused for longer than a replacement takes to turn Ready since the last grant: the budget lets nothing
+ * (more) go, so a drain of its nodes would not end. `granted`: how many it had let go before.
+ */
+export function evictionBlockedVerdict(kind: string, hasBudget: boolean, message: string, granted: number): Verdict {
+  const why = granted === 0 ? 'its PodDisruptionBudget allows no disruption' : `after ${granted} eviction(s) its PodDisruptionBudget let no more go (a replacement not Ready?)`;
+  return { check: 'eviction', question: EVICTION_QUESTION, verdict: 'fail', evidence: { hasBudget, refused: message, granted }, static: budgetWarnings(kind, hasBudget),
+    summary: `${message}: ${why}, so a drain of its nodes would not end; allow one disruption (maxUnavailable 1) and run more than one replica` };
 }

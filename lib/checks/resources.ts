@@ -33,7 +33,10 @@ export function peakFindings(containers: readonly V1Container[], usage: UsagePea
   const figures: string[] = [];
   for (const c of containers) {
     const peak = usage.byContainer[c.name];
-    if (!peak) continue;
+    if (!peak) {
+      figures.push(`${c.name}: no sample`);
+      continue;
+    }
     figures.push(`${c.name} peaked at ${peak.cpuMillicores}m CPU, ${mib(peak.memoryBytes)}`);
     const { requests = {}, limits = {} } = c.resources ?? {};
     if (limits.memory && peak.memoryBytes >= NEAR_LIMIT * bytes(limits.memory)) {

@@ -57,6 +57,8 @@ function terminationOf(pod: V1Pod): Termination | undefined {
 export class PodObserver {
   /** By pod uid. */
   readonly pods = new Map<string, PodRecord>();
+  /** Each pod as last seen, by uid, deleted ones too: their containers' restarts and last states outlive the pod here. */
+  readonly lastSeen = new Map<string, V1Pod>();
   readonly events: PodEvent[] = [];
   private abort?: AbortController;
   private stopped = false;
@@ -140,6 +142,7 @@ export class PodObserver {
     const name = pod.metadata!.name!;
     const uid = pod.metadata!.uid!;
     const now = epochNow();
+    this.lastSeen.set(uid, pod);
     let rec = this.pods.get(uid);
     if (!rec) {
       const version = this.versionOf(pod);

@@ -293,6 +293,12 @@ export async function underLoad(env: UnderLoadEnv, target: UnderLoadTarget, plan
       pollUntil({ description, probe: async () => source.progress(), done, show: describeProgress, timeoutMs, intervalMs: 100 });
 
     await until(`${plan.warmupRequestsPerMode} warm-up requests per mode`, () => minTotal(source.progress()) >= plan.warmupRequestsPerMode);
+    // Before any disruption, a path that answers nothing with success is the load's fault, not the disruption's.
+    const warm = Object.values(source.progress());
+    if (warm.length && warm.every((m) => m && m.total > 0 && m.failed === m.total)) {
+      throw new HarnessError('putting the workload under load', `every one of the warm-up requests to ${spec.requestPath} failed, before any disruption`,
+        'the path must answer 2xx while the workload is healthy: give the audit --path (a page the app serves), or check the Service\'s port');
+    }
     const onAxis = (epochMs: number) => epochMs - source.epochMs;
 
     log(`${disruption.describe} of ${spec.name} under load (${describeProgress(source.progress())})`);
@@ -330,8 +336,8 @@ export async function underLoad(env: UnderLoadEnv, target: UnderLoadTarget, plan
     const ledger = target.attributed ? { ...raw, records: resolveAnswers(raw.records, identity()) } : raw;
     const reasons = await eventReasonsByPod(kube, ns);
     const ended = new Set(done.endedPods);
-    const oldPods = [...observer.pods.entries()].filter(([uid]) => ended.has(uid)).map(([, p]) => p)
-      .map((p) => judgeTermination(p, reasons.get(p.name)));
+    const oldPods = [...observer.pods.entries()].filter(([uid]) => ended.has(uid))
+      .map(([uid, p]) => judgeTermination(p, reasons.get(uid)));
     return {
       disruption: disruption.describe,
       marks,
@@ -353,11 +359,14 @@ export async function underLoad(env: UnderLoadEnv, target: UnderLoadTarget, plan
   }
 }
 
-/** Reasons of the namespace's pod events, per pod: evidence of how each stop went. */
+/**
+ * Reasons of the namespace's pod events, per pod uid (a StatefulSet's replacement has its predecessor's name): evidence
+ * of how each stop went.
+ */
 async function eventReasonsByPod(kube: Kube, namespace: string): Promise<Map<string, string[]>> {
   const byPod = new Map<string, string[]>();
   for (const e of await listEvents(kube, namespace, { kind: 'Pod' })) {
-    const pod = e.involvedObject.name;
+    const pod = e.involvedObject.uid;
     if (pod && e.reason) byPod.set(pod, [...(byPod.get(pod) ?? []), e.reason]);
   }
   return byPod;

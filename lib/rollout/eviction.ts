@@ -35,26 +35,37 @@ export class EvictionRefused extends Error {
 }
 
 /**
- * Evicts each pod at once, each asking again after a refusal until granted, for at most `refusedForMs` (then
- * EvictionRefused); every answer marked and returned.
+ * Evicts each pod at once, each asking again after a refusal until granted; EvictionRefused when `refusedForMs` passes
+ * with no eviction granted (the clock starts again at each grant: a budget of one lets pods go one replacement at a
+ * time, however many). On the first failure the other pods' asking stops too. Every answer is marked and returned.
  */
 export async function evictEach(ctx: DisruptionContext, victims: readonly string[], refusedForMs = ctx.timeoutMs): Promise<EvictionAsked[]> {
   const asked: EvictionAsked[] = [];
-  const deadline = Date.now() + refusedForMs;
-  await Promise.all(victims.map(async (pod) => {
-    for (let round = 1; ; round++) {
-      const answer = await evictPod(ctx.kube, ctx.ns, pod);
-      asked.push({ pod, at: ctx.onAxis(Date.now()), round, answer });
-      // Short names on the timeline (as its lanes show them); the JSON's pod events keep the full ones.
-      if (answer.granted) return void ctx.mark(`evicted ${shortPodName(pod)}`);
-      ctx.mark(`refused ${shortPodName(pod)}: ${answer.status ?? '?'}${answer.byBudget ? ' DisruptionBudget' : ''}`);
-      if (answer.status !== 429) throw new Error(`the eviction of ${pod} failed: ${answer.status} ${answer.message}`);
-      if (Date.now() + EVICTION_RETRY_MS > deadline) {
-        throw new EvictionRefused(`the eviction of ${pod} was still refused after ${Math.round(refusedForMs / 1000)} s (${round} asks): ${answer.message}`, asked);
+  let lastGrantAt = Date.now();
+  const halt = new AbortController();
+  try {
+    await Promise.all(victims.map(async (pod) => {
+      for (let round = 1; !halt.signal.aborted; round++) {
+        const answer = await evictPod(ctx.kube, ctx.ns, pod);
+        asked.push({ pod, at: ctx.onAxis(Date.now()), round, answer });
+        // Short names on the timeline (as its lanes show them); the JSON's pod events keep the full ones.
+        if (answer.granted) {
+          lastGrantAt = Date.now();
+          return void ctx.mark(`evicted ${shortPodName(pod)}`);
+        }
+        ctx.mark(`refused ${shortPodName(pod)}: ${answer.status ?? '?'}${answer.byBudget ? ' DisruptionBudget' : ''}`);
+        if (answer.status !== 429) throw new Error(`the eviction of ${pod} failed: ${answer.status} ${answer.message}`);
+        if (Date.now() + EVICTION_RETRY_MS > lastGrantAt + refusedForMs) {
+          const granted = asked.filter((a) => a.answer.granted).length;
+          throw new EvictionRefused(`the eviction of ${pod} was still refused ${Math.round(refusedForMs / 1000)} s after the last grant ` +
+            `(${round} asks; ${granted} of ${victims.length} granted): ${answer.message}`, asked);
+        }
+        await sleep(EVICTION_RETRY_MS, undefined, { signal: halt.signal }).catch(() => undefined);
       }
-      await sleep(EVICTION_RETRY_MS);
-    }
-  }));
+    }));
+  } finally {
+    halt.abort();
+  }
   return asked;
 }
 

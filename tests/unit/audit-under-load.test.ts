@@ -90,8 +90,9 @@ describe('the eviction check', () => {
   });
 
   it('fails a budget that lets nothing go: a drain would never end', () => {
-    expect(evictionBlockedVerdict('StatefulSet', true, 'the eviction of web-0 was still refused after 120 s (24 asks): Cannot evict').summary)
-      .toMatch(/^the eviction of web-0 was still refused after 120 s \(24 asks\): Cannot evict: its PodDisruptionBudget allows no disruption/);
+    expect(evictionBlockedVerdict('StatefulSet', true, 'the eviction of web-0 was still refused 120 s after the last grant (24 asks; 0 of 2 granted)', 0).summary)
+      .toMatch(/^the eviction of web-0 was still refused 120 s after the last grant \(24 asks; 0 of 2 granted\): its PodDisruptionBudget allows no disruption/);
+    expect(evictionBlockedVerdict('StatefulSet', true, 'refused', 1).summary).toMatch(/^refused: after 1 eviction\(s\) its PodDisruptionBudget let no more go/);
   });
 });
 
