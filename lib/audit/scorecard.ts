@@ -10,7 +10,7 @@ const MARK: Record<VerdictLevel, string> = { pass: 'PASS', fail: 'FAIL', advice:
 export function staticLine(w: StaticWarning, verdict: VerdictLevel): string {
   const name = `${w.tool} \`${w.id}\``;
   if (!w.warns) return `${name}: no warning (${w.about} present)`;
-  return verdict === 'pass' ? `${name} warns (no ${w.about}); live: it held anyway` : `${name} warns (no ${w.about}); live: confirmed`;
+  return verdict === 'pass' ? `${name} warns (${w.about} missing); live: it held anyway` : `${name} warns (${w.about} missing); live: confirmed`;
 }
 
 /** A check under load's report files (lib/checks/under-load.ts requestEvidence), beside the scorecard in its directory. */

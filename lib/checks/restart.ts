@@ -20,8 +20,8 @@ export function restartVerdict(u: UnderLoad, container: V1Container): Verdict {
   const loss = lossJudged(u);
   const summary = loss.level === 'pass'
     ? `every pod replaced (${u.run.spec.from.name} → ${u.run.spec.to.name}) in ${u.outcome.rolloutSeconds} s: ${loss.line}`
-    : `${loss.line}; a rolling update loses requests: a readiness probe that passes only when it serves, and a shutdown that ` +
-      'keeps serving until the endpoint is gone (drain on SIGTERM, or a preStop sleep), stop it';
+    : `${loss.line}; what keeps a rolling update whole: a readiness probe that passes only when the app serves, and a shutdown ` +
+      'that keeps serving until its endpoint is gone (a drain on SIGTERM, or a preStop sleep) without closing idle keep-alive connections under its clients';
   return { check: 'rollout', question: RESTART_QUESTION, verdict: loss.level, summary,
     evidence: { from: u.run.spec.from.name, to: u.run.spec.to.name, rolloutSeconds: u.outcome.rolloutSeconds, ...requestEvidence(u) },
     static: readinessWarnings(container) };

@@ -98,7 +98,7 @@ describe('the scorecard', () => {
       '# Audit of Deployment/web: FAIL', '',
       '2 replica(s) in namespace `wc-audit-web-1`, load path `/` on Service/web:80; Pod Security `restricted`; 41.2 s.', '',
       '| check | verdict | what was seen |', '|---|---|---|', '| startup | PASS | fine |', '| deletion | FAIL | killed \\| late |']);
-    expect(md).toContain('- kube-score `pod-probes` warns (no a readiness probe); live: it held anyway');
+    expect(md).toContain('- kube-score `pod-probes` warns (a readiness probe missing); live: it held anyway');
     expect(md).toContain('## Notes\n\n- load path / (no --path, no HTTP readiness probe)');
     // A check under load links its timeline, its ledger and its figures, beside the scorecard.
     expect(md).toContain('Timeline: [rollout-deletion.svg](rollout-deletion.svg) · every request: `rollout-deletion.json` · figures: [rollout-deletion.md](rollout-deletion.md)');
