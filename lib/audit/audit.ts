@@ -134,9 +134,8 @@ async function audit(place: AuditPlace, input: AuditInput, podSecurity: AuditRep
   checks.push(startupVerdict(starts, container));
   said();
 
-  const current = async () => (await place.kube.core.listNamespacedPod({ namespace: place.ns, labelSelector: selector })).items
+  const pods = (await place.kube.core.listNamespacedPod({ namespace: place.ns, labelSelector: selector })).items
     .filter((p) => !p.metadata?.deletionTimestamp);
-  const pods = await current();
   checks.push(redundancyVerdict(workload.kind, replicas, podSpec, pods, place.schedulableNodes));
   said();
 

@@ -2,8 +2,7 @@
 // "is the default grace period enough?"). The judgement reads how the container ended (exit code, reason) and when,
 // on its node's clock alone (from the kubelet's Killing event to the runtime's finishedAt: lib/kit/pod-exit.ts). One
 // function for the termination behaviour (its SIGTERM handler and its SIGTERM-ignoring control) and for the audit.
-import type { Place } from '../kit/kube.ts';
-import { actToFinishedSeconds, deletePodAndCaptureExit, type Exit } from '../kit/pod-exit.ts';
+import { actToFinishedSeconds, type Exit } from '../kit/pod-exit.ts';
 import { lossJudged, requestEvidence, type UnderLoad } from './under-load.ts';
 import { worst, type Verdict } from './verdict.ts';
 
@@ -33,12 +32,6 @@ export function deletionVerdict(exit: Exit, graceSeconds: number): Verdict {
       'handle SIGTERM and exit 0 when done' };
   }
   return { ...base, verdict: 'fail', summary: `exited ${code}${exit.terminated.reason ? ` (${exit.terminated.reason})` : ''} on SIGTERM${within}: an error on shutdown` };
-}
-
-/** Deletes the pod (its own grace period) and judges how `container` ended. */
-export async function deletionCheck(place: Place, pod: string, container: string, graceSeconds: number): Promise<Verdict> {
-  const timeoutMs = (graceSeconds + 60) * 1000;
-  return deletionVerdict(await deletePodAndCaptureExit(place, pod, container, timeoutMs), graceSeconds);
 }
 
 /**
