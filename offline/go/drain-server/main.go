@@ -25,7 +25,11 @@
 // trips): --ignore-sigterm never acts on SIGTERM (the kubelet kills it when the grace period ends, exit 137);
 // --start-delay=D listens only after D (a slow start that a short liveness probe cuts short); with
 // --start-delay-marker=FILE only the first start on that volume is slow, as a migration whose finished part a
-// restart finds done: it writes FILE as it begins, and a start that finds FILE listens at once.
+// restart finds done: it writes FILE as it begins, and a start that finds FILE listens at once;
+// --grow-per-request=SIZE keeps SIZE bytes more (written, so they are in its working set) for each request to
+// / or /hostname that is not the kubelet's probe (User-Agent kube-probe/...): its memory grows with the load it
+// serves, a memory limit below what the load brings ends in an OOM kill, and idle, probed only, it stays small.
+// SIZE is bytes, or a number with Ki, Mi or Gi (64Ki, 1Mi); 0, the default, keeps nothing.
 package main
 
 import (
@@ -36,6 +40,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -48,6 +55,8 @@ func main() {
 	ignoreTerm := flag.Bool("ignore-sigterm", false, "flaw: ignore SIGTERM (killed when the grace period ends)")
 	startDelay := flag.Duration("start-delay", 0, "flaw: listen only after this long (a slow start)")
 	marker := flag.String("start-delay-marker", "", "with --start-delay: only a start that does not find this file is slow (it writes it)")
+	var growth byteSize
+	flag.Var(&growth, "grow-per-request", "flaw: keep `SIZE` bytes more for each request to / or /hostname, probes aside (bytes, or with Ki, Mi, Gi; 0: none)")
 	flag.Parse()
 	if *marker != "" && *startDelay > 0 {
 		if _, err := os.Stat(*marker); err == nil {
@@ -63,8 +72,11 @@ func main() {
 	var lastRequest atomic.Int64 // unix nanoseconds of the latest request other than a readiness probe
 
 	mux := http.NewServeMux()
-	answer := func(w http.ResponseWriter, body string) {
+	answer := func(w http.ResponseWriter, r *http.Request, body string) {
 		lastRequest.Store(time.Now().UnixNano())
+		if growth > 0 && !strings.HasPrefix(r.UserAgent(), "kube-probe/") {
+			retain(int(growth))
+		}
 		if draining.Load() {
 			// Go's server closes the connection after writing an answer that carries this header.
 			w.Header().Set("Connection", "close")
@@ -82,13 +94,16 @@ func main() {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprint(w, "ok")
 	})
-	mux.HandleFunc("/hostname", func(w http.ResponseWriter, _ *http.Request) { answer(w, hostname) })
-	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { answer(w, version+" "+hostname+"\n") })
+	mux.HandleFunc("/hostname", func(w http.ResponseWriter, r *http.Request) { answer(w, r, hostname) })
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { answer(w, r, version+" "+hostname+"\n") })
 
 	srv := &http.Server{Addr: fmt.Sprintf(":%d", *port), Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	// Idle connections stay open as long as a client keeps them (the client decides, as in production).
 	srv.IdleTimeout = 0
 
+	if growth > 0 {
+		log.Printf("drain-server %s: keeping %d bytes more per request (flaw)", version, growth)
+	}
 	if *ignoreTerm {
 		signal.Ignore(syscall.SIGTERM)
 		log.Printf("drain-server %s: ignoring SIGTERM (flaw)", version)
@@ -140,4 +155,43 @@ func main() {
 		log.Fatal(err)
 	}
 	select {} // Shutdown returned ListenAndServe early; the signal goroutine exits the process.
+}
+
+// What --grow-per-request keeps: never released, so the heap only grows.
+var (
+	retainedMu sync.Mutex
+	retained   [][]byte
+)
+
+// retain keeps n bytes more, one byte written on each page: fresh memory from the kernel is untouched, and only
+// pages written count in the resident set, and so against the container's memory limit.
+func retain(n int) {
+	b := make([]byte, n)
+	for i := 0; i < n; i += os.Getpagesize() {
+		b[i] = 1
+	}
+	retainedMu.Lock()
+	retained = append(retained, b)
+	retainedMu.Unlock()
+}
+
+// byteSize is a flag's size in bytes, given as bytes or with a binary suffix, as Kubernetes quantities: 64Ki, 1Mi.
+type byteSize int64
+
+func (s *byteSize) String() string { return strconv.FormatInt(int64(*s), 10) }
+
+func (s *byteSize) Set(v string) error {
+	units := map[string]int64{"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30}
+	mult, num := int64(1), v
+	if len(v) > 2 {
+		if m, ok := units[v[len(v)-2:]]; ok {
+			mult, num = m, v[:len(v)-2]
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > (1<<40)/mult {
+		return fmt.Errorf("%q is no size: bytes, or a whole number with Ki, Mi or Gi (64Ki, 1Mi)", v)
+	}
+	*s = byteSize(n * mult)
+	return nil
 }
