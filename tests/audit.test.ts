@@ -1,6 +1,6 @@
 import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
 import { auditInputOf, auditLoadPlan, auditPlaceOf, runAudit, type AuditReport } from '../lib/audit/index.ts';
-import { loadManifest, runCase, startCase, useTestNamespace } from '../lib/kit/index.ts';
+import { atMostAtOnce, loadManifest, runCase, startCase, useTestNamespace } from '../lib/kit/index.ts';
 
 const BEHAVIOUR = 'Audit: every lifecycle check on a workload as a team ships it';
 const t = useTestNamespace('audit');
@@ -14,6 +14,9 @@ const SHORT_LIVENESS_SECONDS = 6; // periodSeconds 2 x failureThreshold 3
 // liveness probe allows (so its start-up passes).
 const SINGLE_START_SECONDS = 8;
 const NODRAIN_RATE = 150;
+// Kept per request served: a pod takes its 64 MiB limit after some 230 requests, a few seconds of its share of the
+// audit's load, and idle (probed only) it stays at a few MiB, so its start-up passes.
+const GROWTH_PER_REQUEST = '256Ki';
 
 interface Variant {
   name: string;
@@ -31,7 +34,21 @@ const withArgs = (objects: KubernetesObject[], args: string[]) => {
   app(objects).args = [...(app(objects).args ?? []).filter((a) => !args.some((x) => a.split('=')[0] === x.split('=')[0])), ...args];
   return objects;
 };
+// The longest first (the slow first start, the OOM kills' back-off): with two audits at a time, the two end about
+// together.
 const VARIANTS: Variant[] = [
+  // The first start on its volume is slow (a migration); the liveness probe kills it once, the restart starts at once.
+  { name: 'audit-slow', flaw: `first start takes ${SLOW_START_SECONDS} s, liveness allows ${SHORT_LIVENESS_SECONDS} s`, fails: ['startup'], change: (o) => {
+    const pod = deploymentOf(o).spec!.template.spec!;
+    pod.volumes = [{ name: 'state', emptyDir: {} }];
+    app(o).volumeMounts = [{ name: 'state', mountPath: '/state' }];
+    app(o).livenessProbe = { ...app(o).livenessProbe, periodSeconds: 2, failureThreshold: 3 };
+    return withArgs(o, [`--start-delay=${SLOW_START_SECONDS}s`, '--start-delay-marker=/state/started']);
+  } },
+  // A memory limit below the working set under load: OOM-killed within each check's load, and every kill cuts what was
+  // on the pod and refuses what kube-proxy sends it until its endpoint goes, so the checks under load lose requests too.
+  { name: 'audit-oom', flaw: `keeps ${GROWTH_PER_REQUEST} per request served, memory limit 64 MiB`, fails: ['deletion', 'rollout', 'eviction', 'resources'],
+    change: (o) => withArgs(o, [`--grow-per-request=${GROWTH_PER_REQUEST}`]) },
   { name: 'audit-ref', flaw: 'none (the reference)', fails: [], change: (o) => o },
   // Killed at its grace period's end in every check that ends a pod: the rollout wing's verdict counts a pod that did
   // not stop gracefully as a loss (whatever it was doing is cut), whether or not a request was on it at that instant.
@@ -45,14 +62,6 @@ const VARIANTS: Variant[] = [
   // times the rate makes a race lost by every request rarer.
   { name: 'audit-nodrain', flaw: `no drain (exits at once on SIGTERM), ${NODRAIN_RATE} req/s per mode`, fails: ['deletion', 'rollout', 'eviction'], rate: NODRAIN_RATE,
     change: (o) => withArgs(o, ['--drain=0s', '--until-quiet=0s']) },
-  // The first start on its volume is slow (a migration); the liveness probe kills it once, the restart starts at once.
-  { name: 'audit-slow', flaw: `first start takes ${SLOW_START_SECONDS} s, liveness allows ${SHORT_LIVENESS_SECONDS} s`, fails: ['startup'], change: (o) => {
-    const pod = deploymentOf(o).spec!.template.spec!;
-    pod.volumes = [{ name: 'state', emptyDir: {} }];
-    app(o).volumeMounts = [{ name: 'state', mountPath: '/state' }];
-    app(o).livenessProbe = { ...app(o).livenessProbe, periodSeconds: 2, failureThreshold: 3 };
-    return withArgs(o, [`--start-delay=${SLOW_START_SECONDS}s`, '--start-delay-marker=/state/started']);
-  } },
   { name: 'audit-nopdb', flaw: 'no PodDisruptionBudget', fails: ['eviction'], change: (o) => o.filter((x) => x.kind !== 'PodDisruptionBudget') },
   // One replica (and so no budget: minAvailable 1 of 1 would refuse every eviction), whose pod takes a while to start:
   // nothing serves between its only pod's drain and its replacement's Ready. (A replacement Ready within the old pod's
@@ -80,12 +89,10 @@ const audits = new Map<string, Promise<void>>();
 const AUDITS_AT_ONCE = 2;
 
 beforeAll(() => {
-  const lanes: Promise<unknown>[] = Array.from({ length: AUDITS_AT_ONCE }, () => Promise.resolve());
-  for (const [i, v] of VARIANTS.entries()) {
-    const lane = i % AUDITS_AT_ONCE;
-    // Each waits for the one before it in its lane, whatever that one's outcome.
-    const after = lanes[lane]!.catch(() => undefined);
-    audits.set(v.name, startCase(() => after.then(() => runCase(BEHAVIOUR, `flaw: ${v.flaw}`, async (seen) => {
+  // In the order listed, each as soon as one of those running ends.
+  const gate = atMostAtOnce(AUDITS_AT_ONCE);
+  for (const v of VARIANTS) {
+    audits.set(v.name, startCase(() => gate(() => runCase(BEHAVIOUR, `flaw: ${v.flaw}`, async (seen) => {
       const report: AuditReport = await runAudit(auditPlaceOf(t, v.name), variantInput(v), 'restricted', auditLoadPlan(v.rate));
       Object.assign(seen, { durationSeconds: report.durationSeconds,
         checks: Object.fromEntries(report.checks.map((c) => [c.check, `${c.verdict}: ${c.summary}`])) });
@@ -94,7 +101,6 @@ beforeAll(() => {
       // The reference passes outright: no advice either.
       if (v.fails.length === 0) expect(report.checks.filter((c) => c.verdict !== 'pass').map((c) => `${c.check}: ${c.summary}`)).toEqual([]);
     }))));
-    lanes[lane] = audits.get(v.name)!;
   }
 });
 
@@ -109,6 +115,9 @@ test(`a server that exits at once on SIGTERM (no drain) loses requests under ${N
 
 test(`a server whose first start takes ${SLOW_START_SECONDS} s under a liveness probe that allows ${SHORT_LIVENESS_SECONDS} s fails the audit's start-up check (restarted during start-up) and no other`,
   () => audits.get('audit-slow')!);
+
+test(`a server whose memory grows ${GROWTH_PER_REQUEST} per request served, past its 64 MiB limit under load, is OOM-killed: it fails the audit's resources check, and deletion, rollout and eviction (requests lost at each kill), and no other`,
+  () => audits.get('audit-oom')!);
 
 test('a workload without a PodDisruptionBudget fails the audit\'s eviction check (every replica let go at once) and no other',
   () => audits.get('audit-nopdb')!);

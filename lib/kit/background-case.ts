@@ -12,3 +12,25 @@ export function startCase<T>(run: () => Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
 }
+
+/**
+ * A gate that lets at most `n` of the cases passed through it run at once; the others start in the order they came,
+ * each as soon as one ends (whatever its outcome). For cases that share a scarce thing, such as the CPU a load
+ * generator needs to hold its rate.
+ */
+export function atMostAtOnce(n: number): <T>(run: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(run: () => Promise<T>): Promise<T> => {
+    if (running < n) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await run();
+    } finally {
+      // The slot passes straight to the next case waiting, if any.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
