@@ -146,18 +146,35 @@ function servingPort(containers: readonly V1Container[]): { name?: string; port:
   return undefined;
 }
 
+/** A port as a probe or a Service's targetPort names it (a number, or a container port's name) as a number. */
+function containerPortNumber(containers: readonly V1Container[], port: number | string | undefined): number | undefined {
+  if (typeof port === 'number') return port;
+  if (port === undefined) return undefined;
+  if (/^\d+$/.test(port)) return Number(port);
+  return containers.flatMap((c) => c.ports ?? []).find((p) => p.name === port)?.containerPort;
+}
+
 /**
  * The load's path: the option, else the first container's HTTP liveness probe path, else "/". Not the readiness probe's:
  * a draining pod fails it on purpose (that is what takes it out of the Service), so requests to it would count the
- * drain itself as lost; the liveness path must keep answering while the pod drains, or the kubelet kills it.
+ * drain itself as lost; the liveness path must keep answering while the pod drains, or the kubelet kills it. Only a
+ * probe on the port the Service sends to: one on another port (an admin port) has a path the served port may not
+ * know, and every request would be a 404.
  */
-function loadPath(containers: readonly V1Container[], option: string | undefined): Pick<AuditTarget, 'path' | 'pathFrom'> {
+function loadPath(containers: readonly V1Container[], option: string | undefined, servedPort: number | undefined):
+  Pick<AuditTarget, 'path' | 'pathFrom'> & { note?: string } {
   if (option !== undefined) {
     if (!option.startsWith('/')) throw new AuditInputError(`--path must start with "/", got "${option}"`);
     return { path: option, pathFrom: 'option' };
   }
-  const probe = containers.map((c) => c.livenessProbe?.httpGet?.path).find((p) => p !== undefined);
-  return probe ? { path: probe, pathFrom: 'liveness probe' } : { path: '/', pathFrom: 'default' };
+  const probe = containers.map((c) => c.livenessProbe?.httpGet).find((g) => g?.path !== undefined);
+  if (!probe) return { path: '/', pathFrom: 'default', note: 'load path / (no --path, no HTTP liveness probe)' };
+  const probePort = containerPortNumber(containers, probe.port);
+  if (probePort === undefined || probePort !== servedPort) {
+    return { path: '/', pathFrom: 'default', note: `load path / (the liveness probe's ${probe.path} is on port ${probePort ?? probe.port}, ` +
+      `not ${servedPort ?? 'the port the Service sends to'}; --path names one the served port answers)` };
+  }
+  return { path: probe.path!, pathFrom: 'liveness probe', note: `load path ${probe.path} (the liveness probe's)` };
 }
 
 /** Reads the files and finds the workload and what belongs to it. Throws AuditInputError (one sentence) on input it cannot use. */
@@ -187,9 +204,11 @@ export function auditInputOf(all: readonly KubernetesObject[], files: readonly s
   // A headless Service (clusterIP None) has no ClusterIP for the load to cross kube-proxy through: prefer one with.
   const chosen = own.find((s) => (s.spec as { clusterIP?: string }).clusterIP !== 'None') ?? own[0];
   let target: AuditTarget;
-  const path = loadPath(containers, options.path);
+  const served = chosen ? chosen.spec.ports![0]! : undefined;
+  const { note: pathNote, ...path } = loadPath(containers, options.path,
+    served ? containerPortNumber(containers, served.targetPort ?? served.port) : servingPort(containers)?.port);
   if (chosen) {
-    target = { service: chosen, created: false, port: chosen.spec.ports![0]!.port, ...path };
+    target = { service: chosen, created: false, port: served!.port, ...path };
   } else {
     const port = servingPort(containers);
     if (!port) {
@@ -203,7 +222,7 @@ export function auditInputOf(all: readonly KubernetesObject[], files: readonly s
     target = { service, created: true, port: port.port, ...path };
     notes.push(`no Service selects ${describe(workload.object)}: made ClusterIP Service/${service.metadata.name} for container port ${port.port}`);
   }
-  if (path.pathFrom !== 'option') notes.push(`load path ${path.path} (${path.pathFrom === 'liveness probe' ? 'the liveness probe\'s' : 'no --path, no HTTP liveness probe'})`);
+  if (pathNote) notes.push(pathNote);
 
   const budget = all.find((o) => o.kind === 'PodDisruptionBudget' && selects((o as { spec?: { selector?: V1LabelSelector } }).spec?.selector, labels));
   const autoscaler = all.find((o) => o.kind === 'HorizontalPodAutoscaler' &&

@@ -85,6 +85,19 @@ data: { a: b }
     expect(fails(() => auditInput(['a'], { path: 'api' }, files({ a: probed })))).toBe('--path must start with "/", got "api"');
   });
 
+  it('takes the liveness probe\'s path only when the probe is on the port the Service sends to (an admin port\'s path would be a 404 there), and says which it took', () => {
+    const withPorts = (probePort: string) => deployment('web').replace('ports: [{ name: http, containerPort: 8080 }]',
+      `ports: [{ name: http, containerPort: 8080 }, { name: admin, containerPort: 9090 }]\n          livenessProbe: { httpGet: { path: /live, port: ${probePort} } }`);
+    const onServed = auditInput(['a'], {}, files({ a: `${withPorts('8080')}---\n${service('web', 'web')}` }));
+    expect(onServed.target).toMatchObject({ path: '/live', pathFrom: 'liveness probe' });
+    expect(onServed.notes).toContain('load path /live (the liveness probe\'s)');
+    const onAdmin = auditInput(['a'], {}, files({ a: `${withPorts('admin')}---\n${service('web', 'web')}` }));
+    expect(onAdmin.target).toMatchObject({ path: '/', pathFrom: 'default' });
+    expect(onAdmin.notes).toContain('load path / (the liveness probe\'s /live is on port 9090, not 8080; --path names one the served port answers)');
+    // No Service: the one the audit makes sends to the first container port.
+    expect(auditInput(['a'], {}, files({ a: withPorts('http') })).target).toMatchObject({ path: '/live', pathFrom: 'liveness probe' });
+  });
+
   it('prefers a Service with a ClusterIP to a headless one, and leaves out what it does not create, said so', () => {
     const read = files({ a: `${deployment('db')}---\n${service('db-headless', 'db', 'clusterIP: None')}---\n${service('db', 'db')}---
 apiVersion: rbac.authorization.k8s.io/v1

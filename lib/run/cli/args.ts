@@ -205,7 +205,7 @@ export function helpText(behaviours: Behaviour[]): string {
     '             -f, --file F             the workload\'s YAML (repeatable; plain multi-document YAML, e.g. helm template output):',
     '                                      its Deployment or StatefulSet with its Service, PodDisruptionBudget, HPA, ConfigMaps...',
     '             --workload NAME          which workload, when the files hold more than one',
-    '             --path /P                the path requests go to (default: the liveness probe\'s HTTP path, else /)',
+    '             --path /P                the path requests go to (default: the liveness probe\'s HTTP path when on the served port, else /)',
     '             --kubeconfig F --context C   an existing cluster (default: a kind cluster, made and removed as for run)',
     '             --pod-security LEVEL     restricted (default) or baseline, for a workload that cannot run restricted (said in the report)',
     '             --reports DIR            where reports go (default reports/)',
