@@ -80,23 +80,35 @@ export function terminatedWhileDeleting(container: string): Predicate<V1Pod, { p
 
 /**
  * Deletes the pod (with its own terminationGracePeriodSeconds) and returns how its container ended. The watch has
- * listed before the delete is sent, so the final status cannot slip past between the two.
+ * listed before the delete is sent, so the final status cannot slip past between the two. The delete names the uid
+ * the watch listed (a precondition): a pod of the same name made since (a StatefulSet's) is never the one deleted.
  */
 export async function deletePodAndCaptureExit(place: Place, name: string, container: string, timeoutMs = 120_000): Promise<Exit> {
   let observedAtMs = 0;
+  let listedUid: string | undefined;
   const predicate = terminatedWhileDeleting(container);
+  const stop = new AbortController();
   const { result } = await waitFromNow({
     ...pods(place.kube, place.ns, { name }),
     description: `pod ${name} to report how ${container} ended after its deletion`,
     predicate: (items) => {
+      listedUid ??= items[0]?.metadata?.uid;
       const outcome = predicate(items);
       if ('done' in outcome && outcome.done) observedAtMs = Date.now();
       return outcome;
     },
     timeoutMs,
+    signal: stop.signal,
   });
   const deleteSentAtMs = Date.now();
-  await retrying(`deleting pod ${name}`, () => place.kube.core.deleteNamespacedPod({ name, namespace: place.ns }));
+  try {
+    await retrying(`deleting pod ${name}`, () => place.kube.core.deleteNamespacedPod({ name, namespace: place.ns,
+      ...(listedUid ? { body: { preconditions: { uid: listedUid } } } : {}) }));
+  } catch (err) {
+    // Nothing will end: the wait must not outlive the failure.
+    stop.abort(new Error(`the delete failed: ${(err as Error).message}`));
+    throw err;
+  }
   const { pod, terminated } = await result;
   const uid = pod.metadata?.uid ?? '';
   // The kubelet records its events asynchronously: the Killing event may reach the API after the exit does.

@@ -42,6 +42,8 @@ export interface WaitSpec<T, V> extends WaitSource<T> {
   /** How often to print that the wait goes on (0 = never). */
   progressEveryMs?: number;
   log?: (line: string) => void;
+  /** Stops the wait (WaitAbandonedError, the signal's reason) when whatever it awaited can no longer come. */
+  signal?: AbortSignal;
 }
 
 export class WaitTimeoutError extends Error {
@@ -145,6 +147,7 @@ export function waitFor<T, V>(spec: WaitSpec<T, V>): Promise<V> {
       if (finished) return;
       finished = true;
       pending.delete(abandon);
+      spec.signal?.removeEventListener('abort', aborted);
       timers.forEach(clearTimeout);
       clearInterval(progress);
       controller?.abort();
@@ -153,6 +156,8 @@ export function waitFor<T, V>(spec: WaitSpec<T, V>): Promise<V> {
     const fail = (err: unknown): void => finish(() => reject(err));
     const abandon = (reason: string): void => fail(new WaitAbandonedError(spec.description, reason));
     pending.add(abandon);
+    const aborted = (): void => abandon(String(spec.signal?.reason instanceof Error ? spec.signal.reason.message : spec.signal?.reason));
+    spec.signal?.addEventListener('abort', aborted, { once: true });
 
     const evaluate = (): void => {
       let outcome: WaitOutcome<V>;
@@ -240,6 +245,7 @@ export function waitFor<T, V>(spec: WaitSpec<T, V>): Promise<V> {
     }, every > 0 ? every : 2 ** 31 - 1);
     if (every <= 0) clearInterval(progress);
 
-    relist().catch(fail);
+    if (spec.signal?.aborted) aborted();
+    else relist().catch(fail);
   });
 }

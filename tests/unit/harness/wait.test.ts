@@ -35,6 +35,21 @@ describe('waitFor', () => {
     expect(api.current.aborted).toBe(true);
   });
 
+  it('must stop, its watch closed, with the reason when its signal aborts (what it awaited can no longer come), and never start when already aborted', async () => {
+    const api = new FakeApi();
+    const stop = new AbortController();
+    const result = waitFor({ description: 'the thing', list: api.list, watch: api, watchPath: '/api/v1/namespaces/ns/pods', kind: 'Pod',
+      predicate: named('a'), timeoutMs: 5000, progressEveryMs: 0, signal: stop.signal });
+    await settle();
+    stop.abort(new Error('the delete failed'));
+    await expect(result).rejects.toThrow('stopped waiting for the thing: the delete failed');
+    expect(api.current.aborted).toBe(true);
+    const before = api.lists;
+    await expect(waitFor({ description: 'the other', list: api.list, watch: api, watchPath: '/x', kind: 'Pod',
+      predicate: named('a'), timeoutMs: 5000, progressEveryMs: 0, signal: stop.signal })).rejects.toThrow('stopped waiting for the other: the delete failed');
+    expect(api.lists).toBe(before);
+  });
+
   it('must forget deleted objects', async () => {
     const api = new FakeApi();
     api.state = [pod('a', '5')];
