@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { KubernetesObject, V1LabelSelector } from '@kubernetes/client-node';
 import { DELETION_QUESTION, deletionUnderLoadVerdict } from '../checks/deletion.ts';
+import { DRAIN_QUESTION, drainVerdict } from '../checks/drain.ts';
 import { EVICTION_QUESTION, evictionBlockedVerdict, evictionVerdict } from '../checks/eviction.ts';
 import { RESTART_QUESTION, restartVerdict } from '../checks/restart.ts';
 import { observeStartup, startupVerdict } from '../checks/startup.ts';
@@ -18,6 +19,7 @@ import { PodObserver } from '../kit/pod-observer.ts';
 import { sampleUsage, type UsagePeaks } from '../kit/pod-usage.ts';
 import { TIMEOUTS } from '../kit/timeouts.ts';
 import { podDeletion } from '../rollout/deletion.ts';
+import { nodeDrain } from '../rollout/drain.ts';
 import type { LoadPlan, UnderLoadTarget } from '../rollout/driver.ts';
 import { EvictionRefused, evictAll } from '../rollout/eviction.ts';
 import { rollingRestart } from '../rollout/restart.ts';
@@ -81,6 +83,12 @@ export function auditLoadPlan(rate = AUDIT_RATE): LoadPlan {
  */
 export const AUDIT_RATE = 50;
 
+/**
+ * Whether the audit drains one of the workload's nodes (cordon, evict its pods, uncordon): a node is not the audit's to
+ * cordon unless the cluster is one the harness runs (kind) or the user asked; when not, why not (said in the notes).
+ */
+export type DrainPlan = { run: true } | { run: false; why: string };
+
 /** The label that tells a pod's template apart: the controller's own hash. */
 const versionLabel = (kind: WorkloadKind) => (kind === 'StatefulSet' ? 'controller-revision-hash' : 'pod-template-hash');
 
@@ -94,23 +102,26 @@ async function guarded(check: string, question: string, run: () => Promise<Verdi
   }
 }
 
-/** Applies the workload and runs every check: start-up, redundancy, then under load deletion, rolling restart, eviction, then resources. */
+/**
+ * Applies the workload and runs every check: start-up, redundancy, then under load deletion, rolling restart, eviction,
+ * a drain of one node (when `drain` says so), then resources.
+ */
 export async function runAudit(place: AuditPlace, input: AuditInput, podSecurity: AuditReport['podSecurity'] = 'restricted',
-  plan: LoadPlan = auditLoadPlan()): Promise<AuditReport> {
+  plan: LoadPlan = auditLoadPlan(), drain: DrainPlan = { run: false, why: 'not asked' }): Promise<AuditReport> {
   const started = Date.now();
   // Every pod of the workload over the whole audit, deleted ones too: the resources check counts their OOM kills and
   // restarts (the checks under load replace every pod; the ones left at the end saw none of it).
   const history = new PodObserver(place.kube, place.ns, selectorString(input.workload.object.spec.selector), () => undefined);
   await history.start();
   try {
-    return await audit(place, input, podSecurity, plan, history, started);
+    return await audit(place, input, podSecurity, plan, drain, history, started);
   } finally {
     history.stop();
   }
 }
 
-async function audit(place: AuditPlace, input: AuditInput, podSecurity: AuditReport['podSecurity'], plan: LoadPlan, history: PodObserver,
-  started: number): Promise<AuditReport> {
+async function audit(place: AuditPlace, input: AuditInput, podSecurity: AuditReport['podSecurity'], plan: LoadPlan, drain: DrainPlan,
+  history: PodObserver, started: number): Promise<AuditReport> {
   const { workload, target } = input;
   const spec = workload.object.spec;
   const podSpec = spec.template.spec!;
@@ -126,6 +137,7 @@ async function audit(place: AuditPlace, input: AuditInput, podSecurity: AuditRep
   step(`applying ${input.objects.length} object(s) into ${place.ns}`);
   const notes = [...input.notes];
   if (replicas !== (spec.replicas ?? 1)) notes.push(`${replicas} replicas: its HorizontalPodAutoscaler's minReplicas (the ${workload.kind} says ${spec.replicas ?? 1})`);
+  if (!drain.run) notes.push(`no node drained: ${drain.why}`);
   for (const note of notes.slice(input.notes.length)) step(note);
   await applyObjects(place.kube, place.ns, input.objects.map((o) => stampLabels(structuredClone(o) as KubernetesObject, runLabels(place.runId))));
 
@@ -183,6 +195,24 @@ async function audit(place: AuditPlace, input: AuditInput, podSecurity: AuditRep
       }
     }));
     said();
+
+    if (drain.run) {
+      step('drain: one node drained under load (cordon, evict its pods through their budget), as kubectl drain does');
+      checks.push(await guarded('drain', DRAIN_QUESTION, async () => {
+        const drained = nodeDrain(place.runId);
+        try {
+          const u = await checkUnderLoad(place, under, target.port, plan, drained, 'drain', titled('drain of one node'));
+          return drainVerdict(workload.kind, workload.name, hasBudget, drained.node(), u);
+        } catch (err) {
+          if (err instanceof EvictionRefused) {
+            return { ...evictionBlockedVerdict(workload.kind, hasBudget, err.message, err.asked.filter((a) => a.answer.granted).length),
+              check: 'drain', question: DRAIN_QUESTION };
+          }
+          throw err;
+        }
+      }));
+      said();
+    }
   } finally {
     peaks = await usage.stop();
   }

@@ -54,6 +54,8 @@ export interface AuditOptions extends AuditInputOptions {
   podSecurity?: 'restricted' | 'baseline';
   /** Requests per second per connection mode under load (`--rate`); AUDIT_RATE unless said. */
   rate?: number;
+  /** Drain one of the workload's nodes under load on an existing cluster too (`--drain-node`). */
+  drainNode?: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import {
-  deletionUnderLoadVerdict, evictionBlockedVerdict, evictionVerdict, lossJudged, peakFindings, resourcesVerdict, restartVerdict, type UnderLoad,
+  deletionUnderLoadVerdict, drainVerdict, evictionBlockedVerdict, evictionVerdict, lossJudged, peakFindings, resourcesVerdict, restartVerdict, type UnderLoad,
 } from '../../lib/checks/index.ts';
 import type { Exit } from '../../lib/kit/index.ts';
 import { deriveFigures } from '../../lib/rollout/ledger/derive.ts';
@@ -121,5 +121,22 @@ describe('peaks under load in the resources check', () => {
     expect(resourcesVerdict([app], [pod], peaks(30, 8))).toMatchObject({ verdict: 'pass',
       summary: 'QoS Burstable, no OOM kill, no restart; app peaked at 30m CPU, 8.0 MiB (6 sample(s) of the metrics API over 31 s under load)' });
     expect(resourcesVerdict([app], [pod], peaks(30, 60)).verdict).toBe('advice');
+  });
+});
+
+describe('the drain check under load (the audit\'s: one node drained)', () => {
+  /** The pods' watched events over a window of 0-10 s on the ledger's axis. */
+  const withPods = (u: UnderLoad, events: { at: number; pod: string; kind: string }[]): UnderLoad =>
+    ({ ...u, run: { ...u.run, podEvents: events, phases: { windowStartAt: 0, windowEndAt: 10_000 } } as unknown as UnderLoad['run'] });
+  const served = [{ at: 0, pod: 'a', kind: 'ready' }, { at: 0, pod: 'b', kind: 'ready' }, { at: 2000, pod: 'c', kind: 'ready' }, { at: 3000, pod: 'a', kind: 'terminating' }];
+
+  it('passes a drain with a Ready pod throughout and nothing lost; fails any loss, and any stretch without a Ready pod even with nothing lost', () => {
+    expect(drainVerdict('Deployment', 'web', true, 'node-2', withPods(clean(), served))).toMatchObject({ check: 'drain', verdict: 'pass',
+      summary: 'node node-2 drained, 1 pod(s) evicted; a Ready pod throughout; 0 of 100 requests lost; 1 of 1 ended pod(s) stopped gracefully' });
+    expect(drainVerdict('Deployment', 'web', true, 'node-2', withPods(lossy(), served)).verdict).toBe('fail');
+    const gap = [{ at: 0, pod: 'a', kind: 'ready' }, { at: 3000, pod: 'a', kind: 'terminating' }, { at: 7500, pod: 'c', kind: 'ready' }];
+    expect(drainVerdict('Deployment', 'web', false, 'node-2', withPods(clean(), gap))).toMatchObject({ verdict: 'fail',
+      summary: 'node node-2 drained, 1 pod(s) evicted: no Ready pod of web from 3.0 to 7.5 s',
+      static: [{ tool: 'kube-score', id: 'deployment-has-poddisruptionbudget', warns: true }, { tool: 'Polaris', warns: true }] });
   });
 });

@@ -116,7 +116,8 @@ describe('the scorecard', () => {
 describe('audit on the command line', () => {
   it('takes repeated -f, every option in both forms, and refuses what it cannot use in one sentence', () => {
     expect(parseArgs(['audit', '-f', 'a.yaml', '--file=b.yaml', '--workload', 'web', '--path=/healthz', '--pod-security', 'baseline', '--keep-cluster']))
-      .toEqual({ command: 'audit', files: ['a.yaml', 'b.yaml'], workload: 'web', path: '/healthz', podSecurity: 'baseline', keepCluster: true });
+      .toEqual({ command: 'audit', files: ['a.yaml', 'b.yaml'], workload: 'web', path: '/healthz', podSecurity: 'baseline', keepCluster: true, drainNode: false });
+    expect(parseArgs(['audit', '-f', 'a', '--kubeconfig', 'k', '--drain-node'])).toMatchObject({ drainNode: true, kubeconfig: 'k' });
     expect(parseArgs(['audit', '-f', 'a', '--load-image', 'shop:1', '--load-image=shop-worker:1']))
       .toMatchObject({ files: ['a'], loadImages: ['shop:1', 'shop-worker:1'] });
     expect(() => parseArgs(['audit', '-f', 'a', '--load-image', 'x', '--kubeconfig', 'k'])).toThrow(/--load-image loads into the kind cluster the audit makes/);

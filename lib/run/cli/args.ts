@@ -46,7 +46,7 @@ export type Command =
   | { command: 'sweep'; kubeconfig?: string; context?: string }
   | { command: 'report'; reports?: string }
   | { command: 'audit'; files: string[]; workload?: string; path?: string; kubeconfig?: string; context?: string;
-    podSecurity?: 'restricted' | 'baseline'; reports?: string; keepCluster: boolean; loadImages?: string[]; rate?: number };
+    podSecurity?: 'restricted' | 'baseline'; reports?: string; keepCluster: boolean; loadImages?: string[]; rate?: number; drainNode: boolean };
 
 /** A bound against a slip of the finger: far beyond it the figures would measure the generator pods, not the workload. */
 const MAX_AUDIT_RATE = 1000;
@@ -59,7 +59,7 @@ const VALUE_FLAGS: Record<string, readonly string[]> = {
   audit: ['-f', '--file', '--workload', '--path', '--kubeconfig', '--context', '--pod-security', '--reports', '--load-image', '--rate'],
   up: [], down: [], help: [],
 };
-const BOOLEAN_FLAGS: Record<string, readonly string[]> = { run: ['--keep-cluster'], audit: ['--keep-cluster'] };
+const BOOLEAN_FLAGS: Record<string, readonly string[]> = { run: ['--keep-cluster'], audit: ['--keep-cluster', '--drain-node'] };
 /** Flags that may be given more than once, each adding a value. */
 const REPEATABLE = new Set(['-f', '--file', '--load-image']);
 
@@ -123,7 +123,7 @@ export function parseArgs(argv: string[]): Command {
       const rate = values.has('--rate') ? wholeNumber('--rate', values.get('--rate')!, MAX_AUDIT_RATE) : undefined;
       if (images.length && kubeconfig) throw new UsageError('--load-image loads into the kind cluster the audit makes; an existing cluster (--kubeconfig) pulls its images itself: give one or the other');
       return {
-        command: 'audit', files: repeated, keepCluster: flags.has('--keep-cluster'),
+        command: 'audit', files: repeated, keepCluster: flags.has('--keep-cluster'), drainNode: flags.has('--drain-node'),
         ...(workload ? { workload } : {}), ...(path ? { path } : {}), ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}),
         ...(podSecurity ? { podSecurity } : {}), ...(reports ? { reports } : {}), ...(images.length ? { loadImages: images } : {}),
         ...(rate !== undefined ? { rate } : {}),
@@ -210,6 +210,8 @@ export function helpText(behaviours: Behaviour[]): string {
     '             --pod-security LEVEL     restricted (default) or baseline, for a workload that cannot run restricted (said in the report)',
     '             --reports DIR            where reports go (default reports/)',
     '             --keep-cluster           keep the kind cluster afterwards',
+    '             --drain-node             also on an existing cluster, drain one of the workload\'s nodes under load (cordon, evict',
+    '                                      its pods, uncordon); on the kind cluster the audit runs, done whenever it has 2+ workers',
     '             --load-image IMG         load this image from the local Docker engine into the kind cluster (repeatable; kind only)',
     `             --rate N                 requests per second per connection mode (fresh, keep-alive) under load (default 50, at most ${MAX_AUDIT_RATE})`,
     '           the images must be on the cluster\'s nodes or pullable by them',

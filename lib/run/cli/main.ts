@@ -270,7 +270,8 @@ async function sweep(cmd: Extract<Command, { command: 'sweep' }>): Promise<numbe
 async function audit(cmd: Extract<Command, { command: 'audit' }>): Promise<number> {
   const files = cmd.files.map((f) => resolve(f));
   const options: AuditOptions = { files, ...(cmd.workload ? { workload: cmd.workload } : {}), ...(cmd.path ? { path: cmd.path } : {}),
-    ...(cmd.podSecurity ? { podSecurity: cmd.podSecurity } : {}), ...(cmd.rate !== undefined ? { rate: cmd.rate } : {}) };
+    ...(cmd.podSecurity ? { podSecurity: cmd.podSecurity } : {}), ...(cmd.rate !== undefined ? { rate: cmd.rate } : {}),
+    ...(cmd.drainNode ? { drainNode: true } : {}) };
   let input;
   try {
     input = auditInput(files, options);
