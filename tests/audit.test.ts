@@ -1,4 +1,4 @@
-import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import { auditInputOf, auditLoadPlan, auditPlaceOf, runAudit, type AuditReport } from '../lib/audit/index.ts';
 import { atMostAtOnce, loadManifest, runCase, startCase, useTestNamespace } from '../lib/kit/index.ts';
 
@@ -50,6 +50,13 @@ const VARIANTS: Variant[] = [
   { name: 'audit-oom', flaw: `keeps ${GROWTH_PER_REQUEST} per request served, memory limit 64 MiB`, fails: ['deletion', 'rollout', 'eviction', 'resources'],
     change: (o) => withArgs(o, [`--grow-per-request=${GROWTH_PER_REQUEST}`]) },
   { name: 'audit-ref', flaw: 'none (the reference)', fails: [], change: (o) => o },
+  // The same workload as a StatefulSet: its pods replaced under the same names (tracked by uid), its versions the
+  // controller-revision-hash, its rolling restart one pod at a time from the highest ordinal.
+  { name: 'audit-sts', flaw: 'none (the reference as a StatefulSet)', fails: [], change: (o) => o.map((x) => {
+    if (x.kind !== 'Deployment') return x;
+    const { strategy: _, ...spec } = (x as V1Deployment).spec!;
+    return { ...x, kind: 'StatefulSet', spec: { ...spec, serviceName: x.metadata!.name! } } as V1StatefulSet;
+  }) },
   // Killed at its grace period's end in every check that ends a pod: the rollout wing's verdict counts a pod that did
   // not stop gracefully as a loss (whatever it was doing is cut), whether or not a request was on it at that instant.
   { name: 'audit-sigterm', flaw: `ignores SIGTERM, grace ${IGNORER_GRACE_SECONDS} s`, fails: ['deletion', 'rollout', 'eviction'], change: (o) => {
@@ -106,6 +113,9 @@ beforeAll(() => {
 
 test('the reference drain-server (2 replicas spread over nodes, probes, a PDB, requests and limits, a drain on SIGTERM) passes every check of the audit: start-up, redundancy, deletion, rollout and eviction under load with no request lost (each measured once more if its load alone was too thin to judge), resources',
   () => audits.get('audit-ref')!);
+
+test('the reference drain-server as a StatefulSet (its pods replaced under the same names) passes every check of the audit too',
+  () => audits.get('audit-sts')!);
 
 test(`a server that ignores SIGTERM is killed at its ${IGNORER_GRACE_SECONDS} s grace period's end (exit 137) whenever a pod is ended, and so fails the audit's deletion, rollout and eviction checks, and no other`,
   () => audits.get('audit-sigterm')!);
