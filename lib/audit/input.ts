@@ -169,14 +169,19 @@ function loadPath(containers: readonly V1Container[], option: string | undefined
     if (!option.startsWith('/')) throw new AuditInputError(`--path must start with "/", got "${option}"`);
     return { path: option, pathFrom: 'option' };
   }
-  const probe = containers.map((c) => c.livenessProbe?.httpGet).find((g) => g?.path !== undefined);
-  if (!probe) return { path: '/', pathFrom: 'default', note: 'load path / (no --path, no HTTP liveness probe)' };
-  const probePort = containerPortNumber(containers, probe.port);
-  if (probePort === undefined || probePort !== servedPort) {
-    return { path: '/', pathFrom: 'default', note: `load path / (the liveness probe's ${probe.path} is on port ${probePort ?? probe.port}, ` +
+  // Each container's own named ports first: a probe's port name is its container's.
+  const probes = containers.flatMap((c) => {
+    const get = c.livenessProbe?.httpGet;
+    return get ? [{ path: get.path || '/', port: containerPortNumber([c, ...containers], get.port), named: get.port }] : [];
+  });
+  if (!probes.length) return { path: '/', pathFrom: 'default', note: 'load path / (no --path, no HTTP liveness probe)' };
+  const onServed = probes.find((p) => p.port !== undefined && p.port === servedPort);
+  if (!onServed) {
+    const probe = probes[0]!;
+    return { path: '/', pathFrom: 'default', note: `load path / (the liveness probe's ${probe.path} is on port ${probe.port ?? probe.named}, ` +
       `not ${servedPort ?? 'the port the Service sends to'}; --path names one the served port answers)` };
   }
-  return { path: probe.path!, pathFrom: 'liveness probe', note: `load path ${probe.path} (the liveness probe's)` };
+  return { path: onServed.path, pathFrom: 'liveness probe', note: `load path ${onServed.path} (the liveness probe's)` };
 }
 
 /** Reads the files and finds the workload and what belongs to it. Throws AuditInputError (one sentence) on input it cannot use. */

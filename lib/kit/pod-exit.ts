@@ -80,20 +80,24 @@ export function terminatedWhileDeleting(container: string): Predicate<V1Pod, { p
 
 /**
  * Deletes the pod (with its own terminationGracePeriodSeconds) and returns how its container ended. The watch has
- * listed before the delete is sent, so the final status cannot slip past between the two. The delete names the uid
- * the watch listed (a precondition): a pod of the same name made since (a StatefulSet's) is never the one deleted.
+ * listed before the delete is sent, so the final status cannot slip past between the two. The pod is this uid (given,
+ * or read first), named as the delete's precondition and the only one the watch reads: a pod of the same name made
+ * since (a StatefulSet's replacement) is never the one deleted nor the one judged.
  */
-export async function deletePodAndCaptureExit(place: Place, name: string, container: string, timeoutMs = 120_000): Promise<Exit> {
+export async function deletePodAndCaptureExit(place: Place, target: string | { name: string; uid: string }, container: string,
+  timeoutMs = 120_000): Promise<Exit> {
+  const name = typeof target === 'string' ? target : target.name;
+  const uid = typeof target === 'string'
+    ? (await retrying(`reading pod ${name}`, () => place.kube.core.readNamespacedPod({ name, namespace: place.ns }))).metadata!.uid!
+    : target.uid;
   let observedAtMs = 0;
-  let listedUid: string | undefined;
   const predicate = terminatedWhileDeleting(container);
   const stop = new AbortController();
   const { result } = await waitFromNow({
     ...pods(place.kube, place.ns, { name }),
     description: `pod ${name} to report how ${container} ended after its deletion`,
     predicate: (items) => {
-      listedUid ??= items[0]?.metadata?.uid;
-      const outcome = predicate(items);
+      const outcome = predicate(items.filter((p) => p.metadata?.uid === uid));
       if ('done' in outcome && outcome.done) observedAtMs = Date.now();
       return outcome;
     },
@@ -102,15 +106,13 @@ export async function deletePodAndCaptureExit(place: Place, name: string, contai
   });
   const deleteSentAtMs = Date.now();
   try {
-    await retrying(`deleting pod ${name}`, () => place.kube.core.deleteNamespacedPod({ name, namespace: place.ns,
-      ...(listedUid ? { body: { preconditions: { uid: listedUid } } } : {}) }));
+    await retrying(`deleting pod ${name}`, () => place.kube.core.deleteNamespacedPod({ name, namespace: place.ns, body: { preconditions: { uid } } }));
   } catch (err) {
     // Nothing will end: the wait must not outlive the failure.
     stop.abort(new Error(`the delete failed: ${(err as Error).message}`));
     throw err;
   }
   const { pod, terminated } = await result;
-  const uid = pod.metadata?.uid ?? '';
   // The kubelet records its events asynchronously: the Killing event may reach the API after the exit does.
   const kubeletActed = await waitFor({
     ...events(place.kube, place.ns, { kind: 'Pod', name }),

@@ -38,7 +38,7 @@ export function podDeletion(container: string): Disruption & { deleted(): Delete
       const startedAt = ctx.onAxis(Date.now());
       ctx.mark(`delete ${pod}`);
       ctx.log(`deleting ${pod} (grace ${grace} s)`);
-      const exit = await deletePodAndCaptureExit(ctx, pod, container, (grace + 60) * 1000);
+      const exit = await deletePodAndCaptureExit(ctx, { name: pod, uid: victim.metadata!.uid! }, container, (grace + 60) * 1000);
       deleted = { pod, exit };
       const uid = victim.metadata!.uid!;
       const endedPodsGoneAt = await podsGone(ctx, [uid], 'deleted pod');

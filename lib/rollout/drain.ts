@@ -11,9 +11,10 @@ import { evictEach, podsGone } from './eviction.ts';
 
 /**
  * A drain of the node holding most of the workload's pods (the first by name on a tie), for the run `runId`
- * (the cordon's mark). The cluster must have another schedulable node for the replacements.
+ * (the cordon's mark). The cluster must have another schedulable node for the replacements. `refusedForMs`: how long
+ * the budget may refuse an eviction since the last grant before the drain is called blocked (EvictionRefused).
  */
-export function nodeDrain(runId: string): Disruption & { node(): string | undefined } {
+export function nodeDrain(runId: string, refusedForMs?: number): Disruption & { node(): string | undefined } {
   let drained: string | undefined;
   return {
     describe: 'node drain',
@@ -21,6 +22,7 @@ export function nodeDrain(runId: string): Disruption & { node(): string | undefi
     endVersion: (spec) => spec.from.name,
     async perform(ctx, target) {
       const { kube, ns } = ctx;
+      drained = undefined; // a second run (measured once more) starts afresh
       const { spec } = target;
       const listed = await retrying(`listing the pods of ${spec.name}`, () => kube.core.listNamespacedPod({ namespace: ns, labelSelector: target.selector }));
       const byNode = new Map<string, string[]>();
@@ -37,12 +39,13 @@ export function nodeDrain(runId: string): Disruption & { node(): string | undefi
         throw new HarnessError('draining a node under load', `node ${node} is the only node the workload's pods can run on: its evicted pods would have nowhere to go`,
           'run the node-level behaviours on a cluster with at least two schedulable nodes (WC_NODES=3: a control plane and two workers)');
       }
-      await cordon(kube, node, runId);
+      // Set first: a cordon whose answer is lost may still have landed, and the uncordon is guarded by the run's mark.
       drained = node;
+      await cordon(kube, node, runId);
       const startedAt = ctx.onAxis(Date.now());
       ctx.mark(`cordon ${node}`);
       ctx.log(`cordoned ${node}; evicting ${victims.join(', ')}`);
-      await evictEach(ctx, victims);
+      await evictEach(ctx, victims, refusedForMs);
       const uids = listed.items.filter((p) => victims.includes(p.metadata!.name!)).map((p) => p.metadata!.uid!);
       const endedPodsGoneAt = await podsGone(ctx, uids, `evicted pod of ${spec.name}`);
       await waitWhole(ctx, target, `${spec.name}: ${spec.replicas} replicas available again after the drain`);

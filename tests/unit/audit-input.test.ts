@@ -96,6 +96,14 @@ data: { a: b }
     expect(onAdmin.notes).toContain('load path / (the liveness probe\'s /live is on port 9090, not 8080; --path names one the served port answers)');
     // No Service: the one the audit makes sends to the first container port.
     expect(auditInput(['a'], {}, files({ a: withPorts('http') })).target).toMatchObject({ path: '/live', pathFrom: 'liveness probe' });
+    // A sidecar listed first, probed on its own port: the app's probe on the served port is the one taken.
+    const sidecarFirst = deployment('web').replace('      containers:\n', `      containers:
+        - name: proxy
+          image: proxy:1
+          ports: [{ name: admin, containerPort: 9901 }]
+          livenessProbe: { httpGet: { path: /ready, port: admin } }\n`).replace('ports: [{ name: http, containerPort: 8080 }]',
+      'ports: [{ name: http, containerPort: 8080 }]\n          livenessProbe: { httpGet: { path: /live, port: http } }');
+    expect(auditInput(['a'], {}, files({ a: `${sidecarFirst}---\n${service('web', 'web')}` })).target).toMatchObject({ path: '/live', pathFrom: 'liveness probe' });
   });
 
   it('prefers a Service with a ClusterIP to a headless one, and leaves out what it does not create, said so', () => {

@@ -41,6 +41,10 @@ describe('requests under load, as the audit\'s checks judge them', () => {
     expect(lossJudged({ ...clean(), thinFirst: 'load too thin to judge: fresh: no request sent for 2003 ms' }).line)
       .toBe('0 of 100 requests lost; 1 of 1 ended pod(s) stopped gracefully (measured once more: the first load was too thin to judge)');
     expect(lossJudged(underLoad([ok(1)], 'load-too-thin', ['fresh: 10 of 50 req/s']))).toEqual({ level: 'fail', line: 'the load was too thin to judge (fresh: 10 of 50 req/s)' });
+    // A pod killed at its grace period's end is said even when the load was too thin to judge the requests.
+    const thinKilled = underLoad([ok(1)], 'load-too-thin', ['fresh: 10 of 50 req/s']);
+    thinKilled.outcome.oldPodsGraceful = 0;
+    expect(lossJudged(thinKilled).line).toBe('0 of 1 ended pod(s) stopped gracefully; the load was too thin to judge (fresh: 10 of 50 req/s)');
   });
 });
 

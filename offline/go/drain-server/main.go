@@ -29,7 +29,8 @@
 // --grow-per-request=SIZE keeps SIZE bytes more (written, so they are in its working set) for each request to
 // / or /hostname that is not the kubelet's probe (User-Agent kube-probe/...): its memory grows with the load it
 // serves, a memory limit below what the load brings ends in an OOM kill, and idle, probed only, it stays small.
-// SIZE is bytes, or a number with Ki, Mi or Gi (64Ki, 1Mi); 0, the default, keeps nothing.
+// SIZE is bytes, or a number with Ki, Mi or Gi (64Ki, 1Mi); 0, the default, keeps nothing. With --grow-marker=FILE
+// only the first start on that volume grows (a cache filled once): the pod is OOM-killed once, not in a crash loop.
 package main
 
 import (
@@ -57,13 +58,14 @@ func main() {
 	marker := flag.String("start-delay-marker", "", "with --start-delay: only a start that does not find this file is slow (it writes it)")
 	var growth byteSize
 	flag.Var(&growth, "grow-per-request", "flaw: keep `SIZE` bytes more for each request to / or /hostname, probes aside (bytes, or with Ki, Mi, Gi; 0: none)")
+	growMarker := flag.String("grow-marker", "", "with --grow-per-request: only a start that does not find this file grows (it writes it)")
 	flag.Parse()
-	if *marker != "" && *startDelay > 0 {
-		if _, err := os.Stat(*marker); err == nil {
-			*startDelay = 0
-		} else if err := os.WriteFile(*marker, []byte("started\n"), 0o644); err != nil {
-			log.Fatalf("writing %s: %v", *marker, err)
-		}
+	if *marker != "" && *startDelay > 0 && !firstOn(*marker) {
+		*startDelay = 0
+	}
+	if *growMarker != "" && growth > 0 && !firstOn(*growMarker) {
+		log.Printf("drain-server: %s found, not growing (a restart after the first life)", *growMarker)
+		growth = 0
 	}
 
 	hostname, _ := os.Hostname()
@@ -155,6 +157,18 @@ func main() {
 		log.Fatal(err)
 	}
 	select {} // Shutdown returned ListenAndServe early; the signal goroutine exits the process.
+}
+
+// firstOn says whether this is the first start to find no marker FILE on its volume, and writes it: a restart of the
+// container (the same pod's volume) finds it.
+func firstOn(file string) bool {
+	if _, err := os.Stat(file); err == nil {
+		return false
+	}
+	if err := os.WriteFile(file, []byte("started\n"), 0o644); err != nil {
+		log.Fatalf("writing %s: %v", file, err)
+	}
+	return true
 }
 
 // What --grow-per-request keeps: never released, so the heap only grows.
