@@ -45,6 +45,10 @@ log "Kubernetes $KUBERNETES_VERSION (minor $KUBERNETES_MINOR; the supported ones
 preflight
 ensure_docker_engine
 build_kind
+# Beside Kubernetes' compile when it has to be built (a machine with nothing built yet); waited for before the
+# artefacts are written, so it never outlives the build.
+prefetching=
+is_built "$(go_artefact_dir kubernetes "$KUBERNETES_VERSION-$(key_of "$(kubernetes_go_dir)")")" || { prefetch_go_modules & prefetching=$!; }
 build_kubernetes
 check_kubeadm_images
 build_node_programs
@@ -66,6 +70,7 @@ mapfile -t other_node_images < <(other_minors_node_images)
 prune_superseded_images "${other_node_images[@]}" "$NODE_IMAGE" "$NODE_BASE_IMAGE" "$IPTABLES_BASE_IMAGE" "$KINDNETD_IMAGE" "$LPP_IMAGE" \
   "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "$METRICS_SERVER_LOCAL" "$DRAIN_SERVER_LOCAL" "$LOADGEN_LOCAL" "${upstream_local_images[@]}"
 
+[ -z "$prefetching" ] || wait "$prefetching" || true
 artefacts=$OFFLINE_CACHE/artefacts-$KUBERNETES_MINOR.json
 cat >"$artefacts.partial" <<JSON
 {

@@ -8,7 +8,7 @@ const t = useTestNamespace('audit');
 const CHECKS = ['startup', 'redundancy', 'deletion', 'rollout', 'eviction', 'resources'];
 // Values from manifests/audit-drain-server.yaml and the changes below.
 const IGNORER_GRACE_SECONDS = 5;
-const SLOW_START_SECONDS = 20;
+const SLOW_START_SECONDS = 12;
 const SHORT_LIVENESS_SECONDS = 6; // periodSeconds 2 x failureThreshold 3
 // Longer than the old pod keeps serving after SIGTERM (its readiness fails within 3 s), well inside the 30 s its
 // liveness probe allows (so its start-up passes).

@@ -3,7 +3,7 @@
 // on its node's clock alone (from the kubelet's Killing event to the runtime's finishedAt: lib/kit/pod-exit.ts). One
 // function for the termination behaviour (its SIGTERM handler and its SIGTERM-ignoring control) and for the audit.
 import { actToFinishedSeconds, type Exit } from '../kit/pod-exit.ts';
-import { lossJudged, requestEvidence, type UnderLoad } from './under-load.ts';
+import { lossJudged, requestEvidence, restartsUnderLoad, type UnderLoad } from './under-load.ts';
 import { worst, type Verdict } from './verdict.ts';
 
 /** 128 + SIGKILL: the kubelet's kill at the grace period's end (or the OOM killer's, then with reason OOMKilled). */
@@ -41,8 +41,11 @@ export function deletionVerdict(exit: Exit, graceSeconds: number): Verdict {
 export function deletionUnderLoadVerdict(exit: Exit, graceSeconds: number, u: UnderLoad): Verdict {
   const byExit = deletionVerdict(exit, graceSeconds);
   const loss = lossJudged(u);
+  // Containers restarting under load (an OOM kill) lose requests of their own: then the drain advice is not the answer.
+  const drainAdvice = restartsUnderLoad(u) ? ' (the restarts under load cut requests of their own: see the resources check)'
+    : ': exiting at once leaves requests kube-proxy still sends it; keep serving after SIGTERM until they stop (a drain), or add a preStop sleep';
   const summary = loss.level === 'fail'
-    ? `${loss.line}${byExit.verdict === 'pass' ? `; it ${byExit.summary}: exiting at once leaves requests kube-proxy still sends it; keep serving after SIGTERM until they stop (a drain), or add a preStop sleep` : `; ${byExit.summary}`}`
+    ? `${loss.line}${byExit.verdict === 'pass' ? `; it ${byExit.summary}${drainAdvice}` : `; ${byExit.summary}`}`
     : `${byExit.summary}; ${loss.line}`;
   return { ...byExit, verdict: worst([byExit.verdict, loss.level]), summary, evidence: { ...byExit.evidence, ...requestEvidence(u) } };
 }

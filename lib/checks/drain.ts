@@ -32,7 +32,7 @@ export function readyGaps(events: readonly PodEvent[], from: number, to: number)
   let seenReady = false;
   for (const e of [...events].sort((a, b) => a.at - b.at)) {
     if (e.kind === 'ready') ready.add(e.pod);
-    else if (e.kind === 'not-ready' || e.kind === 'terminating' || e.kind === 'exited' || e.kind === 'deleted') ready.delete(e.pod);
+    else if (e.kind === 'not-ready' || e.kind === 'terminating' || e.kind === 'exited' || e.kind === 'deleted' || e.kind === 'restarted') ready.delete(e.pod);
     if (ready.size) seenReady = true;
     if (seenReady && ready.size === 0 && gapFrom === undefined) gapFrom = e.at;
     if (ready.size > 0 && gapFrom !== undefined) {

@@ -75,6 +75,18 @@ export function lossLine(u: UnderLoad): string {
 }
 
 /**
+ * The container restarts the pods' watch saw while the load ran (an OOM kill, a crash, a probe's kill), as one phrase:
+ * "2 container restart(s) under load (app: OOMKilled x2)"; each cut what was on its pod. Empty when none.
+ */
+export function restartsUnderLoad(u: UnderLoad): string {
+  const restarts = u.run.podEvents.filter((e) => e.kind === 'restarted' && e.at >= 0 && e.at <= u.run.phases.loadStoppedAt);
+  if (!restarts.length) return '';
+  const why = new Map<string, number>();
+  for (const e of restarts) why.set(e.detail ?? 'reason not reported', (why.get(e.detail ?? 'reason not reported') ?? 0) + 1);
+  return `${restarts.length} container restart(s) under load (${[...why].map(([k, n]) => (n > 1 ? `${k} x${n}` : k)).join('; ')})`;
+}
+
+/**
  * What the load says for the verdict, as the rollout wing's zero-loss verdict reaches it (lib/rollout/verdict.ts): too
  * thin to judge (the generator could not hold its rate: the check cannot pass on it), lost (a request failed, or a pod
  * the disruption ended did not stop gracefully: killed at its grace period's end, cutting whatever it was doing), or
@@ -90,7 +102,9 @@ export function lossJudged(u: UnderLoad): { level: 'pass' | 'fail'; line: string
   }
   if (u.zero.kind === 'lost') {
     const spans = Object.entries(u.outcome.failedSpan ?? {}).map(([mode, [from, to]]) => `${mode} ${(from / 1000).toFixed(1)}-${(to / 1000).toFixed(1)} s`);
-    return { level: 'fail', line: `${lossLine(u)}${spans.length ? `, failed from ${spans.join(', ')} after the load started` : ''}; ${ended}` };
+    const restarts = restartsUnderLoad(u);
+    return { level: 'fail', line: `${lossLine(u)}${spans.length ? `, failed from ${spans.join(', ')} after the load started` : ''}; ${ended}` +
+      `${restarts ? `; ${restarts}` : ''}` };
   }
   return { level: 'pass', line: `${lossLine(u)}; ${ended}${u.thinFirst ? ' (measured once more: the first load was too thin to judge)' : ''}` };
 }

@@ -11,7 +11,7 @@ import { isPodReady } from './conditions.ts';
 import type { Kube } from './kube.ts';
 import { podTrouble } from './pod-trouble.ts';
 
-export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'deleted';
+export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'deleted' | 'restarted';
 
 export interface PodEvent {
   /** This process's wall-clock ms when the watch saw it; the API's own timestamp only for what happened before we first looked (a relist). */
@@ -37,6 +37,8 @@ export interface PodRecord {
   gracePeriodSeconds?: number;
   terminated?: Termination;
   deletedAt?: number;
+  /** Its containers' restarts when first seen, then as counted since (a restart before that is not this observer's). */
+  restarts?: number;
 }
 
 const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -167,7 +169,19 @@ export class PodObserver {
       rec.terminatingAt = fromList ? timeOf(pod.metadata.deletionTimestamp)! - grace * 1000 : now;
       this.emit(rec, 'terminating', rec.terminatingAt);
     }
-    const terminated = terminationOf(pod);
+    const restarts = (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
+    if (rec.restarts === undefined) rec.restarts = restarts;
+    else if (restarts > rec.restarts) {
+      rec.restarts = restarts;
+      // Why the last run ended (OOMKilled, Error, a probe's kill shows as Error or Completed), per restarted container.
+      const why = (pod.status?.containerStatuses ?? []).filter((c) => c.lastState?.terminated)
+        .map((c) => `${c.name}: ${c.lastState!.terminated!.reason ?? `exit ${c.lastState!.terminated!.exitCode}`}`).join(', ');
+      this.emit(rec, 'restarted', now, why || undefined);
+    }
+    // A container that ends in a pod not being deleted (nor finished) is restarted by the kubelet: a restart, not the
+    // pod's exit (an OOM kill under load showed as the pod's end on its timeline, and as an ended pod in the counts).
+    const ending = deleted || pod.metadata?.deletionTimestamp !== undefined || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    const terminated = ending ? terminationOf(pod) : undefined;
     if (terminated && !rec.terminated) {
       rec.terminated = terminated;
       // When we saw it, not the kubelet's finishedAt: that is the node's clock, and this timeline is this process's

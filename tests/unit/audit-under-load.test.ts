@@ -20,7 +20,7 @@ function underLoad(records: RequestRecord[], kind: 'zero-loss' | 'lost' | 'load-
     oldPodsGraceful: 1, oldPodsTotal: 1, timeline: [], failures: [],
     failedSpan: failed.length ? { fresh: [failed[0]!.start, failed.at(-1)!.end] } : {} } as unknown as RolloutOutcome;
   return {
-    run: { spec: { from: { name: 'abc' }, to: { name: 'def' } } } as UnderLoad['run'],
+    run: { spec: { from: { name: 'abc' }, to: { name: 'def' } }, podEvents: [], phases: { loadStoppedAt: 20_000 } } as unknown as UnderLoad['run'],
     outcome, zero: { ok: kind === 'zero-loss', kind, problems, message: '', measureAgain: false },
     files: { json: 'r.json', svg: 'r.svg', md: 'r.md' },
   };
@@ -59,6 +59,14 @@ describe('the deletion check under load', () => {
     expect(nodrain.verdict).toBe('fail');
     expect(nodrain.summary).toMatch(/^3 of 103 requests lost \(refused 3\).*; it exited 0 on SIGTERM.*keep serving after SIGTERM/);
     expect(deletionUnderLoadVerdict(exit(137), 5, clean()).verdict).toBe('fail');
+    // Containers OOM-killed under load: said with the loss, and the drain advice (not the answer then) left out.
+    const oom = lossy();
+    oom.run.podEvents.push({ at: 3000, pod: 'a', kind: 'restarted', detail: 'app: OOMKilled' }, { at: 9000, pod: 'b', kind: 'restarted', detail: 'app: OOMKilled' },
+      { at: 25_000, pod: 'b', kind: 'restarted', detail: 'app: OOMKilled' });
+    const oomVerdict = deletionUnderLoadVerdict(exit(0), 30, oom);
+    expect(oomVerdict.summary).toContain('; 2 container restart(s) under load (app: OOMKilled x2); it exited 0 on SIGTERM');
+    expect(oomVerdict.summary).toContain('see the resources check');
+    expect(oomVerdict.summary).not.toContain('preStop');
     expect(deletionUnderLoadVerdict(exit(143), 30, clean()).verdict).toBe('advice');
   });
 });

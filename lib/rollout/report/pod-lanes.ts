@@ -26,6 +26,8 @@ function phaseAfter(kind: PodEvent['kind'], terminating: boolean): LanePhase | n
     case 'terminating': return 'draining';
     case 'exited': return 'exited';
     case 'deleted': return null;
+    // The container died and the kubelet starts it again: not serving until Ready again.
+    case 'restarted': return terminating ? 'draining' : 'not-ready';
   }
 }
 
