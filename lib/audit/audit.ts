@@ -182,6 +182,11 @@ async function audit(place: AuditPlace, input: AuditInput, podSecurity: AuditRep
       restartVerdict(await checkUnderLoad(place, under, target.port, plan, rollingRestart, 'rollout', titled('rolling restart')), container)));
     said();
 
+    // The rolling restart made a new template: the checks after it name its version.
+    const restarted = (await place.kube.core.listNamespacedPod({ namespace: place.ns, labelSelector: selector })).items
+      .filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata?.labels?.[label]).find(Boolean);
+    if (restarted) under.spec = { ...under.spec, from: { name: restarted }, to: { name: restarted } };
+
     step('eviction: every pod evicted at once under load, as a drain of their nodes asks');
     const hasBudget = input.budget !== undefined;
     checks.push(await guarded('eviction', EVICTION_QUESTION, async () => {
