@@ -146,8 +146,9 @@ async function audit(place: AuditPlace, input: AuditInput, podSecurity: AuditRep
   checks.push(startupVerdict(starts, container));
   said();
 
-  const pods = (await place.kube.core.listNamespacedPod({ namespace: place.ns, labelSelector: selector })).items
+  const running = async () => (await place.kube.core.listNamespacedPod({ namespace: place.ns, labelSelector: selector })).items
     .filter((p) => !p.metadata?.deletionTimestamp);
+  const pods = await running();
   checks.push(redundancyVerdict(workload.kind, replicas, podSpec, pods, place.schedulableNodes));
   said();
 
@@ -183,19 +184,19 @@ async function audit(place: AuditPlace, input: AuditInput, podSecurity: AuditRep
     said();
 
     // The rolling restart made a new template: the checks after it name its version.
-    const restarted = (await place.kube.core.listNamespacedPod({ namespace: place.ns, labelSelector: selector })).items
-      .filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata?.labels?.[label]).find(Boolean);
+    const restarted = (await running()).map((p) => p.metadata?.labels?.[label]).find(Boolean);
     if (restarted) under.spec = { ...under.spec, from: { name: restarted }, to: { name: restarted } };
 
     step('eviction: every pod evicted at once under load, as a drain of their nodes asks');
     const hasBudget = input.budget !== undefined;
+    const blocked = (err: EvictionRefused) => evictionBlockedVerdict(workload.kind, hasBudget, err.message, err.asked.filter((a) => a.answer.granted).length);
     checks.push(await guarded('eviction', EVICTION_QUESTION, async () => {
       const eviction = evictAll();
       try {
         const u = await checkUnderLoad(place, under, target.port, plan, eviction, 'eviction', titled('eviction of every pod'));
         return evictionVerdict(workload.kind, hasBudget, eviction.evidence()!, u);
       } catch (err) {
-        if (err instanceof EvictionRefused) return evictionBlockedVerdict(workload.kind, hasBudget, err.message, err.asked.filter((a) => a.answer.granted).length);
+        if (err instanceof EvictionRefused) return blocked(err);
         throw err;
       }
     }));
@@ -214,10 +215,7 @@ async function audit(place: AuditPlace, input: AuditInput, podSecurity: AuditRep
             (first) => readyGapProblems(first.run, workload.name).gaps.length === 0);
           return drainVerdict(workload.kind, workload.name, hasBudget, drained.node(), u);
         } catch (err) {
-          if (err instanceof EvictionRefused) {
-            return { ...evictionBlockedVerdict(workload.kind, hasBudget, err.message, err.asked.filter((a) => a.answer.granted).length),
-              check: 'drain', question: DRAIN_QUESTION };
-          }
+          if (err instanceof EvictionRefused) return { ...blocked(err), check: 'drain', question: DRAIN_QUESTION };
           throw err;
         }
       }));
