@@ -134,7 +134,7 @@ test(`a server that exits at once on SIGTERM (no drain) loses requests under ${N
 test(`a server whose first start takes ${SLOW_START_SECONDS} s under a liveness probe that allows ${SHORT_LIVENESS_SECONDS} s fails the audit's start-up check (restarted during start-up) and no other`,
   () => audits.get('audit-slow')!);
 
-test(`a server whose memory grows ${GROWTH_PER_REQUEST} per request served, past its 64 MiB limit under load, is OOM-killed: it fails the audit's resources check, and deletion, rollout and eviction (requests lost at each kill), and no other`,
+test(`a server whose memory grows ${GROWTH_PER_REQUEST} per request served in each pod's first life, past its 64 MiB limit under load, is OOM-killed (once per pod): it fails the audit's resources check, and deletion, rollout and eviction (requests lost at each kill), and no other`,
   () => audits.get('audit-oom')!);
 
 test('a workload without a PodDisruptionBudget fails the audit\'s eviction check (every replica let go at once) and no other',
