@@ -27,8 +27,6 @@ import { rolloutSettings } from '../lib/run/config-rollout.ts';
 import { agnhostWorkload } from '../lib/rollout/spec.ts';
 import type { ConnectionMode } from '../lib/rollout/ledger/types.ts';
 import { startPodLoad } from '../lib/rollout/load/pod-source.ts';
-import { resolveImages } from '../lib/run/cluster.ts';
-import { readArtefacts } from '../lib/run/offline.ts';
 import { podCapacity } from './pod-capacity.ts';
 
 const env = process.env;
@@ -75,8 +73,8 @@ async function main(): Promise<void> {
       startPod: () => Promise.reject(new Error('the benchmark measures the host generator only')),
     }),
   };
-  // The offline build's images where the cluster was built offline (WC_OFFLINE=1), as the test run takes them.
-  const images = resolveImages(cfg, cfg.offline ? readArtefacts(cfg.cacheDir, cfg.kubernetes.minor) : undefined);
+  // The run's images, by their official names (a cluster the harness made pulls them through its local registry).
+  const { images } = cfg;
   const settings = rolloutSettings(env, undefined, images.loadgen);
   const basePlan = settings.plan;
   const capacityRows: string[][] = [];

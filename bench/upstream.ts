@@ -113,10 +113,10 @@ async function readManifest(): Promise<string> {
   return readFileSync(file, 'utf8');
 }
 
-/** Our images standing in for upstream's: what the user set, else the offline build's, else the pinned names. */
+/** Our images standing in for upstream's: what the user set, else the pinned names (offline, the local registry serves them). */
 function ourImages(config: HarnessConfig): { images: Record<E2eImage, string>; fromArtefacts: boolean } {
   const artefacts = existsSync(artefactsFile(config.cacheDir, config.kubernetes.minor)) ? readArtefacts(config.cacheDir, config.kubernetes.minor) : undefined;
-  const pick = (short: E2eImage): string => config.imageOverrides[short] ?? artefacts?.images[short] ?? config.images[short];
+  const pick = (short: E2eImage): string => config.images[short];
   return { images: { agnhost: pick('agnhost'), busybox: pick('busybox') }, fromArtefacts: artefacts !== undefined };
 }
 

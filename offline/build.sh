@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds (or reuses) everything a kind cluster needs on a machine with no container registry:
-# a Docker engine that works here, the kind CLI, a node image for the pinned Kubernetes, and the
-# suite's workload images. Every artefact is keyed by its pins and inputs, so a second run reuses it.
+# a Docker engine that works here, the kind CLI, a node image for the pinned Kubernetes, the suite's workload
+# images (served to the nodes under their official names by the local registry, whose image it builds too:
+# lib/run/registry.ts). Every artefact is keyed by its pins and inputs, so a second run reuses it.
 #
 #   bash offline/build.sh            build what is missing, then write artefacts-<minor>.json
 #   WC_KUBERNETES_VERSION=1.35 bash offline/build.sh   the same for another supported minor (versions.env)
@@ -12,7 +13,7 @@ set -euo pipefail
 . "$OFFLINE_DIR/lib/go-build.sh"
 . "$OFFLINE_DIR/lib/rootfs.sh"
 . "$OFFLINE_DIR/lib/images.sh"
-. "$OFFLINE_DIR/lib/drain-server.sh"
+. "$OFFLINE_DIR/lib/registry-image.sh"
 . "$OFFLINE_DIR/lib/loadgen-image.sh"
 . "$OFFLINE_DIR/lib/node-image.sh"
 . "$OFFLINE_DIR/lib/metrics-server.sh"
@@ -56,19 +57,18 @@ build_etcd
 build_coredns
 build_local_path_provisioner
 build_node_runtime
-build_drain_server
 KINDNETD_IMAGE=$IMAGE_PREFIX/kindnetd:$(key_of "path:$PROGRAMS_BIN_DIR")
 LPP_IMAGE=$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION
 timed workload-images build_workload_images
 build_metrics_server
-timed drain-server-image build_drain_server_image
+build_registry_image
 build_node_image
 timed loadgen-image build_loadgen_image
 mapfile -t upstream_local_images < <(upstream_images | while read -r i; do upstream_local "$i"; done)
 # The node images of the other supported minors stay: a run on another version reuses its own.
 mapfile -t other_node_images < <(other_minors_node_images)
 prune_superseded_images "${other_node_images[@]}" "$NODE_IMAGE" "$NODE_BASE_IMAGE" "$IPTABLES_BASE_IMAGE" "$KINDNETD_IMAGE" "$LPP_IMAGE" \
-  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "$METRICS_SERVER_LOCAL" "$DRAIN_SERVER_LOCAL" "$LOADGEN_LOCAL" "${upstream_local_images[@]}"
+  "$AGNHOST_LOCAL" "$BUSYBOX_LOCAL" "$METRICS_SERVER_LOCAL" "$REGISTRY_LOCAL" "$LOADGEN_LOCAL" "${upstream_local_images[@]}"
 
 [ -z "$prefetching" ] || wait "$prefetching" || true
 artefacts=$OFFLINE_CACHE/artefacts-$KUBERNETES_MINOR.json
@@ -77,11 +77,11 @@ cat >"$artefacts.partial" <<JSON
   "kubernetesVersion": "$KUBERNETES_VERSION",
   "kind": "$KIND_BIN",
   "nodeImage": "$NODE_IMAGE",
+  "registry": "$REGISTRY_LOCAL",
   "images": {
     "agnhost": "$AGNHOST_LOCAL",
     "busybox": "$BUSYBOX_LOCAL",
     "metricsServer": "$METRICS_SERVER_LOCAL",
-    "drainServer": "$DRAIN_SERVER_LOCAL",
     "loadgen": "$LOADGEN_LOCAL"
   }
 }

@@ -1,6 +1,7 @@
 import type { KubernetesObject, V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import { auditInputOf, auditLoadPlan, auditPlaceOf, runAudit, type AuditReport } from '../lib/audit/index.ts';
 import { atMostAtOnce, loadManifest, runCase, startCase, useTestNamespace } from '../lib/kit/index.ts';
+import { drainServerImage } from '../lib/rollout/index.ts';
 
 const BEHAVIOUR = 'Audit: every lifecycle check on a workload as a team ships it';
 const t = useTestNamespace('audit');
@@ -87,8 +88,7 @@ const VARIANTS: Variant[] = [
 
 /** The reference manifest with the variant's one change, read as the audit reads a user's files. */
 function variantInput(v: Variant) {
-  const image = t.images.drainServer;
-  if (!image) throw new Error('no drain-server image: run with WC_OFFLINE=1 (the offline build makes it) or set WC_DRAIN_SERVER_IMAGE');
+  const image = drainServerImage(t.images);
   const objects = v.change(loadManifest('audit-drain-server.yaml', { NAME: v.name, DRAIN_SERVER_IMAGE: image }, t.run.runId));
   return auditInputOf(objects, [`manifests/audit-drain-server.yaml (${v.flaw})`]);
 }

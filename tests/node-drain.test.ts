@@ -1,6 +1,6 @@
 import { nodeLevelUnavailable, currentRun, runCase, useNodeLevel, useTestNamespace } from '../lib/kit/index.ts';
 import { drainCheck, type DrainResult } from '../lib/checks/index.ts';
-import { DRAIN_QUIET_SECONDS, drainServerWorkload, hostLoad, loadObservations, measuredOnceMore, type WorkloadSpec } from '../lib/rollout/index.ts';
+import { DRAIN_QUIET_SECONDS, drainServerImage, drainServerWorkload, hostLoad, loadObservations, measuredOnceMore, type WorkloadSpec } from '../lib/rollout/index.ts';
 
 const BEHAVIOUR = 'A node drain under load';
 // Each case keeps the load on for at least 10,000 requests per mode (about a minute) plus the drain.
@@ -20,9 +20,7 @@ const MIN_AVAILABLE = REPLICAS - 1;
 const DRAIN_SECONDS = 10;
 
 function drainServer(drainSeconds: number, name: string, shape: Partial<WorkloadSpec>): WorkloadSpec {
-  const image = t.images.drainServer;
-  if (!image) throw new Error('no drain-server image: run with WC_OFFLINE=1 (the offline build makes it) or set WC_DRAIN_SERVER_IMAGE');
-  return { ...drainServerWorkload(image, drainSeconds, name), spreadOverNodes: true, ...shape };
+  return { ...drainServerWorkload(drainServerImage(t.images), drainSeconds, name), spreadOverNodes: true, ...shape };
 }
 
 function seen(observations: Record<string, unknown>, r: DrainResult): void {

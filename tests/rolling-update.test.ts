@@ -1,19 +1,15 @@
 import { runCase, useTestNamespace } from '../lib/kit/index.ts';
 import type { CheckResult, WorkloadSpec } from '../lib/rollout/index.ts';
-import { byoRequested, byoWorkload, DRAIN_QUIET_SECONDS, drainServerWorkload, hostLoad, inClusterLoad, loadObservations, measuredOnceMore, rolloutCheck } from '../lib/rollout/index.ts';
+import { byoRequested, byoWorkload, DRAIN_QUIET_SECONDS, drainServerImage, drainServerWorkload, hostLoad, inClusterLoad, loadObservations, measuredOnceMore, rolloutCheck } from '../lib/rollout/index.ts';
 
 const BEHAVIOUR = 'Zero lost requests during a rolling update';
 // Each case keeps the load on for at least 10,000 requests per mode (about a minute) plus the rollout.
 const CASE_TIMEOUT_MS = 10 * 60_000;
 const t = useTestNamespace('rolling-update');
 
-/** The reference workload's image: built by the offline build, or named by WC_DRAIN_SERVER_IMAGE. */
+/** The reference workload, in the run's drain-server image. */
 function drainServer(drainSeconds: number, name: string): WorkloadSpec {
-  const image = t.images.drainServer;
-  if (!image) {
-    throw new Error('no drain-server image: run with WC_OFFLINE=1 (the offline build makes it) or set WC_DRAIN_SERVER_IMAGE');
-  }
-  return drainServerWorkload(image, drainSeconds, name);
+  return drainServerWorkload(drainServerImage(t.images), drainSeconds, name);
 }
 
 function seen(observations: Record<string, unknown>, r: CheckResult): void {

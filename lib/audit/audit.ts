@@ -48,7 +48,6 @@ export interface AuditReport {
  */
 export function auditPlaceOf(t: TestNamespace, name: string): AuditPlace {
   const loadgenImage = t.run.images.loadgen;
-  if (!loadgenImage) throw new Error('the audit\'s load needs the load generator\'s image: run with WC_OFFLINE=1 (the offline build makes it) or set WC_LOADGEN_IMAGE');
   return { kube: t.kube, ns: t.ns, runId: t.run.runId, schedulableNodes: Math.max(1, t.run.workers?.length ?? 1),
     apply: (file, vars) => t.apply(file, vars), loadgenImage, reportsDir: auditReportsDir(t.run.reportsDir, name),
     log: (line) => process.stderr.write(`${line}\n`) };

@@ -3,13 +3,13 @@ import { dirname, join, resolve } from 'node:path';
 import { HarnessError } from './errors.ts';
 
 /**
- * The images the workloads run (manifests' ${AGNHOST_IMAGE} and ${BUSYBOX_IMAGE}), and the rolling-update
- * check's reference workload, drain-server (offline/go/drain-server): built only by the offline build (or
- * named by WC_DRAIN_SERVER_IMAGE), so absent on an online run that did not name one; likewise the in-cluster
- * load generator's Node image, loadgen (WC_LOADGEN_IMAGE, parsed with the rollout settings); and metrics-server,
- * the cluster add-on the setup installs when the cluster lacks the metrics API.
+ * The images the workloads run (manifests' ${AGNHOST_IMAGE} and ${BUSYBOX_IMAGE}), by their official names; the
+ * in-cluster load generator's Node image, loadgen; metrics-server, the add-on the setup installs when the cluster lacks
+ * the metrics API; and the reference workload, drain-server (offline/go/drain-server): built by a run on kind and
+ * served by the local registry (lib/run/registry.ts), or named by WC_DRAIN_SERVER_IMAGE, else absent (an existing
+ * cluster that cannot pull from this machine).
  */
-export type WorkloadImages = { agnhost: string; busybox: string; drainServer?: string; loadgen?: string; metricsServer?: string };
+export type WorkloadImages = { agnhost: string; busybox: string; loadgen: string; metricsServer: string; drainServer?: string };
 
 /** What the global setup hands to the test workers (they are separate processes). */
 export interface RunContext {

@@ -26,6 +26,8 @@ export const TIMEOUTS = {
    * discovery check, with one replacement of the pod if that fails for a minute: lib/run/metrics-server.ts).
    */
   addOn: 4 * 60_000,
+  /** The run's setup: every node pulling every workload image (lib/run/image-pull.ts), from a registry or the local mirror. */
+  imagePull: 10 * 60_000,
   /** A new kind cluster: every node Ready and CoreDNS available. */
   cluster: 5 * 60_000,
 } as const;

@@ -3,7 +3,7 @@
 export { hostLoad, inClusterLoad, rolloutCheck } from './check.ts';
 export type { CheckResult } from './check.ts';
 export { loadObservations, measuredOnceMore } from './observations.ts';
-export { agnhostWorkload, DRAIN_QUIET_SECONDS, drainServerWorkload } from './spec.ts';
+export { agnhostWorkload, DRAIN_QUIET_SECONDS, drainServerImage, drainServerWorkload } from './spec.ts';
 export { CONNECTION_MODES, STRICT_MODES } from './ledger/types.ts';
 export type { ConnectionMode } from './ledger/types.ts';
 export type { WorkloadSpec } from './spec.ts';

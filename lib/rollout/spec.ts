@@ -67,6 +67,16 @@ export const DRAIN_QUIET_SECONDS = 3;
 const DRAIN_GRACE_MARGIN_SECONDS = 20;
 
 /**
+ * The drain-server image of the run: a run on kind builds it and serves it from its local registry; on an existing
+ * cluster only WC_DRAIN_SERVER_IMAGE names one (its nodes cannot pull from this machine).
+ */
+export function drainServerImage(images: { drainServer?: string }): string {
+  if (images.drainServer) return images.drainServer;
+  throw new Error('no drain-server image: this cluster was not made by the harness, whose kind runs build and serve it; ' +
+    'push drain-server (offline/go/drain-server) where this cluster\'s nodes pull from and set WC_DRAIN_SERVER_IMAGE to it');
+}
+
+/**
  * The reference workload: drain-server (offline/go/drain-server), this project's own small HTTP server.
  * On SIGTERM it fails /readyz, keeps serving for `drainSeconds` and then until no request has come for
  * DRAIN_QUIET_SECONDS, answering with `Connection: close`, leaves idle keep-alive connections alone, then exits

@@ -3,16 +3,19 @@ import { join } from 'node:path';
 import type { HarnessConfig, WorkloadImages } from './config.ts';
 import { guardExistingCluster } from './cluster-identity.ts';
 import { waitClusterReady } from './cluster-ready.ts';
-import { checkDocker, containerPresent, engineCgroupVersion, ensureImage, imagePresent } from './docker.ts';
+import { checkDocker, containerPresent, engineCgroupVersion, imagePresent } from './docker.ts';
+import { ensureDrainServerImage } from './drain-server-image.ts';
+import { defaultLoadgenImage } from './config.ts';
+import { ensureRegistry, joinKindNetwork, LOCAL_REGISTRY, mirrorOnNodes, pushAs } from './registry.ts';
 import { HarnessError } from '../kit/errors.ts';
 import { KindCli } from './kind.ts';
 import { checkHostPortsFree, kindConfigForHost, nodesInKindConfig } from './kind-config.ts';
 import { checkInotifyRoom, readInotifyUse } from './inotify.ts';
 import { connect } from '../kit/kube.ts';
 import type { OfflineArtefacts } from './offline.ts';
-import { buildOfflineArtefacts, readArtefacts } from './offline.ts';
+import { buildOfflineArtefacts } from './offline.ts';
 import { checkReachable } from './reachability.ts';
-import { minorOf } from './versions.ts';
+import { minorOf, readVersions, requireVersion } from './versions.ts';
 
 /** The cluster a run uses, and whether this run owns its life. */
 export interface ClusterHandle {
@@ -40,50 +43,59 @@ export interface BringUpOptions {
   onCreating?: (handle: ClusterHandle) => void;
 }
 
-/** Offline images replace the defaults, never an image the user set explicitly. */
-export function resolveImages(config: HarnessConfig, artefacts?: OfflineArtefacts): WorkloadImages {
-  if (!artefacts) return config.images;
-  // Artefacts built before metrics-server joined them lack it: the pinned name stands in (and is not found).
-  const metricsServer = config.imageOverrides.metricsServer ?? artefacts.images.metricsServer ?? config.images.metricsServer;
-  const drainServer = config.imageOverrides.drainServer ?? artefacts.images.drainServer;
-  const { loadgen } = artefacts.images;
-  return {
-    agnhost: config.imageOverrides.agnhost ?? artefacts.images.agnhost,
-    busybox: config.imageOverrides.busybox ?? artefacts.images.busybox,
-    ...(metricsServer ? { metricsServer } : {}),
-    ...(drainServer ? { drainServer } : {}),
-    ...(loadgen ? { loadgen } : {}),
-  };
-}
-
 export function kubeconfigFor(config: HarnessConfig): string {
   return join(config.cacheDir, 'kubeconfig', `${config.clusterName}.yaml`);
 }
 
-const IMAGE_VARIABLES: Record<keyof WorkloadImages, string> = {
-  agnhost: 'WC_AGNHOST_IMAGE', busybox: 'WC_BUSYBOX_IMAGE', metricsServer: 'WC_METRICS_SERVER_IMAGE',
-  drainServer: 'WC_DRAIN_SERVER_IMAGE', loadgen: 'WC_LOADGEN_IMAGE',
-};
+/**
+ * The offline build's images, pushed to the local registry under the official names the workloads use (the
+ * mirror serves them to the nodes as those registries would). An image named by WC_*_IMAGE is the user's: it is
+ * pulled from wherever it lives, and the pinned name's offline image is pushed all the same (harmless).
+ */
+export function officialNames(artefacts: OfflineArtefacts, versions: Record<string, string> = readVersions()): Array<[string, string]> {
+  const { agnhost, busybox, metricsServer, loadgen } = artefacts.images;
+  return [
+    [agnhost, requireVersion(versions, 'AGNHOST_IMAGE')],
+    [busybox, requireVersion(versions, 'BUSYBOX_IMAGE')],
+    ...(metricsServer ? [[metricsServer, requireVersion(versions, 'METRICS_SERVER_IMAGE')] as [string, string]] : []),
+    ...(loadgen ? [[loadgen, defaultLoadgenImage(versions)] as [string, string]] : []),
+  ];
+}
 
-async function loadImages(kind: KindCli, clusterName: string, images: WorkloadImages, offline: boolean,
-  log: (line: string) => void): Promise<void> {
-  for (const [key, image] of Object.entries(images) as Array<[keyof WorkloadImages, string]>) {
-    if (offline) {
-      if (!await imagePresent(image)) {
-        throw new HarnessError('loading workload images', `${image} is not in the local Docker engine`,
-          'rebuild the offline artefacts: npm run offline:build');
-      }
-    } else {
-      await ensureImage(image, IMAGE_VARIABLES[key]);
+export async function serveOfflineImages(artefacts: OfflineArtefacts, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const pairs = officialNames(artefacts);
+  for (const [local, official] of pairs) {
+    if (!await imagePresent(local)) {
+      throw new HarnessError('serving the offline images', `${local} is not in the local Docker engine`, 'rebuild the offline artefacts: npm run offline:build');
     }
-    log(`[wc] loading ${image} into kind cluster ${clusterName}`);
-    await kind.loadImage(clusterName, image);
+    await pushAs(local, official);
   }
+  log(`[wc] the local registry serves the offline build's images as ${pairs.map(([, o]) => o).join(', ')} (${Math.round((Date.now() - started) / 1000)}s)`);
+}
+
+/**
+ * The kind nodes pull through the local registry (started or reused): offline it serves the build's images under
+ * their official names; drain-server, built here unless WC_DRAIN_SERVER_IMAGE names one, is pushed to it.
+ */
+async function serveImages(config: HarnessConfig, kind: KindCli, artefacts: OfflineArtefacts | undefined,
+  log: (line: string) => void): Promise<WorkloadImages> {
+  await ensureRegistry(artefacts?.registry ?? config.registryImage, log);
+  if (artefacts) await serveOfflineImages(artefacts, log);
+  let { drainServer } = config.images;
+  if (!drainServer) {
+    drainServer = await ensureDrainServerImage(join(config.cacheDir, 'build'), log);
+    await pushAs(drainServer, drainServer);
+  }
+  await joinKindNetwork();
+  await mirrorOnNodes(await kind.nodes(config.clusterName));
+  log(`[wc] kind cluster ${config.clusterName}'s nodes pull through the local registry (${LOCAL_REGISTRY}; registry.k8s.io and docker.io fall through to themselves)`);
+  return { ...config.images, drainServer };
 }
 
 /**
  * Existing mode: check the cluster answers, touch nothing else. Kind mode: create the cluster (or reuse
- * one of the same name), wait until it is ready, load the workload images.
+ * one of the same name), wait until it is ready, point its nodes at the local registry (serveImages).
  */
 export async function bringUpCluster(config: HarnessConfig, options: BringUpOptions): Promise<ClusterHandle> {
   const { log } = options;
@@ -96,10 +108,9 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     // A kind cluster on this machine's Docker engine runs on its cgroup version; elsewhere it is unknown.
     const nodeCgroupVersion = await engineCgroupVersion().catch(() => undefined);
     const nodeContainersHere = nodeCgroupVersion !== undefined && await kindNodesHere(kube);
-    const images = resolveImages(config, config.offline ? readArtefacts(config.cacheDir, config.kubernetes.minor) : undefined);
     return {
       mode: 'existing', kubeconfigPath, ...(config.context ? { context: config.context } : {}),
-      createdCluster: false, keepCluster: true, images, serverVersion, kindConfigPath: config.kindConfigPath,
+      createdCluster: false, keepCluster: true, images: config.images, serverVersion, kindConfigPath: config.kindConfigPath,
       ...(nodeCgroupVersion && nodeContainersHere ? { nodeCgroupVersion } : {}), nodeContainersHere,
     };
   }
@@ -112,7 +123,7 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
   const context = `kind-${config.clusterName}`;
   const handle: ClusterHandle = {
     mode: 'kind', kubeconfigPath, context, clusterName: config.clusterName, kindBin: kind.bin,
-    createdCluster: false, keepCluster: config.keepCluster, images: resolveImages(config, artefacts),
+    createdCluster: false, keepCluster: config.keepCluster, images: config.images,
     kindConfigPath: config.kindConfigPath, nodeContainersHere: true,
   };
   if ((await kind.clusters()).includes(config.clusterName)) {
@@ -162,7 +173,7 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
     }
   }
   await waitClusterReady(kube, log);
-  await loadImages(kind, config.clusterName, handle.images, config.offline, log);
+  handle.images = await serveImages(config, kind, artefacts, log);
   // The user's own (audit --load-image): taken from this machine's engine as they are, never pulled or rebuilt here.
   for (const image of config.loadImages) {
     if (!await imagePresent(image)) {

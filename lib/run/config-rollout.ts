@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { HarnessError } from '../kit/errors.ts';
+import { defaultLoadgenImage } from './config.ts';
 import { hostAddressFor } from '../kit/node-ports.ts';
 import type { LoadPlan } from '../rollout/driver.ts';
 import { NODE_PORT } from '../rollout/constants.ts';
@@ -15,7 +16,6 @@ import { CONNECTION_MODES, type ConnectionMode } from '../rollout/ledger/types.t
 import { parseIdentify, type Identify } from '../rollout/load/identify.ts';
 import type { LoadWhere } from '../rollout/load/placement.ts';
 import type { VersionSpec, WorkloadSpec } from '../rollout/spec.ts';
-import { readVersions } from './versions.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -339,15 +339,15 @@ export function hostTargetFor(env: Env, kindConfigPath?: string, mode: 'kind' | 
   return `http://127.0.0.1:${NODE_PORT}`;
 }
 
-export function rolloutSettings(env: Env = process.env, kindConfigPath?: string, offlineLoadgenImage?: string,
+export function rolloutSettings(env: Env = process.env, kindConfigPath?: string, loadgenImage?: string,
   mode: 'kind' | 'existing' = 'kind'): RolloutSettings {
   const hostTarget = hostTargetFor(env, kindConfigPath, mode);
   return {
     plan: loadPlanFromEnv(env),
     where: parseLoadWhere(env.WC_ROLLOUT_LOAD),
     ...(hostTarget === undefined ? {} : { hostTarget }),
-    // The offline build's Node image (loaded into kind with the workload images), else a stock one to pull.
-    loadgenImage: env.WC_LOADGEN_IMAGE || offlineLoadgenImage || `docker.io/library/node:${readVersions().NODE_VERSION ?? '24'}-slim`,
+    // The run's (lib/run/config.ts chooses it for the rollout and the audit alike: WC_LOADGEN_IMAGE or the stock one).
+    loadgenImage: loadgenImage ?? defaultLoadgenImage(),
     loadPods: parseLoadPods(env.WC_ROLLOUT_LOAD_PODS),
   };
 }

@@ -17,10 +17,10 @@ export interface HarnessConfig {
   kubeconfigPath?: string;
   context?: string;
   allowNonKind: boolean;
-  /** Images the workloads run; in offline mode the global setup replaces the ones not overridden. */
+  /** Images the workloads run, by their official names (WC_*_IMAGE to name others); drainServer only when named. */
   images: WorkloadImages;
-  /** Which images the user set explicitly (WC_AGNHOST_IMAGE, WC_BUSYBOX_IMAGE): never replaced. */
-  imageOverrides: Partial<WorkloadImages>;
+  /** The local registry's image (WC_REGISTRY_IMAGE, versions.env REGISTRY_IMAGE); offline, the build's. */
+  registryImage: string;
   /** Node image the user asked for (WC_NODE_IMAGE); wins over the offline and the pinned one. */
   nodeImage?: string;
   /** The pinned node image for online kind mode (versions.env KIND_NODE_IMAGE_<minor>). */
@@ -38,6 +38,14 @@ export interface HarnessConfig {
 }
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * The in-cluster load generator's image (the rolling update's and the audit's): a stock Node image, the very Node the
+ * harness runs on (versions.env NODE_VERSION); the generator's sources come at run time in a ConfigMap.
+ */
+export function defaultLoadgenImage(versions: Record<string, string> = readVersions()): string {
+  return `docker.io/library/node:${requireVersion(versions, 'NODE_VERSION')}-slim`;
+}
 
 const STEP = 'reading the configuration';
 const KIND_NAME = /^[a-z0-9][a-z0-9.-]*$/;
@@ -121,22 +129,18 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       'use lower-case letters, digits, "-" and "." (at most 50 characters)');
   }
 
-  const imageOverrides: Partial<WorkloadImages> = {};
-  const agnhost = nonEmpty(env, 'WC_AGNHOST_IMAGE');
-  const busybox = nonEmpty(env, 'WC_BUSYBOX_IMAGE');
-  if (agnhost) imageOverrides.agnhost = agnhost;
-  if (busybox) imageOverrides.busybox = busybox;
-  const metricsServer = nonEmpty(env, 'WC_METRICS_SERVER_IMAGE');
-  if (metricsServer) imageOverrides.metricsServer = metricsServer;
-  const pinnedMetricsServer = metricsServer ?? versions.METRICS_SERVER_IMAGE;
+  // Every image by the name its registry serves it under: online the nodes pull it from there, offline the local
+  // registry serves the offline build's image under that very name (lib/run/registry.ts). drain-server has no public
+  // image: a run on kind builds it (lib/run/drain-server-image.ts) unless WC_DRAIN_SERVER_IMAGE names one.
   const drainServer = nonEmpty(env, 'WC_DRAIN_SERVER_IMAGE');
-  if (drainServer) imageOverrides.drainServer = drainServer;
   const images: WorkloadImages = {
-    agnhost: agnhost ?? requireVersion(versions, 'AGNHOST_IMAGE'),
-    busybox: busybox ?? requireVersion(versions, 'BUSYBOX_IMAGE'),
-    ...(pinnedMetricsServer ? { metricsServer: pinnedMetricsServer } : {}),
+    agnhost: nonEmpty(env, 'WC_AGNHOST_IMAGE') ?? requireVersion(versions, 'AGNHOST_IMAGE'),
+    busybox: nonEmpty(env, 'WC_BUSYBOX_IMAGE') ?? requireVersion(versions, 'BUSYBOX_IMAGE'),
+    metricsServer: nonEmpty(env, 'WC_METRICS_SERVER_IMAGE') ?? requireVersion(versions, 'METRICS_SERVER_IMAGE'),
+    loadgen: nonEmpty(env, 'WC_LOADGEN_IMAGE') ?? defaultLoadgenImage(versions),
     ...(drainServer ? { drainServer } : {}),
   };
+  const registryImage = nonEmpty(env, 'WC_REGISTRY_IMAGE') ?? requireVersion(versions, 'REGISTRY_IMAGE');
 
   const nodeImage = nonEmpty(env, 'WC_NODE_IMAGE');
   const requestedKubernetes = nonEmpty(env, 'WC_KUBERNETES_VERSION');
@@ -150,7 +154,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const reportsDir = expandPath(nonEmpty(env, 'WC_REPORTS_DIR') ?? 'reports', home, cwd);
   const cacheDir = expandPath(nonEmpty(env, 'WC_CACHE_DIR') ?? '~/.cache/workload-conformance', home, cwd);
   const common = {
-    offline, clusterName, keepCluster, allowNonKind, images, imageOverrides, reportsDir, cacheDir, loadImages,
+    offline, clusterName, keepCluster, allowNonKind, images, registryImage, reportsDir, cacheDir, loadImages,
     audit: nonEmpty(env, 'WC_AUDIT') !== undefined,
     kindConfigPath: expandPath(nonEmpty(env, 'WC_KIND_CONFIG') ?? join(REPO_ROOT, 'kind-config.yaml'), home, cwd),
     ...(nodeImage ? { nodeImage } : {}),

@@ -96,6 +96,21 @@ export function kindConfigForCgroup(text: string, cgroupVersion: 1 | 2): string 
   return doc.toString();
 }
 
+/** containerd reads per-registry hosts.toml files from here: how the nodes pull through the local registry (registry.ts). */
+export const REGISTRY_CONFIG_PATCH = '[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"';
+
+/** The kind config with containerd told where the registry hosts files are (one more containerdConfigPatches entry). */
+export function kindConfigWithRegistryHosts(text: string): string {
+  const doc = parseDocument(text);
+  const patches = doc.get('containerdConfigPatches');
+  if (patches !== undefined && !isSeq(patches)) {
+    throw new HarnessError('reading the kind config', 'containerdConfigPatches is not a list', 'write containerdConfigPatches as a YAML list of TOML patches');
+  }
+  if (isSeq(patches)) patches.add(doc.createNode(REGISTRY_CONFIG_PATCH));
+  else doc.set('containerdConfigPatches', doc.createNode([REGISTRY_CONFIG_PATCH]));
+  return doc.toString();
+}
+
 /**
  * The kind config with `nodes` nodes in all: its control-plane entries as written (their port mappings, patches),
  * then workers for the rest, each a plain `role: worker` (the cluster-wide patches apply to every node). Workers the
@@ -126,13 +141,12 @@ export function nodesInKindConfig(text: string): number {
 }
 
 /**
- * The config `kind create cluster` gets: `kindConfigPath` itself when nothing changes, else a copy at `copyPath` with
- * the node count asked for (kindConfigWithNodes) and, on a cgroup v1 host, the kubelet setting it needs
- * (kindConfigForCgroup).
+ * The config `kind create cluster` gets: a copy at `copyPath` of `kindConfigPath` with containerd's registry hosts
+ * directory (kindConfigWithRegistryHosts), the node count asked for (kindConfigWithNodes) and, on a cgroup v1 host,
+ * the kubelet setting it needs (kindConfigForCgroup).
  */
 export function kindConfigForHost(kindConfigPath: string, copyPath: string, cgroupVersion: 1 | 2, nodes?: number): string {
-  if (cgroupVersion === 2 && nodes === undefined) return kindConfigPath;
-  const text = readFileSync(kindConfigPath, 'utf8');
+  const text = kindConfigWithRegistryHosts(readFileSync(kindConfigPath, 'utf8'));
   writeFileSync(copyPath, kindConfigForCgroup(nodes === undefined ? text : kindConfigWithNodes(text, nodes), cgroupVersion));
   return copyPath;
 }

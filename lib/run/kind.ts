@@ -74,6 +74,15 @@ export class KindCli {
     rmSync(kubeconfigPath, { force: true });
   }
 
+  /** The node containers of a cluster (`kind get nodes`). */
+  async nodes(name: string): Promise<string[]> {
+    const result = await this.run(this.bin, ['get', 'nodes', '--name', name]);
+    if (result.exitCode !== 0) {
+      throw new HarnessError('listing the kind nodes', tail(result.stderr, 3), 'check that the Docker engine is running');
+    }
+    return result.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+
   async loadImage(name: string, image: string): Promise<void> {
     const result = await this.run(this.bin, ['load', 'docker-image', image, '--name', name], { timeoutMs: 10 * 60_000 });
     if (result.exitCode !== 0) {

@@ -12,7 +12,10 @@ export interface OfflineArtefacts {
   kubernetesVersion?: string;
   kind: string;
   nodeImage: string;
-  images: WorkloadImages;
+  /** The local registry's image, built from the distribution module (absent in files written before it was). */
+  registry?: string;
+  /** The workload images under this project's local names (the local registry serves them under their official ones). */
+  images: Partial<WorkloadImages> & { agnhost: string; busybox: string };
 }
 
 /** One file per Kubernetes minor ("1.37"): the build writes artefacts-<minor>.json. */

@@ -23,6 +23,7 @@ import { probeNodeCgroupVersion } from './node-cgroup.ts';
 import { stopChildProcesses } from './child-processes.ts';
 import { onInterrupt } from './signals.ts';
 import { restartStoppedNodes } from '../kit/node-containers.ts';
+import { pullOnEveryNode } from './image-pull.ts';
 
 /** What the global teardown (same process as the setup) needs from the setup. */
 interface LiveRun {
@@ -139,6 +140,7 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
     // The lease first: from here on, other runs' sweeps leave this run's namespaces alone.
     live.lease = await acquireRunLease(kube, runId, owner, { log });
     await sweepLeftovers(kube, runId, log);
+    await pullOnEveryNode(kube, Object.values(run.images).filter((i): i is string => Boolean(i)), runId, owner, log);
     // An existing cluster this machine cannot look at: one pod tells the nodes' cgroup version (the QoS tier cases need it).
     if (!run.nodeCgroupVersion) {
       const probed = await probeNodeCgroupVersion(kube, runId, owner, run.images.busybox, log);
@@ -150,7 +152,7 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
     resetSummary(config.reportsDir);
     // An interrupt during the steps above has already marked the run: the file must keep saying so.
     writeRunContext(live.stopping ? { ...run, stopping: true } : run);
-    log(`[wc] run ${runId}: images agnhost=${run.images.agnhost} busybox=${run.images.busybox}${run.images.drainServer ? ` drain-server=${run.images.drainServer}` : ''}`);
+    log(`[wc] run ${runId}: images agnhost=${run.images.agnhost} busybox=${run.images.busybox}${run.images.drainServer ? ` drain-server=${run.images.drainServer}` : ''} loadgen=${run.images.loadgen}`);
     return run;
   } catch (err) {
     await cleanUp(live, log).catch((e: unknown) => log(`[wc] cleanup after the failure failed too: ${messageOf(e)}`));

@@ -88,6 +88,7 @@ prefetch_go_modules() {
     CGO_ENABLED=0 go install -n "$p/main/ptp@$CNI_PLUGINS_VERSION" "$p/main/loopback@$CNI_PLUGINS_VERSION" \
       "$p/ipam/host-local@$CNI_PLUGINS_VERSION" "$p/meta/portmap@$CNI_PLUGINS_VERSION"
     CGO_ENABLED=0 go install -n "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"
+    CGO_ENABLED=0 go install -n "github.com/distribution/distribution/v3/cmd/registry@$DISTRIBUTION_VERSION"
   } 2>&1 | grep '^go: ' >"$LOG_DIR/prefetch.log" || true # what -n would run is not kept: the downloads and errors are
 }
 

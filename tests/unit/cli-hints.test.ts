@@ -2,7 +2,8 @@ import { loadConfig } from '../../lib/run/config.ts';
 import { clusterEnv, shellWord } from '../../lib/run/cli/hints.ts';
 
 const versions = { AGNHOST_IMAGE: 'a:1', BUSYBOX_IMAGE: 'b:1', KUBERNETES_MINORS: '1.37,1.35', KUBERNETES_1_37: 'v1.37.2',
-  KIND_NODE_IMAGE_1_37: 'kindest/node:v1.37.0@sha256:aa', KUBERNETES_1_35: 'v1.35.4', KIND_NODE_IMAGE_1_35: 'kindest/node:v1.35.8@sha256:bb' };
+  KIND_NODE_IMAGE_1_37: 'kindest/node:v1.37.0@sha256:aa', KUBERNETES_1_35: 'v1.35.4', KIND_NODE_IMAGE_1_35: 'kindest/node:v1.35.8@sha256:bb',
+  METRICS_SERVER_IMAGE: 'm:1', NODE_VERSION: '24.21.0', REGISTRY_IMAGE: 'r:3' };
 const options = { versions, cwd: '/work/project', home: '/home/tester' };
 const prefix = (env: NodeJS.ProcessEnv, kindConfig?: boolean): string =>
   clusterEnv(loadConfig(env, options), env, kindConfig === undefined ? {} : { kindConfig });

@@ -1,6 +1,6 @@
 /**
- * `npm run offline:up`: builds what is missing (done by the npm script before this), brings the offline
- * kind cluster up with the workload images loaded, and keeps it. `WC_OFFLINE=1 npm test` then reuses it
+ * `npx workload-conformance up` (online) or `npm run offline:up` (builds what is missing first, WC_OFFLINE=1): brings
+ * the kind cluster up with its nodes pulling through the local registry, and keeps it. `WC_OFFLINE=1 npm test` then reuses it
  * (a reused cluster is never deleted); `npx workload-conformance down` removes it. The commands it prints are
  * the CLI's, with the WC_* settings that found this cluster: they work as typed on any Node that runs npx
  * (the bin picks a new-enough one), from a checkout or a project that installed the package.
@@ -13,7 +13,7 @@ import { runCli } from './run-cli.ts';
 import { clusterEnv } from './hints.ts';
 
 runCli(async () => {
-  const config = loadConfig({ WC_OFFLINE: '1', ...process.env, WC_KEEP_CLUSTER: '1' });
+  const config = loadConfig({ ...process.env, WC_KEEP_CLUSTER: '1' });
   if (config.mode !== 'kind') {
     throw new HarnessError('bringing the cluster up', 'WC_KUBECONFIG is set: that cluster is used as it is, not brought up',
       'unset WC_KUBECONFIG to bring up a kind cluster');

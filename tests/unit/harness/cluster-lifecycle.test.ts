@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterHandle } from '../../../lib/run/cluster.ts';
-import { resolveImages, tearDownCluster } from '../../../lib/run/cluster.ts';
+import { officialNames, tearDownCluster } from '../../../lib/run/cluster.ts';
 import { loadConfig } from '../../../lib/run/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-lifecycle-'));
@@ -16,7 +16,7 @@ function handle(over: Partial<ClusterHandle>): ClusterHandle {
   const kubeconfigPath = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(kubeconfigPath, 'apiVersion: v1\n');
   return { mode: 'kind', kubeconfigPath, context: 'kind-c', clusterName: 'c', kindBin: fakeKind, createdCluster: true, keepCluster: false,
-    images: { agnhost: 'a', busybox: 'b' }, kindConfigPath: 'kind-config.yaml', ...over };
+    images: { agnhost: 'a', busybox: 'b', loadgen: 'l', metricsServer: 'm' }, kindConfigPath: 'kind-config.yaml', ...over };
 }
 const called = (): string => (existsSync(calls) ? readFileSync(calls, 'utf8') : '');
 
@@ -47,25 +47,29 @@ describe('cluster teardown', () => {
 
 describe('workload images', () => {
   const versions = { AGNHOST_IMAGE: 'registry/agnhost:1', BUSYBOX_IMAGE: 'registry/busybox:1', KUBERNETES_MINORS: '1.37', KUBERNETES_1_37: 'v1.37.2',
-    KIND_NODE_IMAGE_1_37: 'kindest/node:v1.37.0@sha256:aa' };
-  const artefacts = { kind: '/k', nodeImage: 'n', images: { agnhost: 'localhost/agnhost:x', busybox: 'localhost/busybox:x' } };
+    KIND_NODE_IMAGE_1_37: 'kindest/node:v1.37.0@sha256:aa', METRICS_SERVER_IMAGE: 'registry/metrics-server:1', NODE_VERSION: '24.1.0',
+    REGISTRY_IMAGE: 'docker.io/library/registry:3' };
+  const artefacts = { kind: '/k', nodeImage: 'n', images: { agnhost: 'localhost/agnhost:x', busybox: 'localhost/busybox:x',
+    metricsServer: 'localhost/metrics-server:x', loadgen: 'localhost/loadgen:x' } };
 
-  it('must use the offline images in offline mode, except one the user set explicitly', () => {
-    const config = loadConfig({ WC_OFFLINE: '1', WC_BUSYBOX_IMAGE: 'mine/busybox:2' }, { versions });
-    expect(resolveImages(config, artefacts)).toEqual({ agnhost: 'localhost/agnhost:x', busybox: 'mine/busybox:2' });
+  it('must name every image by its official name, online and offline alike, the load generator a stock Node image', () => {
+    const want = { agnhost: 'registry/agnhost:1', busybox: 'registry/busybox:1', metricsServer: 'registry/metrics-server:1',
+      loadgen: 'docker.io/library/node:24.1.0-slim' };
+    expect(loadConfig({}, { versions }).images).toEqual(want);
+    expect(loadConfig({ WC_OFFLINE: '1' }, { versions }).images).toEqual(want);
   });
 
-  it('must use the pinned images online', () => {
-    expect(resolveImages(loadConfig({}, { versions }))).toEqual({ agnhost: 'registry/agnhost:1', busybox: 'registry/busybox:1' });
+  it('must take an image the user named instead (WC_*_IMAGE), drain-server only when named', () => {
+    const config = loadConfig({ WC_BUSYBOX_IMAGE: 'mine/busybox:2', WC_LOADGEN_IMAGE: 'mine/node:24', WC_DRAIN_SERVER_IMAGE: 'mine/ds:1' }, { versions });
+    expect(config.images).toMatchObject({ busybox: 'mine/busybox:2', loadgen: 'mine/node:24', drainServer: 'mine/ds:1' });
+    expect(loadConfig({}, { versions }).images.drainServer).toBeUndefined();
   });
 
-  it('must take metrics-server from the artefacts, an override first, and the pin when older artefacts lack it', () => {
-    const pinned = { ...versions, METRICS_SERVER_IMAGE: 'registry/metrics-server:1' };
-    const withMetrics = { ...artefacts, images: { ...artefacts.images, metricsServer: 'localhost/metrics-server:x' } };
-    expect(resolveImages(loadConfig({ WC_OFFLINE: '1' }, { versions: pinned }), withMetrics).metricsServer).toBe('localhost/metrics-server:x');
-    expect(resolveImages(loadConfig({ WC_OFFLINE: '1', WC_METRICS_SERVER_IMAGE: 'mine/ms:2' }, { versions: pinned }), withMetrics)
-      .metricsServer).toBe('mine/ms:2');
-    expect(resolveImages(loadConfig({ WC_OFFLINE: '1' }, { versions: pinned }), artefacts).metricsServer).toBe('registry/metrics-server:1');
+  it('must serve each offline image under the official name the workloads use', () => {
+    expect(officialNames(artefacts, versions)).toEqual([
+      ['localhost/agnhost:x', 'registry/agnhost:1'], ['localhost/busybox:x', 'registry/busybox:1'],
+      ['localhost/metrics-server:x', 'registry/metrics-server:1'], ['localhost/loadgen:x', 'docker.io/library/node:24.1.0-slim'],
+    ]);
   });
 });
 

@@ -6,7 +6,8 @@ import { HarnessError } from '../../../lib/kit/errors.ts';
 import { chooseContext, summarizeKubeconfig } from '../../../lib/run/kubeconfig.ts';
 
 const versions = { AGNHOST_IMAGE: 'registry.k8s.io/e2e-test-images/agnhost:2.56', BUSYBOX_IMAGE: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1',
-  KUBERNETES_MINORS: '1.37,1.35', KUBERNETES_1_37: 'v1.37.2', KIND_NODE_IMAGE_1_37: 'kindest/node:v1.37.0@sha256:aa', KUBERNETES_1_35: 'v1.35.4', KIND_NODE_IMAGE_1_35: 'kindest/node:v1.35.8@sha256:bb' };
+  KUBERNETES_MINORS: '1.37,1.35', KUBERNETES_1_37: 'v1.37.2', KIND_NODE_IMAGE_1_37: 'kindest/node:v1.37.0@sha256:aa', KUBERNETES_1_35: 'v1.35.4', KIND_NODE_IMAGE_1_35: 'kindest/node:v1.35.8@sha256:bb',
+  METRICS_SERVER_IMAGE: 'registry.k8s.io/metrics-server/metrics-server:v0.8.0', NODE_VERSION: '24.21.0', REGISTRY_IMAGE: 'docker.io/library/registry:3' };
 const dir = mkdtempSync(join(tmpdir(), 'wc-config-'));
 const options = { versions, cwd: dir, home: '/home/tester' };
 
@@ -38,7 +39,7 @@ describe('configuration from the environment', () => {
     const config = loadConfig({}, options);
     expect(config).toMatchObject({
       mode: 'kind', offline: false, keepCluster: false, clusterName: 'workload-conformance',
-      images: { agnhost: versions.AGNHOST_IMAGE, busybox: versions.BUSYBOX_IMAGE }, imageOverrides: {},
+      images: { agnhost: versions.AGNHOST_IMAGE, busybox: versions.BUSYBOX_IMAGE, loadgen: 'docker.io/library/node:24.21.0-slim' }, registryImage: versions.REGISTRY_IMAGE,
       reportsDir: join(dir, 'reports'), cacheDir: '/home/tester/.cache/workload-conformance',
     });
     expect(config.kindConfigPath).toMatch(/kind-config\.yaml$/);
@@ -51,7 +52,7 @@ describe('configuration from the environment', () => {
     }, options);
     expect(config).toMatchObject({
       offline: true, keepCluster: true, clusterName: 'ci-1', nodeImage: 'my/node:1',
-      images: { agnhost: 'my/agnhost:1', busybox: versions.BUSYBOX_IMAGE }, imageOverrides: { agnhost: 'my/agnhost:1' },
+      images: { agnhost: 'my/agnhost:1', busybox: versions.BUSYBOX_IMAGE },
       reportsDir: join(dir, 'out'), cacheDir: '/home/tester/c',
     });
   });
