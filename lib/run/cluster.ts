@@ -8,7 +8,7 @@ import { ensureDrainServerImage } from './drain-server-image.ts';
 import { defaultLoadgenImage } from './config.ts';
 import { ensureRegistry, joinKindNetwork, LOCAL_REGISTRY, mirrorOnNodes, pushAs } from './registry.ts';
 import { HarnessError } from '../kit/errors.ts';
-import { KindCli } from './kind.ts';
+import { KindCli, kindTooOld } from './kind.ts';
 import { checkHostPortsFree, kindConfigForHost, nodesInKindConfig } from './kind-config.ts';
 import { checkInotifyRoom, readInotifyUse } from './inotify.ts';
 import { connect } from '../kit/kube.ts';
@@ -118,7 +118,11 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
   const artefacts = config.offline ? await buildOfflineArtefacts(config.cacheDir, config.kubernetes.minor) : undefined;
   const kind = new KindCli(artefacts?.kind ?? 'kind');
   await checkDocker();
-  await kind.check();
+  const tooOld = kindTooOld(await kind.check(), requireVersion(readVersions(), 'KIND_VERSION'));
+  if (tooOld) {
+    throw new HarnessError('checking kind', tooOld,
+      `install kind ${requireVersion(readVersions(), 'KIND_VERSION')} or newer (go install sigs.k8s.io/kind@${requireVersion(readVersions(), 'KIND_VERSION')}), or use WC_OFFLINE=1, whose build makes it`);
+  }
   const kubeconfigPath = kubeconfigFor(config);
   const context = `kind-${config.clusterName}`;
   const handle: ClusterHandle = {

@@ -4,6 +4,21 @@ import type { CommandRunner } from './commands.ts';
 import { reasonFrom, runCommand, tail } from './commands.ts';
 import { HarnessError } from '../kit/errors.ts';
 
+/**
+ * Why a kind CLI is too old for the node images versions.env pins (each pinned by kind's release notes for
+ * KIND_VERSION: an older kind may not know how to run them), or undefined when it is new enough or cannot be read.
+ */
+export function kindTooOld(versionOutput: string, pinned: string): string | undefined {
+  const parse = (v: string) => /v?(\d+)\.(\d+)\.(\d+)/.exec(v)?.slice(1, 4).map(Number);
+  const have = parse(versionOutput.split(/\s+/)[1] ?? '');
+  const want = parse(pinned);
+  if (!have || !want) return undefined;
+  for (let i = 0; i < 3; i++) {
+    if (have[i]! !== want[i]!) return have[i]! < want[i]! ? `kind ${have.join('.')} is older than ${pinned}, whose node images this project pins` : undefined;
+  }
+  return undefined;
+}
+
 /** The kind CLI, at a given path (the offline build's) or from PATH. */
 export class KindCli {
   readonly bin: string;

@@ -283,6 +283,8 @@ async function audit(cmd: Extract<Command, { command: 'audit' }>): Promise<numbe
   const env: NodeJS.ProcessEnv = {
     ...process.env, WC_REPORTS_DIR: reports, WC_AUDIT: JSON.stringify(options),
     ...(cmd.kubeconfig ? { WC_KUBECONFIG: resolve(cmd.kubeconfig) } : {}), ...(cmd.context ? { WC_CONTEXT: cmd.context } : {}),
+    // Naming both the file and the context is consent: the audit makes one namespace of its own there, kind or not.
+    ...(cmd.kubeconfig && cmd.context ? { WC_ALLOW_NON_KIND: '1' } : {}),
     ...(cmd.keepCluster ? { WC_KEEP_CLUSTER: '1' } : {}), ...(cmd.loadImages ? { WC_LOAD_IMAGES: cmd.loadImages.join(',') } : {}),
   };
   await preflight(env);

@@ -100,3 +100,14 @@ describe('every node pulls the workload images before the behaviours start', () 
       .toEqual({ fatal: expect.stringContaining('node w1 cannot pull img-1') });
   });
 });
+
+describe('the kind on PATH', () => {
+  it('must be refused when older than the kind whose node images versions.env pins, never when newer or unreadable', async () => {
+    const { kindTooOld } = await import('../../../lib/run/kind.ts');
+    expect(kindTooOld('kind v0.31.0 go1.25.1 linux/amd64', 'v0.33.0')).toBe('kind 0.31.0 is older than v0.33.0, whose node images this project pins');
+    expect(kindTooOld('kind v0.33.0 go1.26.8 linux/amd64', 'v0.33.0')).toBeUndefined();
+    expect(kindTooOld('kind v0.34.1 go1.26.8 linux/amd64', 'v0.33.0')).toBeUndefined();
+    expect(kindTooOld('kind v1.0.0-alpha go1.26.8 linux/amd64', 'v0.33.0')).toBeUndefined();
+    expect(kindTooOld('something else', 'v0.33.0')).toBeUndefined();
+  });
+});
