@@ -40,8 +40,10 @@ function runOrUndefined(): RunContext | undefined {
 const run = runOrUndefined();
 // It stops no node it cannot start again, and needs a second worker for the evicted pod's replacement.
 const fewWorkers = run !== undefined && (run.workers ?? []).length < NODE_LEVEL_MIN_WORKERS;
-const skipped = run !== undefined && (!run.nodeContainersHere || fewWorkers);
-const note = !skipped ? '' : !run.nodeContainersHere
+const shared = run !== undefined && (run.otherRuns ?? []).length > 0;
+const skipped = run !== undefined && (!run.nodeContainersHere || fewWorkers || shared);
+const note = !skipped ? '' : shared ? ` (SKIPPED: run(s) ${run.otherRuns!.join(', ')} used this cluster at this run's start; a lost node takes every pod on it)`
+  : !run.nodeContainersHere
   ? ' (SKIPPED: the nodes are not containers of this machine\'s Docker engine — not a kind cluster here — so no node can be stopped and started again)'
   : ` (SKIPPED: the cluster had ${(run.workers ?? []).length} schedulable worker(s) at the run's start; a lost node's pods need another: WC_NODES=3)`;
 const maybe = skipped ? test.skip : test;
@@ -94,7 +96,7 @@ async function loseANode(): Promise<Scene> {
 
   const recording = recordPodsFor(t, RECORD_MS);
   const stopIssuedAtMs = Date.now();
-  await stopNodeContainer(run.reportsDir, { node, runId: run.runId, ...(run.clusterName ? { clusterName: run.clusterName } : {}) });
+  await stopNodeContainer(run.reportsDir, { node, runId: run.runId, ...(run.clusterName ? { clusterName: run.clusterName } : {}) }, undefined, t.kube);
   const stoppedAtMs = Date.now();
   let evidence: NodeLossEvidence = { node, stopIssuedAtMs, stoppedAtMs, observedUntilMs: stoppedAtMs };
   let identity: Scene['identity'] | undefined;
@@ -129,7 +131,7 @@ async function loseANode(): Promise<Scene> {
   } finally {
     // The node comes back even when a step above failed; the node controller itself removes its taints once Ready.
     const startedAtMs = Date.now();
-    await startNodeContainer(run.reportsDir, node);
+    await startNodeContainer(run.reportsDir, node, undefined, { kube: t.kube, runId: run.runId });
     const ready = await awaitNodeBack(t, node, BACK_TIMEOUT_MS);
     back = { readyAfterMs: Date.now() - startedAtMs, ...(internalIp(ready) ? { addressAfter: internalIp(ready)! } : {}) };
   }

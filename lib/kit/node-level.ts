@@ -1,7 +1,11 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defaultRunFile, RUN_FILE_ENV } from './run-context.ts';
+import { messageOf } from './errors.ts';
+import { connect } from './kube.ts';
+import type { Kube } from './kube.ts';
+import { currentRun, defaultRunFile, RUN_FILE_ENV } from './run-context.ts';
+import { describeRun, markDisrupting, otherLiveRunsNow } from './run-leases.ts';
 
 // A node-level file (tests/node-*.test.ts) cordons, drains or stops nodes: every other file's pods may sit on them.
 // Kubernetes' own e2e suite runs such tests [Serial] and [Disruptive], apart from the rest; here the sequencer starts
@@ -113,15 +117,53 @@ export async function aloneOnCluster(file: string, log: (line: string) => void, 
 export const ALONE_WAIT_MS = 30 * 60_000;
 
 /**
+ * Waits until no other run holds a lease on the cluster (another run's pods sit on the nodes this file disturbs).
+ * A run that found others at its start skips its node-level files (nodeLevelUnavailable), so two runs never wait
+ * for each other; this waits only for runs that started after this one. It waits on other runs, which say they are
+ * alive every 30 s, so it polls their leases (every 5 s).
+ */
+export async function aloneAmongRuns(kube: Kube, runId: string, file: string, log: (line: string) => void, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  let said = 0;
+  for (;;) {
+    const others = await otherLiveRunsNow(kube, runId);
+    if (!others.length) return;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`run(s) ${others.map(describeRun).join(', ')} still use this cluster after ${Math.round(timeoutMs / 60_000)} min: ` +
+        `${basename(file)} disturbs every pod on its nodes and runs only while no other run does`);
+    }
+    if (Date.now() - said >= 30_000) {
+      said = Date.now();
+      log(`[wc] ${basename(file)} waits for run(s) ${others.map(describeRun).join(', ')} to end: it disturbs every pod on the nodes`);
+    }
+    await sleep(5000);
+  }
+}
+
+/**
  * For a node-level test file, before anything else it declares: its tests start only once it is alone on the
- * cluster (aloneOnCluster), and the lock is given back after them, pass or fail.
+ * cluster (aloneOnCluster: no other file of this run; aloneAmongRuns: no other run), its run's lease says it is
+ * disrupting nodes while they run (a run starting meanwhile waits before its files begin), and both are given
+ * back after them, pass or fail.
  */
 export function useNodeLevel(file: string): void {
   let release: (() => void) | undefined;
+  let marked: { kube: Kube; runId: string } | undefined;
+  const log = (line: string) => void process.stderr.write(`${line}\n`);
   beforeAll(async () => {
-    release = await aloneOnCluster(file, (line) => void process.stderr.write(`${line}\n`));
+    const started = Date.now();
+    release = await aloneOnCluster(file, log);
+    const run = currentRun();
+    if (nodeLevelUnavailable(run)) return; // its cases are skipped, saying why
+    const kube = connect(run.kubeconfigPath, run.context);
+    await aloneAmongRuns(kube, run.runId, file, log, ALONE_WAIT_MS - (Date.now() - started) - 60_000);
+    await markDisrupting(kube, run.runId, true);
+    marked = { kube, runId: run.runId };
   }, ALONE_WAIT_MS);
-  afterAll(() => release?.());
+  afterAll(async () => {
+    if (marked) await markDisrupting(marked.kube, marked.runId, false).catch((err: unknown) => log(`[wc] could not clear the disrupting mark on this run's lease: ${messageOf(err)}`));
+    release?.();
+  });
 }
 
 /** How many schedulable workers the node-level cases need: one to cordon, drain or stop, one for its pods to go to. */
@@ -129,9 +171,14 @@ export const NODE_LEVEL_MIN_WORKERS = 2;
 
 /**
  * Why this run cannot run node-level cases, for their titles (undefined when it can): the skip then says it in the
- * report, never silently. They need rights to cordon, and two schedulable workers.
+ * report, never silently. They need the cluster to themselves (no other run at this run's start), rights to cordon,
+ * and two schedulable workers.
  */
-export function nodeLevelUnavailable(run: { mayCordon?: boolean; workers?: string[] }): string | undefined {
+export function nodeLevelUnavailable(run: { mayCordon?: boolean; workers?: string[]; otherRuns?: string[] }): string | undefined {
+  if (run.otherRuns?.length) {
+    return `skipped: run(s) ${run.otherRuns.join(', ')} used this cluster at this run's start, and these cases disturb every pod on its nodes: ` +
+      'they run only on a cluster no other run uses';
+  }
   if (!run.mayCordon) return 'skipped: these credentials may not patch nodes; apply docs/rbac.yaml\'s node role (workload-conformance-nodes) or run with an admin\'s';
   const workers = run.workers ?? [];
   if (workers.length < NODE_LEVEL_MIN_WORKERS) {

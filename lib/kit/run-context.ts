@@ -33,6 +33,8 @@ export interface RunContext {
    * answered a SelfSubjectAccessReview at the run's start. Without it the node-level files skip, saying so.
    */
   mayCordon?: boolean;
+  /** Other runs holding a lease on the cluster at this run's start ("<runId> (<holder>)"): node-level files then skip. */
+  otherRuns?: string[];
   /** The nodes ordinary pods could be scheduled onto at the run's start (lib/kit/nodes.ts schedulableWorkers). */
   workers?: string[];
   clusterName?: string;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { HarnessConfig, WorkloadImages } from './config.ts';
 import { guardExistingCluster } from './cluster-identity.ts';
 import { waitClusterReady } from './cluster-ready.ts';
-import { checkDocker, containerPresent, engineCgroupVersion, imagePresent } from './docker.ts';
+import { checkDocker, engineCgroupVersion, imagePresent } from './docker.ts';
+import { isNodeContainerHere } from '../kit/node-containers.ts';
 import { ensureDrainServerImage } from './drain-server-image.ts';
 import { defaultLoadgenImage } from './config.ts';
 import { ensureRegistry, joinKindNetwork, LOCAL_REGISTRY, mirrorOnNodes, pushAs } from './registry.ts';
@@ -210,9 +211,9 @@ export async function tearDownCluster(handle: ClusterHandle, log: (line: string)
   await new KindCli(handle.kindBin).delete(handle.clusterName, handle.kubeconfigPath);
 }
 
-/** Whether every node of the cluster is a container of this machine's Docker engine (kind's node containers). */
+/** Whether every node of the cluster is a container of this machine's Docker engine (by kind's label and its address). */
 async function kindNodesHere(kube: ReturnType<typeof connect>): Promise<boolean> {
-  const nodes = (await kube.core.listNode()).items.map((n) => n.metadata?.name ?? '');
-  const present = await Promise.all(nodes.map((name) => containerPresent(name)));
-  return nodes.length > 0 && present.every(Boolean);
+  const nodes = (await kube.core.listNode()).items;
+  const here = await Promise.all(nodes.map((node) => isNodeContainerHere(node)));
+  return nodes.length > 0 && here.every(Boolean);
 }

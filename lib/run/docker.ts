@@ -41,8 +41,3 @@ export async function engineCgroupVersion(run: CommandRunner = runCommand): Prom
   }
   return version === '1' ? 1 : 2;
 }
-
-/** Whether this machine's Docker engine has a container of that name (a kind node is one). */
-export async function containerPresent(name: string, run: CommandRunner = runCommand): Promise<boolean> {
-  return (await run('docker', ['container', 'inspect', '--format', '{{.Id}}', name])).exitCode === 0;
-}

@@ -2,6 +2,7 @@
 // guesses about processes. Only namespaces carrying the harness's managed-by label and a run label are ever
 // considered; a namespace stuck Terminating is reported with what holds it, not retried or forced.
 import { sweepCordons } from '../kit/cordon.ts';
+import { startNodesStoppedBy } from '../kit/node-containers.ts';
 import { messageOf } from '../kit/errors.ts';
 import type { V1Namespace } from '@kubernetes/client-node';
 import type { Kube } from '../kit/kube.ts';
@@ -104,6 +105,9 @@ export async function sweepLeftovers(kube: Kube, runId: string, log: (line: stri
   // A node an ended run left cordoned (its lease gone or expired) is given back; a live run's stays as it is.
   await sweepCordons(kube, (by) => by !== runId && leases.get(by)?.held !== true, log)
     .catch((err: unknown) => log(`[wc] sweep: could not uncordon nodes left cordoned by ended runs: ${messageOf(err)}`));
+  // A node an ended run stopped (node-loss, the run killed outright) is started again where this machine runs it.
+  await startNodesStoppedBy(kube, (by) => by !== runId && leases.get(by)?.held !== true, log)
+    .catch((err: unknown) => log(`[wc] sweep: could not start nodes left stopped by ended runs: ${messageOf(err)}`));
   const doomed = decisions.filter((d) => d.sweep).map((d) => d.name);
   // Not waited for: the leftovers go while this run works, and a stuck one is reported by the next sweep.
   if (doomed.length) await deleteNamespaces(kube, doomed, { wait: false });

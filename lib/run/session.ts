@@ -22,8 +22,9 @@ import { ensureMetricsServer } from './metrics-server.ts';
 import { probeNodeCgroupVersion } from './node-cgroup.ts';
 import { stopChildProcesses } from './child-processes.ts';
 import { onInterrupt } from './signals.ts';
-import { restartStoppedNodes } from '../kit/node-containers.ts';
+import { restartStoppedNodes, startNodesStoppedBy } from '../kit/node-containers.ts';
 import { pullOnEveryNode } from './image-pull.ts';
+import { describeRun, otherLiveRunsNow, waitWhileOthersDisrupt } from '../kit/run-leases.ts';
 
 /** What the global teardown (same process as the setup) needs from the setup. */
 interface LiveRun {
@@ -60,7 +61,13 @@ async function cleanUp(live: LiveRun, log: Log): Promise<void> {
   const clusterGoes = decision ? decision.delete : mayDelete;
   // A node the node-loss test stopped (its worker killed by the interrupt) comes back first: pods on a stopped
   // node never finish terminating, and would hold this run's namespaces (lib/kit/node-containers.ts).
-  if (run && cluster?.nodeContainersHere && !clusterGoes) await restartStoppedNodes(run.reportsDir, run.runId, log);
+  if (run && cluster?.nodeContainersHere && !clusterGoes) {
+    await restartStoppedNodes(run.reportsDir, run.runId, log);
+    if (kube) {
+      await startNodesStoppedBy(kube, (by) => by === run.runId, log)
+        .catch((err: unknown) => log(`[wc] could not clear this run's stopped-node marks: ${messageOf(err)}`));
+    }
+  }
   if (run && kube && !clusterGoes) {
     // Nodes first: a cordon this run left (a file stopped half-way) is the cluster's capacity, not the run's.
     await sweepCordons(kube, (by) => by === run.runId, log)
@@ -140,6 +147,14 @@ export async function startRun(config: HarnessConfig, log: Log = stderrLog): Pro
     // The lease first: from here on, other runs' sweeps leave this run's namespaces alone.
     live.lease = await acquireRunLease(kube, runId, owner, { log });
     await sweepLeftovers(kube, runId, log);
+    // Another run on the cluster: this run's node-level files skip (theirs wait for this one to end), and none of this
+    // run's files starts while another run disrupts the nodes.
+    const others = await otherLiveRunsNow(kube, runId);
+    if (others.length) {
+      run.otherRuns = others.map(describeRun);
+      log(`[wc] run(s) ${run.otherRuns.join(', ')} also use this cluster: this run's node-level behaviours will be skipped, saying so`);
+      await waitWhileOthersDisrupt(kube, runId, log);
+    }
     await pullOnEveryNode(kube, Object.values(run.images).filter((i): i is string => Boolean(i)), runId, owner, log);
     // An existing cluster this machine cannot look at: one pod tells the nodes' cgroup version (the QoS tier cases need it).
     if (!run.nodeCgroupVersion) {

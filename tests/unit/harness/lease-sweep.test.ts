@@ -29,6 +29,13 @@ describe('run leases', () => {
     expect(leaseState(lease('a', 121), now)).toMatchObject({ held: false, expiresAt: ago(31) });
   });
 
+  it('must read from a lease whether its run disrupts the nodes now, and since when', () => {
+    const marked = lease('a', 10);
+    marked.metadata = { ...marked.metadata, annotations: { 'workload-conformance.io/disrupting-nodes': '2026-12-07T23:00:00.000Z' } };
+    expect(leaseState(marked, now)).toMatchObject({ held: true, disruptingSince: '2026-12-07T23:00:00.000Z' });
+    expect(leaseState(lease('a', 10), now).disruptingSince).toBeUndefined();
+  });
+
   it('must count a lease without renew time or duration as not held', () => {
     expect(leaseState({ metadata: { labels: runLabels('a') }, spec: { leaseDurationSeconds: 90 } }, now).held).toBe(false);
     expect(leaseState(lease('a', 1, 0), now).held).toBe(false);

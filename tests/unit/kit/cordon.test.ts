@@ -56,7 +56,10 @@ describe('the nodes node-level cases may use', () => {
     ])).toEqual(['soft', 'w1', 'w2']);
   });
 
-  it('must say why node-level cases skip: no right to cordon, or fewer than two workers', () => {
+  it('must say why node-level cases skip: another run on the cluster, no right to cordon, or fewer than two workers', () => {
+    expect(nodeLevelUnavailable({ mayCordon: true, workers: ['a', 'b'], otherRuns: ['r2 (host/12 run r2)'] }))
+      .toMatch(/^skipped: run\(s\) r2 \(host\/12 run r2\) used this cluster at this run's start.*no other run uses$/);
+    expect(nodeLevelUnavailable({ mayCordon: true, workers: ['a', 'b'], otherRuns: [] })).toBeUndefined();
     expect(nodeLevelUnavailable({ mayCordon: true, workers: ['a', 'b'] })).toBeUndefined();
     expect(nodeLevelUnavailable({ mayCordon: false, workers: ['a', 'b'] })).toMatch(/may not patch nodes.*workload-conformance-nodes/);
     expect(nodeLevelUnavailable({ mayCordon: true, workers: ['a'] })).toMatch(/had 1 schedulable worker node at the run's start.*need 2/);

@@ -85,3 +85,45 @@ describe('stopped-node markers', () => {
     expect(stoppedNodeMarkers(dir, 'r1')).toHaveLength(1);
   });
 });
+
+describe('a node stopped by a run that ended', () => {
+  const kindNode = (name: string, annotations: Record<string, string> = {}, ip = '172.18.0.3'): V1Node => ({
+    metadata: { name, annotations }, spec: { providerID: `kind://docker/holdout/${name}` },
+    status: { addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }] },
+  });
+  const inspect = (label: string, running: string, ips: string) => async (args: string[]) =>
+    (args[0] === 'container' ? { exitCode: 0, stdout: `${label}|${running}|${ips} \n`, stderr: '' } : { exitCode: 0, stdout: '', stderr: '' });
+
+  it('must know a node\'s container by kind\'s cluster label and, while it runs, the node\'s address, never by name alone', async () => {
+    const { isNodeContainerHere, kindContainerOf } = await import('../../../lib/kit/node-containers.ts');
+    expect(kindContainerOf(kindNode('holdout-worker'))).toEqual({ cluster: 'holdout', container: 'holdout-worker' });
+    expect(kindContainerOf({ spec: { providerID: 'aws:///eu-west-1a/i-0abc' } })).toBeUndefined();
+    expect(await isNodeContainerHere(kindNode('holdout-worker'), inspect('holdout', 'true', '172.18.0.3 '))).toBe(true);
+    expect(await isNodeContainerHere(kindNode('holdout-worker'), inspect('holdout', 'false', ' '))).toBe(true);
+    // Same name, another kind cluster (or another engine's node with the same default name): not this node.
+    expect(await isNodeContainerHere(kindNode('holdout-worker'), inspect('other', 'true', '172.18.0.3 '))).toBe(false);
+    expect(await isNodeContainerHere(kindNode('holdout-worker'), inspect('holdout', 'true', '172.18.0.9 '))).toBe(false);
+    expect(await isNodeContainerHere({ metadata: { name: 'n' }, spec: {} }, inspect('holdout', 'true', ''))).toBe(false);
+  });
+
+  it('must start, in the sweep, the container of a node an ended run stopped, and clear its mark; a live run\'s is left', async () => {
+    const { startNodesStoppedBy, STOPPED_BY_ANNOTATION } = await import('../../../lib/kit/node-containers.ts');
+    const patched: Array<{ name: string; body: unknown }> = [];
+    const nodes = [kindNode('holdout-worker', { [STOPPED_BY_ANNOTATION]: 'dead' }), kindNode('holdout-worker2', { [STOPPED_BY_ANNOTATION]: 'live' })];
+    const kube = { core: {
+      listNode: async () => ({ items: nodes }),
+      readNode: async ({ name }: { name: string }) => nodes.find((n) => n.metadata?.name === name)!,
+      patchNode: async (p: { name: string; body: unknown }) => { patched.push(p); return {}; },
+    } } as unknown as Parameters<typeof startNodesStoppedBy>[0];
+    const calls: string[][] = [];
+    const lines: string[] = [];
+    const docker = async (args: string[]) => {
+      calls.push(args);
+      return args[0] === 'container' ? { exitCode: 0, stdout: 'holdout|false| ', stderr: '' } : { exitCode: 0, stdout: '', stderr: '' };
+    };
+    expect(await startNodesStoppedBy(kube, (by) => by === 'dead', (l) => lines.push(l), docker)).toEqual(['holdout-worker']);
+    expect(calls.filter((c) => c[0] === 'start')).toEqual([['start', 'holdout-worker']]);
+    expect(patched.map((p) => p.name)).toEqual(['holdout-worker']);
+    expect(lines).toEqual(['[wc] started node holdout-worker again, left stopped by run dead']);
+  });
+});
