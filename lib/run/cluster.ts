@@ -84,14 +84,15 @@ async function serveImages(config: HarnessConfig, kind: KindCli, artefacts: Offl
   await ensureRegistry(artefacts?.registry ?? config.registryImage, log);
   if (artefacts) await serveOfflineImages(artefacts, log);
   let { drainServer } = config.images;
-  if (!drainServer) {
+  // An audit runs the user's workload: the reference one is not built for it.
+  if (!drainServer && !config.audit) {
     drainServer = await ensureDrainServerImage(join(config.cacheDir, 'build'), log);
     await pushAs(drainServer, drainServer);
   }
   await joinKindNetwork();
   await mirrorOnNodes(await kind.nodes(config.clusterName));
   log(`[wc] kind cluster ${config.clusterName}'s nodes pull through the local registry (${LOCAL_REGISTRY}; registry.k8s.io and docker.io fall through to themselves)`);
-  return { ...config.images, drainServer };
+  return { ...config.images, ...(drainServer ? { drainServer } : {}) };
 }
 
 /**

@@ -23,7 +23,9 @@ describe('the package installed into another project', () => {
       { filename: string; files: { path: string }[] }[];
     const files = packed!.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['bin/workload-conformance.cjs', 'scripts/node.cjs', 'scripts/installed-ts.mjs',
-      'lib/run/cli/main.ts', 'versions.env', 'kind-config.yaml', 'jest.config.ts', 'tests/setup/global-setup.ts', 'offline/build.sh']));
+      'lib/run/cli/main.ts', 'versions.env', 'kind-config.yaml', 'jest.config.ts', 'tests/setup/global-setup.ts', 'offline/build.sh',
+      // What a run on kind builds and serves from its local registry, from the package alone.
+      'lib/run/registry.ts', 'offline/go/drain-server/main.go', 'offline/go/drain-server/go.mod']));
     // Not the unit tests, nor anything of a checkout's own (its Node, its reports).
     expect(files.filter((f) => /^(tests\/unit|\.cache|reports|node_modules)\//.test(f))).toEqual([]);
 
