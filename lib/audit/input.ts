@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { KubernetesObject, V1Container, V1LabelSelector, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { restrictedViolations } from '../kit/pod-security.ts';
 
 export class AuditInputError extends Error {
   override name = 'AuditInputError';
@@ -44,14 +45,14 @@ export interface AuditInput {
 export interface AuditInputOptions {
   workload?: string;
   path?: string;
+  /** The audit namespace's Pod Security level: a template it would refuse is refused here first (restricted unless asked). */
+  podSecurity?: 'restricted' | 'baseline';
 }
 
 /** What `audit` was asked, as the CLI hands it to the audit's Jest file (WC_AUDIT). */
 export interface AuditOptions extends AuditInputOptions {
   /** Absolute paths of the -f files. */
   files: string[];
-  /** Pod Security level of the audit's namespace: restricted unless asked (`--pod-security baseline`). */
-  podSecurity?: 'restricted' | 'baseline';
   /** Requests per second per connection mode under load (`--rate`); AUDIT_RATE unless said. */
   rate?: number;
   /** Drain one of the workload's nodes under load on an existing cluster too (`--drain-node`). */
@@ -60,10 +61,11 @@ export interface AuditOptions extends AuditInputOptions {
 
 /**
  * The kinds created with the workload: namespaced objects it commonly needs that the suite's account may create
- * (docs/rbac.yaml). Others are left out, each said so: Secrets and ServiceAccounts (that account may not create them),
- * RBAC objects, NetworkPolicies (they could shut out the load), anything cluster-scoped.
+ * (docs/rbac.yaml: Secrets and ServiceAccounts create-only, confined like every write to the suite's namespaces).
+ * Others are left out, each said so: RBAC objects (the account may bind nothing), NetworkPolicies (they could shut out
+ * the load), anything cluster-scoped.
  */
-const COMPANIONS = new Set(['ConfigMap', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'PersistentVolumeClaim']);
+const COMPANIONS = new Set(['ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'PersistentVolumeClaim']);
 const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet'];
 
 const describe = (o: KubernetesObject): string => `${o.kind}/${o.metadata?.name ?? '?'}`;
@@ -184,6 +186,42 @@ function loadPath(containers: readonly V1Container[], option: string | undefined
   return { path: onServed.path, pathFrom: 'liveness probe', note: `load path ${onServed.path} (the liveness probe's)` };
 }
 
+type PodSpec = NonNullable<V1PodTemplateSpec['spec']>;
+
+/**
+ * The namespaced objects the pod template names and cannot run without, as "Kind/name (where)": a ServiceAccount
+ * other than the namespace's default, Secrets and ConfigMaps it mounts or reads (unless marked optional), image pull
+ * Secrets, claims. A StatefulSet's volumeClaimTemplates are made by its controller, not named here.
+ */
+export function namedObjects(pod: PodSpec): Array<{ kind: string; name: string; where: string }> {
+  const out: Array<{ kind: string; name: string; where: string }> = [];
+  const add = (kind: string, name: string | undefined, where: string, optional?: boolean): void => {
+    if (name && !optional) out.push({ kind, name, where });
+  };
+  if (pod.serviceAccountName && pod.serviceAccountName !== 'default') add('ServiceAccount', pod.serviceAccountName, 'serviceAccountName');
+  for (const s of pod.imagePullSecrets ?? []) add('Secret', s.name, 'imagePullSecrets');
+  for (const v of pod.volumes ?? []) {
+    add('Secret', v.secret?.secretName, `volume ${v.name}`, v.secret?.optional);
+    add('ConfigMap', v.configMap?.name, `volume ${v.name}`, v.configMap?.optional);
+    add('PersistentVolumeClaim', v.persistentVolumeClaim?.claimName, `volume ${v.name}`);
+    for (const source of v.projected?.sources ?? []) {
+      add('Secret', source.secret?.name, `volume ${v.name}`, source.secret?.optional);
+      add('ConfigMap', source.configMap?.name, `volume ${v.name}`, source.configMap?.optional);
+    }
+  }
+  for (const c of [...pod.initContainers ?? [], ...pod.containers]) {
+    for (const from of c.envFrom ?? []) {
+      add('Secret', from.secretRef?.name, `envFrom of container ${c.name}`, from.secretRef?.optional);
+      add('ConfigMap', from.configMapRef?.name, `envFrom of container ${c.name}`, from.configMapRef?.optional);
+    }
+    for (const e of c.env ?? []) {
+      add('Secret', e.valueFrom?.secretKeyRef?.name, `env ${e.name} of container ${c.name}`, e.valueFrom?.secretKeyRef?.optional);
+      add('ConfigMap', e.valueFrom?.configMapKeyRef?.name, `env ${e.name} of container ${c.name}`, e.valueFrom?.configMapKeyRef?.optional);
+    }
+  }
+  return out;
+}
+
 /** Reads the files and finds the workload and what belongs to it. Throws AuditInputError (one sentence) on input it cannot use. */
 export function auditInput(files: readonly string[], options: AuditInputOptions = {}, read?: (file: string) => string): AuditInput {
   return auditInputOf(readObjects(files, read), files, options);
@@ -193,6 +231,22 @@ export function auditInput(files: readonly string[], options: AuditInputOptions 
 export function auditInputOf(all: readonly KubernetesObject[], files: readonly string[], options: AuditInputOptions = {}): AuditInput {
   const workload = pickWorkload(all, options.workload);
   const template = workload.object.spec.template;
+  // Refused before any cluster: a pod the controller could never create (its namespace's Pod Security refuses it, or an
+  // object it names is missing) would end every check as "could not complete", the reason quoted nowhere.
+  if ((options.podSecurity ?? 'restricted') === 'restricted') {
+    const violations = restrictedViolations(workload.object, { readOnlyRoot: false });
+    if (violations.length) {
+      throw new AuditInputError(`${describe(workload.object)} would be refused by Pod Security "restricted", which the audit's namespace enforces ` +
+        `(${violations.map((v) => v.slice(v.indexOf(': ') + 2)).join('; ')}): fix its securityContext, or audit it under baseline with --pod-security baseline`);
+    }
+  }
+  const shipped = new Set(all.map((o) => `${o.kind}/${o.metadata?.name}`));
+  const missing = namedObjects(template.spec!).filter((r) => !shipped.has(`${r.kind}/${r.name}`));
+  if (missing.length) {
+    throw new AuditInputError(`${describe(workload.object)} names ${missing.map((r) => `${r.kind}/${r.name} (${r.where})`).join(', ')}, ` +
+      'which the input does not hold: the audit runs in a namespace of its own, so add the file that has it with another -f' +
+      (missing.some((r) => r.where === 'imagePullSecrets') ? ' (a pull Secret for a private registry is yours to add; or --load-image the image into the audit\'s kind cluster and drop imagePullSecrets)' : ''));
+  }
   const labels = template.metadata?.labels ?? {};
   const containers = template.spec!.containers;
   const notes: string[] = [];

@@ -10,9 +10,11 @@ spec:
   template:
     metadata: { labels: { app: ${name}, tier: web } }
     spec:
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: RuntimeDefault } }
       containers:
         - name: app
           image: shop:1
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
           ports: [{ name: http, containerPort: 8080 }]
 ${extra}`;
 const service = (name: string, app: string, clusterIP = '') => `
@@ -103,7 +105,7 @@ data: { a: b }
           ports: [{ name: admin, containerPort: 9901 }]
           livenessProbe: { httpGet: { path: /ready, port: admin } }\n`).replace('ports: [{ name: http, containerPort: 8080 }]',
       'ports: [{ name: http, containerPort: 8080 }]\n          livenessProbe: { httpGet: { path: /live, port: http } }');
-    expect(auditInput(['a'], {}, files({ a: `${sidecarFirst}---\n${service('web', 'web')}` })).target).toMatchObject({ path: '/live', pathFrom: 'liveness probe' });
+    expect(auditInput(['a'], { podSecurity: 'baseline' }, files({ a: `${sidecarFirst}---\n${service('web', 'web')}` })).target).toMatchObject({ path: '/live', pathFrom: 'liveness probe' });
   });
 
   it('prefers a Service with a ClusterIP to a headless one, and leaves out what it does not create, said so', () => {
@@ -116,13 +118,13 @@ rules: []
     const input = auditInput(['a'], {}, read);
     expect(input.target.service.metadata?.name).toBe('db');
     expect(input.notes).toContain('left out ClusterRole/reader: the audit creates only namespaced objects a workload needs '
-      + '(ConfigMap, Service, PodDisruptionBudget, HorizontalPodAutoscaler, PersistentVolumeClaim)');
+      + '(ConfigMap, Secret, ServiceAccount, Service, PodDisruptionBudget, HorizontalPodAutoscaler, PersistentVolumeClaim)');
   });
 
   it('takes a List as its items', () => {
     const list = `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: StatefulSet\n    metadata: { name: db }\n` +
       '    spec: { selector: { matchLabels: { a: b } }, template: { metadata: { labels: { a: b } }, spec: { containers: [{ name: c, image: i, ports: [{ containerPort: 5432 }] }] } } }\n';
-    expect(auditInput(['l'], {}, files({ l: list })).workload).toMatchObject({ kind: 'StatefulSet', name: 'db' });
+    expect(auditInput(['l'], { podSecurity: 'baseline' }, files({ l: list })).workload).toMatchObject({ kind: 'StatefulSet', name: 'db' });
   });
 
   describe('refuses in one sentence what it cannot use', () => {
@@ -160,5 +162,35 @@ rules: []
     expect(selects({ matchExpressions: [{ key: 'b', operator: 'DoesNotExist' }] }, { b: 'y' })).toBe(false);
     expect(selects({}, { a: '1' })).toBe(false);
     expect(readObjects(['e'], files({ e: '---\n---\n' }))).toEqual([]);
+  });
+});
+
+describe('what a chart ships with its workload', () => {
+  const serviceAccount = (name: string) => `apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: ${name}, namespace: shop }\n`;
+  const secret = (name: string) => `apiVersion: v1\nkind: Secret\nmetadata: { name: ${name} }\nstringData: { k: v }\n`;
+  const withRefs = deployment('web').replace('      containers:\n', `      serviceAccountName: web-sa
+      containers:\n`).replace('ports: [{ name: http, containerPort: 8080 }]', `ports: [{ name: http, containerPort: 8080 }]
+          envFrom: [{ secretRef: { name: web-env } }, { configMapRef: { name: maybe, optional: true } }]`);
+
+  it('must create the ServiceAccount and Secrets the workload names (helm create ships one), before the workload', () => {
+    const input = auditInput(['c'], {}, files({ c: `${serviceAccount('web-sa')}---\n${secret('web-env')}---\n${withRefs}---\n${service('web', 'web')}` }));
+    expect(input.objects.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(['ServiceAccount/web-sa', 'Secret/web-env', 'Service/web', 'Deployment/web']);
+    expect(input.objects[0]!.metadata?.namespace).toBeUndefined();
+  });
+
+  it('must refuse, before any cluster, a workload naming an object the input does not hold, naming it and where', () => {
+    expect(fails(() => auditInput(['c'], {}, files({ c: `${withRefs}---\n${service('web', 'web')}` }))))
+      .toBe('Deployment/web names ServiceAccount/web-sa (serviceAccountName), Secret/web-env (envFrom of container app), which the input does not hold: ' +
+        'the audit runs in a namespace of its own, so add the file that has it with another -f');
+    const pull = deployment('web').replace('      containers:\n', '      imagePullSecrets: [{ name: regcred }]\n      containers:\n');
+    expect(fails(() => auditInput(['c'], {}, files({ c: pull })))).toMatch(/names Secret\/regcred \(imagePullSecrets\).*--load-image the image/);
+  });
+
+  it('must refuse, before any cluster, a template Pod Security "restricted" would refuse, naming why and --pod-security baseline', () => {
+    const root = deployment('web').replace(/      securityContext: .*\n/, '');
+    expect(fails(() => auditInput(['c'], {}, files({ c: root })))).toBe('Deployment/web would be refused by Pod Security "restricted", which the audit\'s namespace ' +
+      'enforces (container app: runAsNonRoot must be true (pod or container securityContext); container app: seccompProfile.type must be RuntimeDefault or ' +
+      'Localhost (pod or container)): fix its securityContext, or audit it under baseline with --pod-security baseline');
+    expect(auditInput(['c'], { podSecurity: 'baseline' }, files({ c: root })).workload.name).toBe('web');
   });
 });
