@@ -9,6 +9,7 @@ import { EVICTION_QUESTION, evictionBlockedVerdict, evictionVerdict } from '../c
 import { RESTART_QUESTION, restartVerdict } from '../checks/restart.ts';
 import { observeStartup, startupVerdict } from '../checks/startup.ts';
 import { redundancyVerdict } from '../checks/redundancy.ts';
+import { couldNotComplete } from '../checks/verdict.ts';
 import { resourcesVerdict } from '../checks/resources.ts';
 import { checkUnderLoad, type LoadPlace } from '../checks/under-load.ts';
 import type { Verdict } from '../checks/verdict.ts';
@@ -96,8 +97,7 @@ async function guarded(check: string, question: string, run: () => Promise<Verdi
   try {
     return await run();
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return { check, question, verdict: 'fail', summary: `the check could not complete: ${message}`, evidence: { error: message }, static: [] };
+    return couldNotComplete(check, question, err instanceof Error ? err.message : String(err));
   }
 }
 

@@ -3,6 +3,7 @@
 import type { V1Pod, V1PodSpec } from '@kubernetes/client-node';
 import { placementOf } from './placement.ts';
 import type { Verdict, StaticWarning } from './verdict.ts';
+import { couldNotComplete } from './verdict.ts';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 
@@ -34,6 +35,8 @@ export function redundancyVerdict(kind: string, replicas: number, spec: V1PodSpe
   const evidence = { replicas, byNode: placement.byNode, pending: placement.pending, schedulableNodes, asksForSpread: asksForSpread(spec) };
   const base = { check: 'redundancy', question: 'Does it keep serving when one pod, or one node, goes?', evidence,
     static: redundancyWarnings(kind, replicas, spec) };
+  // The spec's static warnings stand; the live half has nothing to stand on.
+  if (!pods.length) return { ...couldNotComplete(base.check, base.question, 'no running pod of the workload was seen (see start-up)', evidence), static: base.static };
   if (replicas < 2) {
     return { ...base, verdict: 'fail', summary: `${replicas} replica: a deletion, an eviction or a rollout leaves no pod serving; run at least 2 (and a PodDisruptionBudget)` };
   }

@@ -6,6 +6,7 @@ import { containerHistory, memoryKill } from '../kit/containers.ts';
 import type { UsagePeaks } from '../kit/pod-usage.ts';
 import { bytes, formatBytes, millicores } from '../kit/quantities.ts';
 import type { Verdict, StaticWarning } from './verdict.ts';
+import { couldNotComplete } from './verdict.ts';
 
 export function resourceWarnings(containers: readonly V1Container[]): StaticWarning[] {
   const missing = (kind: 'requests' | 'limits', what: 'cpu' | 'memory') => containers.some((c) => c.resources?.[kind]?.[what] === undefined);
@@ -68,6 +69,7 @@ export function resourcesVerdict(containers: readonly V1Container[], pods: reado
   const base = { check: 'resources', question: 'Which QoS class does it get, and do its limits hold what it uses?',
     evidence: { ...evidence, ...(usage ? { peaks: usage } : {}) }, static: resourceWarnings(containers) };
   const measured = peaks ? `; ${peaks.line}` : '';
+  if (!pods.length) return { ...couldNotComplete(base.check, base.question, 'no pod of the workload was seen: no QoS class, kill or restart to read (see start-up)', base.evidence), static: base.static };
   if (kills.length) {
     return { ...base, verdict: 'fail', summary: `OOM-killed: ${evidence.oomKills.join('; ')}: its memory limit is below its working set; raise it${measured}` };
   }

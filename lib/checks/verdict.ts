@@ -29,3 +29,11 @@ export interface Verdict {
 export function worst(levels: readonly VerdictLevel[]): VerdictLevel {
   return levels.includes('fail') ? 'fail' : levels.includes('advice') ? 'advice' : 'pass';
 }
+
+/**
+ * A check whose evidence is not there (no pod seen, no sample taken) passes nothing: it fails as "could not
+ * complete", saying what was missing, as a check that threw does (lib/audit/audit.ts).
+ */
+export function couldNotComplete(check: string, question: string, missing: string, evidence: Record<string, unknown> = {}): Verdict {
+  return { check, question, verdict: 'fail', summary: `the check could not complete: ${missing}`, evidence: { ...evidence, error: missing }, static: [] };
+}

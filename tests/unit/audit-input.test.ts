@@ -187,7 +187,7 @@ describe('what a chart ships with its workload', () => {
   });
 
   it('must refuse, before any cluster, a template Pod Security "restricted" would refuse, naming why and --pod-security baseline', () => {
-    const root = deployment('web').replace(/      securityContext: .*\n/, '');
+    const root = deployment('web').replace(/ {6}securityContext: .*\n/, '');
     expect(fails(() => auditInput(['c'], {}, files({ c: root })))).toBe('Deployment/web would be refused by Pod Security "restricted", which the audit\'s namespace ' +
       'enforces (container app: runAsNonRoot must be true (pod or container securityContext); container app: seccompProfile.type must be RuntimeDefault or ' +
       'Localhost (pod or container)): fix its securityContext, or audit it under baseline with --pod-security baseline');

@@ -59,6 +59,9 @@ const pod = (name: string, node: string | undefined, qosClass = 'Burstable'): V1
 describe('the redundancy check', () => {
   it('fails one replica, advises every replica on one of several nodes, passes a spread', () => {
     expect(redundancyVerdict('Deployment', 1, {} as never, [pod('a', 'n1')], 2)).toMatchObject({ verdict: 'fail' });
+    // Never a pass on nothing: no pod seen is "could not complete", not "2 replicas on 0 node(s)".
+    expect(redundancyVerdict('Deployment', 2, {} as never, [], 2)).toMatchObject({ verdict: 'fail', summary: 'the check could not complete: no running pod of the workload was seen (see start-up)' });
+    expect(resourcesVerdict([container()], [])).toMatchObject({ verdict: 'fail', summary: expect.stringMatching(/^the check could not complete: no pod of the workload was seen/) });
     expect(redundancyVerdict('Deployment', 2, {} as never, [pod('a', 'n1'), pod('b', 'n1')], 2).verdict).toBe('advice');
     expect(redundancyVerdict('Deployment', 2, {} as never, [pod('a', 'n1'), pod('b', 'n1')], 1)).toMatchObject({ verdict: 'pass',
       summary: '2 replicas on 1 node(s) (n1: 2), the only schedulable node' });
