@@ -304,7 +304,7 @@ export function auditInputOf(all: readonly KubernetesObject[], files: readonly s
       notes.push(`left out ${describe(o)}: it selects another workload`);
       continue;
     }
-    objects.push(withoutNamespace(o));
+    objects.push(o.kind === 'Service' ? clusterIpOnly(withoutNamespace(o), notes) : withoutNamespace(o));
   }
   if (target.created) objects.push(target.service);
   objects.push(withoutNamespace(workload.object));
@@ -315,6 +315,32 @@ export function auditInputOf(all: readonly KubernetesObject[], files: readonly s
 function serviceSelector(workload: AuditWorkload): Record<string, string> {
   const match = workload.object.spec.selector.matchLabels;
   return match && Object.keys(match).length ? { ...match } : { ...workload.object.spec.template.metadata?.labels };
+}
+
+/**
+ * A Service as the audit creates it: always ClusterIP, reached from inside the cluster only. A LoadBalancer would ask
+ * the cloud for a real load balancer, a fixed nodePort could clash with one in use on the cluster, externalIPs would
+ * take traffic for addresses outside it: each is dropped, and said.
+ */
+export function clusterIpOnly(service: KubernetesObject, notes: string[]): KubernetesObject {
+  const spec = { ...(service as { spec?: Record<string, unknown> }).spec };
+  const dropped: string[] = [];
+  if (spec.type && spec.type !== 'ClusterIP') dropped.push(`type ${String(spec.type)}`);
+  for (const field of ['externalIPs', 'loadBalancerIP', 'loadBalancerSourceRanges', 'loadBalancerClass', 'externalTrafficPolicy', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts', 'externalName']) {
+    if (spec[field] !== undefined) {
+      dropped.push(field);
+      delete spec[field];
+    }
+  }
+  const ports = (spec.ports as Array<Record<string, unknown>> | undefined)?.map((p) => {
+    if (p.nodePort === undefined) return p;
+    dropped.push(`nodePort ${String(p.nodePort)}`);
+    const { nodePort: _dropped, ...rest } = p;
+    return rest;
+  });
+  if (!dropped.length) return service;
+  notes.push(`${describe(service)} made ClusterIP in the audit's namespace (dropped: ${dropped.join(', ')}): the load comes from inside the cluster`);
+  return { ...service, spec: { ...spec, type: 'ClusterIP', ...(ports ? { ports } : {}) } } as KubernetesObject;
 }
 
 /** The object as it will be created in the audit's namespace: its own namespace field dropped. */

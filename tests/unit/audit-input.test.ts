@@ -194,3 +194,24 @@ describe('what a chart ships with its workload', () => {
     expect(auditInput(['c'], { podSecurity: 'baseline' }, files({ c: root })).workload.name).toBe('web');
   });
 });
+
+describe('the Services the audit creates', () => {
+  it('must be ClusterIP only: no cloud load balancer, no fixed nodePort, no external address, each said', () => {
+    const lb = `apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  type: LoadBalancer
+  externalIPs: [203.0.113.7]
+  externalTrafficPolicy: Local
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: http, nodePort: 30080 }]
+`;
+    const input = auditInput(['s'], {}, files({ s: `${deployment('web')}---\n${lb}` }));
+    const created = input.objects.find((o) => o.kind === 'Service') as { spec: Record<string, unknown> };
+    expect(created.spec).toEqual({ type: 'ClusterIP', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] });
+    expect(input.notes).toContain('Service/web made ClusterIP in the audit\'s namespace (dropped: type LoadBalancer, externalIPs, externalTrafficPolicy, nodePort 30080): the load comes from inside the cluster');
+    // A plain ClusterIP Service is created as written, said nowhere.
+    expect(auditInput(['s'], {}, files({ s: `${deployment('web')}---\n${service('web', 'web')}` })).notes.join()).not.toContain('made ClusterIP');
+  });
+});
