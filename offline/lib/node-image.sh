@@ -14,9 +14,13 @@ kind_module_dir() {
 # The sandbox image kind's containerd config names (kind's own build reads it the same way).
 sandbox_image_of() { awk -F'"' '/sandbox_image/ {print $2}' "$1/images/base/files/etc/containerd/config.toml"; }
 
+# The storage provisioner's helper pods run busybox under its official name (BUSYBOX_IMAGE, preloaded so): the very
+# name and image the workloads pull through the local registry. Under a local name it broke once the workloads'
+# busybox (the same image) had been pulled: the kubelet then holds a pull record for that image (KEP-2535, ensure
+# secret-pulled images) and, for any other name of it, wants to pull that name too, which no registry serves.
 render_manifest() { # SRC DEST: fill the ${...} image placeholders this project's manifests use.
   sed -e "s|\${KINDNETD_IMAGE}|$KINDNETD_IMAGE|g" -e "s|\${LPP_IMAGE}|$LPP_IMAGE|g" \
-    -e "s|\${BUSYBOX_IMAGE}|$BUSYBOX_LOCAL|g" "$1" >"$2"
+    -e "s|\${BUSYBOX_IMAGE}|$BUSYBOX_IMAGE|g" "$1" >"$2"
 }
 
 stage_node_files() { # CONTEXT_DIR KIND_MODULE_DIR
@@ -102,7 +106,7 @@ build_node_image() {
   images=()
   local official
   while read -r official; do images+=("$(upstream_local "$official")=$official"); done < <(upstream_images)
-  images+=("$KINDNETD_IMAGE" "$LPP_IMAGE" "$BUSYBOX_LOCAL")
+  images+=("$KINDNETD_IMAGE" "$LPP_IMAGE" "$BUSYBOX_LOCAL=$BUSYBOX_IMAGE")
   key=$(key_of "$NODE_BASE_IMAGE" "path:$KUBE_BIN_DIR" "path:$PROGRAMS_BIN_DIR" "path:$ETCD_BIN_DIR" "path:$COREDNS_BIN_DIR" "path:$LPP_BIN_DIR" "path:$RUNTIME_BIN_DIR" \
     "$OFFLINE_DIR/node" "$OFFLINE_DIR/lib/node-image.sh" "$OFFLINE_DIR/lib/images.sh" "$OFFLINE_DIR/lib/rootfs.sh" \
     "$(lacks_cap_sys_resource && echo shim)")
