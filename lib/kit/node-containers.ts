@@ -70,7 +70,15 @@ export async function stopNodeContainer(reportsDir: string, marker: Omit<Stopped
   run: Docker = docker, kube?: Kube): Promise<void> {
   mkdirSync(join(reportsDir, STOPPED_NODES_DIR), { recursive: true });
   writeFileSync(markerPath(reportsDir, marker.node), `${JSON.stringify({ ...marker, stoppedAt: new Date().toISOString() })}\n`);
-  if (kube) await markStopped(kube, marker.node, marker.runId);
+  if (kube) {
+    try {
+      await markStopped(kube, marker.node, marker.runId);
+    } catch (err) {
+      // Not stopped: the cleanup must not stop and start it for nothing.
+      rmSync(markerPath(reportsDir, marker.node), { force: true });
+      throw err;
+    }
+  }
   await dockerOrThrow(['stop', marker.node], run);
 }
 
