@@ -79,21 +79,25 @@ export async function withFreeHostPorts(kindConfigPath: string, copyPath: string
 /** The kubelet setting a cgroup v1 host needs from Kubernetes 1.35 on (KEP-5573): without it the kubelet refuses to start. */
 export const CGROUP_V1_KUBELET_PATCH = 'kind: KubeletConfiguration\nfailCgroupV1: false\n';
 
+/** The kind config with one more entry in a list of patches (kubeadmConfigPatches, containerdConfigPatches). */
+function withPatch(text: string, field: 'kubeadmConfigPatches' | 'containerdConfigPatches', patch: string): string {
+  const doc = parseDocument(text);
+  const patches = doc.get(field);
+  if (patches !== undefined && !isSeq(patches)) {
+    throw new HarnessError('reading the kind config', `${field} is not a list`, `write ${field} as a YAML list of patches`);
+  }
+  if (isSeq(patches)) patches.add(doc.createNode(patch));
+  else doc.set(field, doc.createNode([patch]));
+  return doc.toString();
+}
+
 /**
  * The kind config for nodes on a host of the given cgroup version: on cgroup v1, and only there, every kubelet is
  * told `failCgroupV1: false` (one more kubeadmConfigPatches entry; the rest of the config as written). Kubernetes
  * deprecates cgroup v1 and will drop it: the run says so when it does this, rather than hide it.
  */
 export function kindConfigForCgroup(text: string, cgroupVersion: 1 | 2): string {
-  if (cgroupVersion === 2) return text;
-  const doc = parseDocument(text);
-  const patches = doc.get('kubeadmConfigPatches');
-  if (patches !== undefined && !isSeq(patches)) {
-    throw new HarnessError('reading the kind config', 'kubeadmConfigPatches is not a list', 'write kubeadmConfigPatches as a YAML list of patches');
-  }
-  if (isSeq(patches)) patches.add(doc.createNode(CGROUP_V1_KUBELET_PATCH));
-  else doc.set('kubeadmConfigPatches', doc.createNode([CGROUP_V1_KUBELET_PATCH]));
-  return doc.toString();
+  return cgroupVersion === 2 ? text : withPatch(text, 'kubeadmConfigPatches', CGROUP_V1_KUBELET_PATCH);
 }
 
 /** containerd reads per-registry hosts.toml files from here: how the nodes pull through the local registry (registry.ts). */
@@ -101,14 +105,7 @@ export const REGISTRY_CONFIG_PATCH = '[plugins."io.containerd.grpc.v1.cri".regis
 
 /** The kind config with containerd told where the registry hosts files are (one more containerdConfigPatches entry). */
 export function kindConfigWithRegistryHosts(text: string): string {
-  const doc = parseDocument(text);
-  const patches = doc.get('containerdConfigPatches');
-  if (patches !== undefined && !isSeq(patches)) {
-    throw new HarnessError('reading the kind config', 'containerdConfigPatches is not a list', 'write containerdConfigPatches as a YAML list of TOML patches');
-  }
-  if (isSeq(patches)) patches.add(doc.createNode(REGISTRY_CONFIG_PATCH));
-  else doc.set('containerdConfigPatches', doc.createNode([REGISTRY_CONFIG_PATCH]));
-  return doc.toString();
+  return withPatch(text, 'containerdConfigPatches', REGISTRY_CONFIG_PATCH);
 }
 
 /**
