@@ -17,10 +17,19 @@ import { TIMEOUTS } from '../kit/timeouts.ts';
 import type { WaitOutcome } from '../kit/wait.ts';
 import { waitFor } from '../kit/wait.ts';
 
-/** The nodes a workload may land on: Ready, not cordoned, no NoSchedule or NoExecute taint (the control plane of a one-node cluster included). */
+/**
+ * The taint the node lifecycle controller keeps on a node until it sees it Ready: on a Ready node it is a moment's lag
+ * (seen in CI: a worker that had just joined was left out of the pulls, and pulled its images inside the behaviours).
+ */
+const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
+
+/**
+ * The nodes a workload may land on: Ready, not cordoned, no NoSchedule or NoExecute taint but the not-ready one a Ready
+ * node has yet to lose (the control plane of a one-node cluster included).
+ */
 export function nodesForWorkloads(nodes: readonly V1Node[]): string[] {
   return nodes.filter((n) => !n.spec?.unschedulable
-    && !(n.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')
+    && !(n.spec?.taints ?? []).some((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && t.key !== NOT_READY_TAINT)
     && (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))
     .map((n) => n.metadata?.name ?? '').filter(Boolean).sort();
 }

@@ -64,7 +64,10 @@ describe('every node pulls the workload images before the behaviours start', () 
       node('cp', { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] }),
       node('w2'), node('w1'), node('cordoned', { unschedulable: true }), node('down', {}, 'Unknown'),
       node('gone', { taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }] }),
-    ])).toEqual(['w1', 'w2']);
+      // Just joined: Ready, the lifecycle controller's not-ready taint not yet lifted.
+      node('w3', { taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] }),
+      node('gpu', { taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] }),
+    ])).toEqual(['w1', 'w2', 'w3']);
     expect(nodesForWorkloads([node('solo', {}, 'True', { 'node-role.kubernetes.io/control-plane': '' })])).toEqual(['solo']);
   });
 
