@@ -5,7 +5,7 @@ import { messageOf } from './errors.ts';
 import { connect } from './kube.ts';
 import type { Kube } from './kube.ts';
 import { currentRun, defaultRunFile, RUN_FILE_ENV } from './run-context.ts';
-import { describeRun, markDisrupting, otherLiveRunsNow } from './run-leases.ts';
+import { describeRun, markDisrupting, waitOnOtherRuns } from './run-leases.ts';
 
 // A node-level file (tests/node-*.test.ts) cordons, drains or stops nodes: every other file's pods may sit on them.
 // Kubernetes' own e2e suite runs such tests [Serial] and [Disruptive], apart from the rest; here the sequencer starts
@@ -119,25 +119,15 @@ export const ALONE_WAIT_MS = 30 * 60_000;
 /**
  * Waits until no other run holds a lease on the cluster (another run's pods sit on the nodes this file disturbs).
  * A run that found others at its start skips its node-level files (nodeLevelUnavailable), so two runs never wait
- * for each other; this waits only for runs that started after this one. It waits on other runs, which say they are
- * alive every 30 s, so it polls their leases (every 5 s).
+ * for each other; this waits only for runs that started after this one.
  */
-export async function aloneAmongRuns(kube: Kube, runId: string, file: string, log: (line: string) => void, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  let said = 0;
-  for (;;) {
-    const others = await otherLiveRunsNow(kube, runId);
-    if (!others.length) return;
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`run(s) ${others.map(describeRun).join(', ')} still use this cluster after ${Math.round(timeoutMs / 60_000)} min: ` +
-        `${basename(file)} disturbs every pod on its nodes and runs only while no other run does`);
-    }
-    if (Date.now() - said >= 30_000) {
-      said = Date.now();
-      log(`[wc] ${basename(file)} waits for run(s) ${others.map(describeRun).join(', ')} to end: it disturbs every pod on the nodes`);
-    }
-    await sleep(5000);
-  }
+export function aloneAmongRuns(kube: Kube, runId: string, file: string, log: (line: string) => void, timeoutMs: number): Promise<void> {
+  return waitOnOtherRuns(kube, runId, {
+    which: () => true, log, timeoutMs,
+    waiting: (runs) => `[wc] ${basename(file)} waits for run(s) ${runs.map(describeRun).join(', ')} to end: it disturbs every pod on the nodes`,
+    gaveUp: (runs, minutes) => `run(s) ${runs.map(describeRun).join(', ')} still use this cluster after ${minutes} min: ` +
+      `${basename(file)} disturbs every pod on its nodes and runs only while no other run does`,
+  });
 }
 
 /**

@@ -108,23 +108,40 @@ export async function otherLiveRunsNow(kube: Kube, runId: string): Promise<Lease
 
 export const describeRun = (l: LeaseState): string => `${l.runId} (${l.holder})`;
 
+/** What a wait on other runs says: while it waits (every 30 s), and when it gives up. */
+export interface OtherRunsWait {
+  /** Which other live runs it waits on. */
+  which: (lease: LeaseState) => boolean;
+  waiting: (runs: LeaseState[]) => string;
+  gaveUp: (runs: LeaseState[], minutes: number) => string;
+  log: (line: string) => void;
+  timeoutMs: number;
+}
+
 /**
- * For a run's setup: waits while another run disrupts the nodes (its lease says so), so that no file of this run
- * starts on a node being drained or stopped. Polls the leases (every 5 s): it waits on another run, not on Kubernetes.
+ * Waits until no other live run is one `which` picks. It waits on other runs, which renew their leases every 30 s, not
+ * on Kubernetes, so it polls the leases (every 5 s).
  */
-export async function waitWhileOthersDisrupt(kube: Kube, runId: string, log: (line: string) => void, timeoutMs = 30 * 60_000): Promise<void> {
+export async function waitOnOtherRuns(kube: Kube, runId: string, wait: OtherRunsWait): Promise<void> {
   const started = Date.now();
   let said = 0;
   for (;;) {
-    const disrupting = (await otherLiveRunsNow(kube, runId)).filter((l) => l.disruptingSince);
-    if (!disrupting.length) return;
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`run(s) ${disrupting.map(describeRun).join(', ')} have been disrupting this cluster's nodes for over ${Math.round(timeoutMs / 60_000)} min`);
-    }
+    const runs = (await otherLiveRunsNow(kube, runId)).filter(wait.which);
+    if (!runs.length) return;
+    if (Date.now() - started > wait.timeoutMs) throw new Error(wait.gaveUp(runs, Math.round(wait.timeoutMs / 60_000)));
     if (Date.now() - said >= 30_000) {
       said = Date.now();
-      log(`[wc] run(s) ${disrupting.map((l) => `${describeRun(l)} since ${l.disruptingSince}`).join(', ')} disrupt this cluster's nodes: waiting before any file starts`);
+      wait.log(wait.waiting(runs));
     }
     await new Promise((r) => setTimeout(r, 5000));
   }
+}
+
+/** For a run's setup: waits while another run disrupts the nodes (its lease says so), so that no file of this run starts on a node being drained or stopped. */
+export function waitWhileOthersDisrupt(kube: Kube, runId: string, log: (line: string) => void, timeoutMs = 30 * 60_000): Promise<void> {
+  return waitOnOtherRuns(kube, runId, {
+    which: (l) => l.disruptingSince !== undefined, log, timeoutMs,
+    waiting: (runs) => `[wc] run(s) ${runs.map((l) => `${describeRun(l)} since ${l.disruptingSince}`).join(', ')} disrupt this cluster's nodes: waiting before any file starts`,
+    gaveUp: (runs, minutes) => `run(s) ${runs.map(describeRun).join(', ')} have been disrupting this cluster's nodes for over ${minutes} min`,
+  });
 }

@@ -4,7 +4,7 @@
 import type { ClusterHandle } from './cluster.ts';
 import type { Kube } from '../kit/kube.ts';
 import type { LeaseState } from './run-lease.ts';
-import { readRunLeases } from './run-lease.ts';
+import { otherLiveRunsNow } from '../kit/run-leases.ts';
 
 export interface DeletionDecision {
   delete: boolean;
@@ -33,10 +33,6 @@ export function clusterDeletionDecision(handle: Pick<ClusterHandle, 'mode' | 'cl
 }
 
 /** Held leases of runs other than `runId`, or undefined if they could not be read. */
-export async function otherLiveRuns(kube: Kube, runId: string): Promise<LeaseState[] | undefined> {
-  try {
-    return [...(await readRunLeases(kube)).values()].filter((l) => l.held && l.runId !== runId);
-  } catch {
-    return undefined;
-  }
+export function otherLiveRuns(kube: Kube, runId: string): Promise<LeaseState[] | undefined> {
+  return otherLiveRunsNow(kube, runId).catch(() => undefined);
 }

@@ -120,10 +120,11 @@ export async function bringUpCluster(config: HarnessConfig, options: BringUpOpti
   const artefacts = config.offline ? await buildOfflineArtefacts(config.cacheDir, config.kubernetes.minor) : undefined;
   const kind = new KindCli(artefacts?.kind ?? 'kind');
   await checkDocker();
-  const tooOld = kindTooOld(await kind.check(), requireVersion(readVersions(), 'KIND_VERSION'));
+  const pinnedKind = requireVersion(readVersions(), 'KIND_VERSION');
+  const tooOld = kindTooOld(await kind.check(), pinnedKind);
   if (tooOld) {
     throw new HarnessError('checking kind', tooOld,
-      `install kind ${requireVersion(readVersions(), 'KIND_VERSION')} or newer (go install sigs.k8s.io/kind@${requireVersion(readVersions(), 'KIND_VERSION')}), or use WC_OFFLINE=1, whose build makes it`);
+      `install kind ${pinnedKind} or newer (go install sigs.k8s.io/kind@${pinnedKind}), or use WC_OFFLINE=1, whose build makes it`);
   }
   const kubeconfigPath = kubeconfigFor(config);
   const context = `kind-${config.clusterName}`;

@@ -20,17 +20,6 @@ export async function imagePresent(image: string, run: CommandRunner = runComman
   return (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', image])).exitCode === 0;
 }
 
-/** Makes the image available to `kind load`: pulled when it is not already in the local engine. */
-export async function ensureImage(image: string, variable: string, run: CommandRunner = runCommand): Promise<void> {
-  if (await imagePresent(image, run)) return;
-  const pulled = await run('docker', ['pull', image], { stream: true, timeoutMs: 10 * 60_000 });
-  if (pulled.exitCode !== 0) {
-    throw new HarnessError('pulling workload images', `cannot pull ${image}: ${tail(pulled.stderr, 2)}`,
-      `check the image name and your network, set ${variable} to an image you can pull or have loaded locally, ` +
-      'or use WC_OFFLINE=1 to build the workload images locally');
-  }
-}
-
 /** The cgroup version of the Docker engine's host, where kind's nodes (and their kubelets) run. */
 export async function engineCgroupVersion(run: CommandRunner = runCommand): Promise<1 | 2> {
   const result = await run('docker', ['info', '--format', '{{.CgroupVersion}}'], { timeoutMs: 20_000 });

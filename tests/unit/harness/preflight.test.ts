@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandResult, CommandRunner } from '../../../lib/run/commands.ts';
 import { loadConfig } from '../../../lib/run/config.ts';
-import { checkDocker, ensureImage } from '../../../lib/run/docker.ts';
+import { checkDocker } from '../../../lib/run/docker.ts';
 import { HarnessError } from '../../../lib/kit/errors.ts';
 import { KindCli } from '../../../lib/run/kind.ts';
 import { connect } from '../../../lib/kit/kube.ts';
@@ -64,19 +64,6 @@ describe('docker and kind checks', () => {
     expect(run.calls).toEqual([`/opt/kind create cluster --name c1 --config /repo/kind-config.yaml --kubeconfig ${join(tmpdir(), 'kc', 'c1.yaml')} --image node:1`]);
   });
 
-  it('must pull an image that is not local, and fail naming the image and the variable to change when it cannot', async () => {
-    const run = runner((_, args) => (args[0] === 'pull' ? fails('Error response from daemon: manifest unknown') : fails('No such image')));
-    const err = await rejection(ensureImage('nope/agnhost:0', 'WC_AGNHOST_IMAGE', run));
-    expect(run.calls).toEqual(['docker image inspect --format {{.Id}} nope/agnhost:0', 'docker pull nope/agnhost:0']);
-    expect(err.message).toBe('cannot pull nope/agnhost:0: Error response from daemon: manifest unknown');
-    expect(err.hint).toContain('WC_AGNHOST_IMAGE');
-  });
-
-  it('must not pull an image that is already local', async () => {
-    const run = runner(() => ok('sha256:1'));
-    await ensureImage('a:1', 'WC_AGNHOST_IMAGE', run);
-    expect(run.calls).toHaveLength(1);
-  });
 });
 
 describe('offline artefacts', () => {
